@@ -1,0 +1,35 @@
+# Two entry points that work on a fresh Debian/Ubuntu machine (root or sudo):
+#   make demo   set up, build a sample master workbook, recalculate, print annexes
+#   make test   set up, run the whole test suite
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEMO := demo-out
+
+.PHONY: setup system-deps demo test bench clean
+
+system-deps:
+	bash .ci/system-deps
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+setup: system-deps $(VENV)/.installed
+
+demo: setup
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(VENV)/bin/lyciq-xl init $(DEMO)/主工作簿.xlsx
+	-$(VENV)/bin/lyciq-xl recalc $(DEMO)/主工作簿.xlsx
+	$(VENV)/bin/lyciq-xl annex $(DEMO)/主工作簿.xlsx --out $(DEMO)/附件 --pdf --html
+	@echo "演示结果在 $(DEMO)/ 下:主工作簿.xlsx(考核结果、校验结果)和 附件/(xlsx、pdf、html)"
+
+test: setup
+	XLWINGS_LICENSE_KEY=noncommercial $(PY) -m pytest -q
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) $(DEMO) bench/.data

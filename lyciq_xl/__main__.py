@@ -1,0 +1,5 @@
+import sys
+
+from lyciq_xl.cli import main
+
+sys.exit(main())

@@ -1,0 +1,464 @@
+"""The master workbook contract (SPEC.md section 5), in one place.
+
+Every sheet name, column header, enumerated value, 参数 key and rule code
+that the tool reads or writes is spelled here and nowhere else. Clerks build
+these sheets by hand and other tools read them: change nothing here without
+changing SPEC.md.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TEMPLATE_VERSION = "1"
+
+
+# --- input sheets -----------------------------------------------------------
+# Each class names one sheet (SHEET), its columns, and which are REQUIRED.
+# Columns are found by header text in row 1; order does not matter and extra
+# columns are kept and ignored.
+
+class Params:
+    SHEET = "参数"
+    KEY = "参数"
+    VALUE = "值"
+    NOTE = "说明"
+    REQUIRED = (KEY, VALUE)
+    COLUMNS = (KEY, VALUE, NOTE)
+
+
+class Sections:
+    SHEET = "科室"
+    CODE = "科室代码"
+    NAME = "科室名称"
+    SERIES = "序列"
+    DEPUTY = "分管局长"
+    HEAD = "科室负责人"
+    EMAIL = "电子邮箱"
+    REQUIRED = (CODE, NAME, SERIES)
+    COLUMNS = (CODE, NAME, SERIES, DEPUTY, HEAD, EMAIL)
+
+
+class Framework:
+    SHEET = "指标框架"
+    FRAMEWORK = "框架"
+    CATEGORY = "绩效类别"
+    ITEM = "分项"
+    POINTS = "分值"
+    METHOD = "评分方式"
+    ASSESSOR = "考核责任部门"
+    NOTE = "说明"
+    REQUIRED = (FRAMEWORK, CATEGORY, ITEM, POINTS, METHOD)
+    COLUMNS = (FRAMEWORK, CATEGORY, ITEM, POINTS, METHOD, ASSESSOR, NOTE)
+
+
+class Indicators:
+    SHEET = "履职管理指标"
+    DEPT = "科室"
+    CATEGORY = "绩效类别"
+    ID = "指标编号"
+    NAME = "指标名称"
+    CONTENT = "指标内容"
+    STANDARD = "评分标准"
+    METHOD = "考核方式"
+    CYCLE = "考核周期"
+    ASSESSOR = "考核责任部门"
+    OWNER = "责任人"
+    APPROVAL = "审核状态"
+    REQUIRED = (DEPT, CATEGORY, ID, NAME, APPROVAL)
+    COLUMNS = (DEPT, CATEGORY, ID, NAME, CONTENT, STANDARD, METHOD, CYCLE,
+               ASSESSOR, OWNER, APPROVAL)
+
+
+class KeyTasks:
+    SHEET = "重点指标"
+    DEPT = "科室"
+    ID = "指标编号"
+    TASK = "重点工作事项"
+    SOURCE = "指标来源"
+    TARGET = "目标要求"
+    DEADLINE = "完成时限"
+    POINTS = "分值"
+    LEADER = "责任领导"
+    OWNER = "责任人"
+    ASSESSOR = "考核责任部门"
+    APPROVAL = "审核状态"
+    COMPLETION = "完成情况"
+    REQUIRED = (DEPT, ID, TASK, POINTS, APPROVAL)
+    COLUMNS = (DEPT, ID, TASK, SOURCE, TARGET, DEADLINE, POINTS, LEADER, OWNER,
+               ASSESSOR, APPROVAL, COMPLETION)
+
+
+class Standards:
+    SHEET = "扣分标准"
+    ID = "标准编号"
+    SOURCE = "来源"
+    KIND = "类别"
+    LEVEL = "等级"
+    CASE = "情形"
+    MIN = "最低扣分"
+    MAX = "最高扣分"
+    CATEGORIES = "适用绩效类别"
+    REQUIRED = (ID, SOURCE, LEVEL, CASE, MIN, MAX, CATEGORIES)
+    COLUMNS = (ID, SOURCE, KIND, LEVEL, CASE, MIN, MAX, CATEGORIES)
+
+
+class Deductions:
+    SHEET = "扣分记录"
+    RECORD_NO = "记录号"
+    PERIOD = "考核期"
+    DATE = "日期"
+    DEPT = "科室"
+    CATEGORY = "绩效类别"
+    INDICATOR = "指标编号"
+    STANDARD = "标准编号"
+    REASON = "事由"
+    POINTS = "扣分"
+    ASSESSOR = "考核责任部门"
+    DOC_NO = "依据文号"
+    STATUS = "状态"
+    REQUIRED = (RECORD_NO, PERIOD, DATE, DEPT, CATEGORY, INDICATOR, STANDARD,
+                REASON, POINTS, STATUS)
+    COLUMNS = (RECORD_NO, PERIOD, DATE, DEPT, CATEGORY, INDICATOR, STANDARD,
+               REASON, POINTS, ASSESSOR, DOC_NO, STATUS)
+
+
+class PeerBallots:
+    """相互评价: fixed columns, then one column per section named by 科室名称."""
+    SHEET = "相互评价"
+    PERIOD = "考核期"
+    BALLOT_NO = "票号"
+    VOTER = "投票科室"
+    REQUIRED = (PERIOD, BALLOT_NO, VOTER)
+    COLUMNS = REQUIRED
+
+
+class PartyBallots:
+    """党组评价: fixed columns, then one column per section named by 科室名称."""
+    SHEET = "党组评价"
+    PERIOD = "考核期"
+    BALLOT_NO = "票号"
+    REQUIRED = (PERIOD, BALLOT_NO)
+    COLUMNS = REQUIRED
+
+
+class External:
+    SHEET = "外部评价"
+    PERIOD = "考核期"
+    DEPT = "科室"
+    GOVERNMENT = "地方政府评价"
+    ENTERPRISE = "企业评价"
+    REQUIRED = (PERIOD, DEPT)
+    COLUMNS = (PERIOD, DEPT, GOVERNMENT, ENTERPRISE)
+
+
+class Bonuses:
+    SHEET = "创优加分"
+    PERIOD = "考核期"
+    DEPT = "科室"
+    ITEM = "事项"
+    LEVEL = "级别"
+    POINTS = "加分"
+    DOC_NO = "依据文号"
+    REQUIRED = (PERIOD, DEPT, ITEM, LEVEL, POINTS)
+    COLUMNS = (PERIOD, DEPT, ITEM, LEVEL, POINTS, DOC_NO)
+
+
+INPUT_SHEETS = (Params, Sections, Framework, Indicators, KeyTasks, Standards,
+                Deductions, PeerBallots, PartyBallots, External, Bonuses)
+
+# Sheets whose extra columns are section names (one ballot column each).
+BALLOT_SHEETS = (PeerBallots, PartyBallots)
+
+
+# --- sheets written by the tool (replaced on every run) ----------------------
+
+class Results:
+    SHEET = "考核结果"
+    PERIOD = "考核期"
+    CODE = "科室代码"
+    DEPT = "科室"
+    SERIES = "序列"
+    DUTY = "履职绩效"
+    MANAGEMENT = "管理绩效"
+    KEY = "重点绩效"
+    SERVICE = "服务绩效"
+    EXCELLENCE = "创优绩效"
+    TOTAL = "总分"
+    RANK = "序列排名"
+    GRADE = "等次"
+    PENDING = "待核"
+    COLUMNS = (PERIOD, CODE, DEPT, SERIES, DUTY, MANAGEMENT, KEY, SERVICE,
+               EXCELLENCE, TOTAL, RANK, GRADE, PENDING)
+
+
+class ServiceDetail:
+    SHEET = "服务评价明细"
+    PERIOD = "考核期"
+    DEPT = "科室"
+    PEER = "相互评价"
+    PARTY = "党组评价"
+    GOVERNMENT = "地方政府评价"
+    ENTERPRISE = "企业评价"
+    BALLOTS = "有效票数"
+    COLUMNS = (PERIOD, DEPT, PEER, PARTY, GOVERNMENT, ENTERPRISE, BALLOTS)
+
+
+class Findings:
+    SHEET = "校验结果"
+    LEVEL = "级别"
+    SHEET_NAME = "工作表"
+    CELL = "单元格"
+    RULE = "规则"
+    MESSAGE = "说明"
+    COLUMNS = (LEVEL, SHEET_NAME, CELL, RULE, MESSAGE)
+
+
+class Receipts:
+    SHEET = "回收记录"
+    DEPT = "科室"
+    PERIOD = "期间"
+    FILE = "文件"
+    RECEIVED = "收到时间"
+    ON_TIME = "是否按期"
+    CHANGES = "变更数"
+    COLUMNS = (DEPT, PERIOD, FILE, RECEIVED, ON_TIME, CHANGES)
+
+
+class Changes:
+    SHEET = "回收变更"
+    SHEET_NAME = "工作表"
+    ROW = "行"
+    COLUMN = "列"
+    BEFORE = "原值"
+    AFTER = "新值"
+    DEPT = "科室"
+    FILE = "文件"
+    COLUMNS = (SHEET_NAME, ROW, COLUMN, BEFORE, AFTER, DEPT, FILE)
+
+
+GUIDE_SHEET = "说明"  # instructions sheet written by `init`
+
+# Sheets `recalc` owns; `collect` owns RECEIPTS and CHANGES.
+RECALC_OWNED = (Results, ServiceDetail, Findings)
+COLLECT_OWNED = (Receipts, Changes)
+OWNED_SHEETS = tuple(s.SHEET for s in RECALC_OWNED + COLLECT_OWNED)
+
+
+# --- enumerations --------------------------------------------------------------
+
+class Category:
+    DUTY = "履职绩效"
+    MANAGEMENT = "管理绩效"
+    KEY = "重点绩效"
+    SERVICE = "服务绩效"
+    EXCELLENCE = "创优绩效"
+    ALL = (DUTY, MANAGEMENT, KEY, SERVICE, EXCELLENCE)
+    DEDUCTIBLE = (DUTY, MANAGEMENT)
+
+
+class ServiceItem:
+    """分项 names of 服务绩效 in 指标框架."""
+    PEER = "相互评价"
+    PARTY = "党组评价"
+    GOVERNMENT = "地方政府评价"
+    ENTERPRISE = "企业评价"
+    ALL = (PEER, PARTY, GOVERNMENT, ENTERPRISE)
+
+
+class Method:
+    DEDUCT = "扣分制"
+    SCORE = "得分制"
+    BONUS = "加分制"
+    ALL = (DEDUCT, SCORE, BONUS)
+
+
+class Series:
+    ADMIN = "行政管理科室"
+    BUSINESS = "业务管理科室"
+    AFFILIATED = "直属单位"
+    ALL = (ADMIN, BUSINESS, AFFILIATED)
+
+
+class FrameworkName:
+    ADMIN = "行政管理科室和直属单位指标框架"
+    BUSINESS = "业务管理科室指标框架"
+    ALL = (ADMIN, BUSINESS)
+
+
+# Which framework each series is assessed under (SPEC section 3).
+SERIES_FRAMEWORK = {
+    Series.ADMIN: FrameworkName.ADMIN,
+    Series.BUSINESS: FrameworkName.BUSINESS,
+    Series.AFFILIATED: FrameworkName.ADMIN,
+}
+
+# Only this series receives 地方政府评价 and 企业评价 (第十二条).
+EXTERNAL_SERIES = Series.BUSINESS
+
+
+class Approval:
+    DRAFT = "草拟"
+    APPROVED = "已审核"
+    ALL = (DRAFT, APPROVED)
+
+
+class Status:
+    VALID = "有效"
+    REVOKED = "撤销"
+    ALL = (VALID, REVOKED)
+
+
+class StandardSource:
+    ANNEX4 = "附件4"
+    ANNEX5 = "附件5"
+    BUREAU = "本局"
+    ALL = (ANNEX4, ANNEX5, BUREAU)
+
+
+class Severity:
+    """等级 of a deduction standard."""
+    MINOR = "一般"
+    MAJOR = "较大"
+    GRAVE = "重大"
+    ALL = (MINOR, MAJOR, GRAVE)
+
+
+class KeySource:
+    """指标来源 of a key indicator."""
+    PROVINCE = "辽宁局"
+    LOCAL_GOV = "地方政府"
+    BUREAU = "本局"
+    ALL = (PROVINCE, LOCAL_GOV, BUREAU)
+
+
+class Grade:
+    """等次 written to 考核结果."""
+    EXCELLENT = "优秀"
+    PASS = "合格"
+    FAIL = "不合格"
+
+
+class Level:
+    """级别 of a finding in 校验结果."""
+    ERROR = "错误"
+    WARNING = "警告"
+
+
+YES = "是"
+NO = "否"
+
+# Separator between categories in 扣分标准.适用绩效类别 ("履职绩效,管理绩效").
+# Clerks type either the ASCII or the full-width comma, or 、.
+LIST_SEPARATORS = (",", "，", "、")
+
+
+# --- 参数 keys and their defaults -------------------------------------------------
+# Keys of the form "前缀:名称" define a scale; the defaults are what `init`
+# writes. The engine reads the values from the workbook, never from here.
+
+class ParamKey:
+    ORG_NAME = "单位名称"
+    YEAR = "年度"
+    COMPLETION_PREFIX = "完成系数:"
+    RATING_PREFIX = "评价:"
+    TRIM = "互评去掉最高最低分"
+    BONUS_PREFIX = "创优:"
+    QUOTA_PREFIX = "优秀名额:"
+    FAIL_LINE = "不合格分数线"
+    SECRET = "分发密钥"  # HMAC key for distributed workbooks (kept in master only)
+
+
+DEFAULT_COMPLETION = (("完成", "1"), ("基本完成", "0.5"), ("未完成", "0"))
+DEFAULT_RATINGS = (("满意", "1"), ("较满意", "0.8"), ("基本满意", "0.6"),
+                   ("不满意", "0"))
+DEFAULT_BONUS_LEVELS = (("国家级", "3"), ("省级", "2"), ("市级", "1"),
+                        ("局级", "0.5"))
+DEFAULT_QUOTA = "1"
+DEFAULT_FAIL_LINE = "60"
+
+# Allowed 分值 of a key indicator (第十条) — fixed by the measures, not a default.
+KEY_TASK_POINTS = ("1.5", "1", "0.5")
+
+# Default framework (annex 1 stand-in): (框架, 绩效类别, 分项, 分值, 评分方式).
+DEFAULT_FRAMEWORK = (
+    (FrameworkName.ADMIN, Category.DUTY, Category.DUTY, "40", Method.DEDUCT),
+    (FrameworkName.ADMIN, Category.MANAGEMENT, Category.MANAGEMENT, "30", Method.DEDUCT),
+    (FrameworkName.ADMIN, Category.KEY, Category.KEY, "10", Method.SCORE),
+    (FrameworkName.ADMIN, Category.SERVICE, ServiceItem.PEER, "15", Method.SCORE),
+    (FrameworkName.ADMIN, Category.SERVICE, ServiceItem.PARTY, "15", Method.SCORE),
+    (FrameworkName.ADMIN, Category.EXCELLENCE, Category.EXCELLENCE, "5", Method.BONUS),
+    (FrameworkName.BUSINESS, Category.DUTY, Category.DUTY, "45", Method.DEDUCT),
+    (FrameworkName.BUSINESS, Category.MANAGEMENT, Category.MANAGEMENT, "25", Method.DEDUCT),
+    (FrameworkName.BUSINESS, Category.KEY, Category.KEY, "10", Method.SCORE),
+    (FrameworkName.BUSINESS, Category.SERVICE, ServiceItem.PEER, "10", Method.SCORE),
+    (FrameworkName.BUSINESS, Category.SERVICE, ServiceItem.PARTY, "10", Method.SCORE),
+    (FrameworkName.BUSINESS, Category.SERVICE, ServiceItem.GOVERNMENT, "5", Method.SCORE),
+    (FrameworkName.BUSINESS, Category.SERVICE, ServiceItem.ENTERPRISE, "5", Method.SCORE),
+    (FrameworkName.BUSINESS, Category.EXCELLENCE, Category.EXCELLENCE, "5", Method.BONUS),
+)
+
+# Default sections (SPEC section 3): (科室代码, 科室名称, 序列).
+DEFAULT_SECTIONS = (
+    ("BGS", "办公室", Series.ADMIN),
+    ("RSK", "人事科", Series.ADMIN),
+    ("ZHK", "综合科", Series.BUSINESS),
+    ("JDHK", "机电化矿科", Series.BUSINESS),
+    ("QFK", "轻纺科", Series.BUSINESS),
+    ("JYK", "检疫科", Series.BUSINESS),
+    ("FWZX", "机关服务中心", Series.AFFILIATED),
+    ("BJZX", "保健中心", Series.AFFILIATED),
+)
+
+
+# --- validation rules ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    level: str
+    title: str      # what the rule checks, in Chinese (shown in 说明 sheet)
+    fix: str        # how to fix it, appended to every message
+
+
+RULES = {r.code: r for r in (
+    Rule("D01", Level.ERROR, "扣分须为0.1的正整数倍",
+         "请填写大于0、以0.1分为单位的扣分(第十一条)。"),
+    Rule("D02", Level.ERROR, "标准编号不在扣分标准中",
+         "请核对标准编号,或先在“扣分标准”表中增加该标准。"),
+    Rule("D03", Level.ERROR, "扣分超出该标准的最低/最高扣分范围",
+         "请按“扣分标准”表中该标准的最低扣分和最高扣分填写。"),
+    Rule("D04", Level.ERROR, "绩效类别不是履职绩效/管理绩效,或该标准不适用于此类别",
+         "请填写履职绩效或管理绩效,并与该标准的“适用绩效类别”一致。"),
+    Rule("D05", Level.ERROR, "科室不存在",
+         "请填写“科室”表中的科室名称或科室代码。"),
+    Rule("D06", Level.ERROR, "考核期格式错误或不在本年度",
+         "考核期请写成“2014Q3”(季度)或“2014”(年度),年份须与参数“年度”一致。"),
+    Rule("D07", Level.ERROR, "指标编号不是该科室该绩效类别的指标",
+         "请填写“履职管理指标”表中该科室、该绩效类别下的指标编号。"),
+    Rule("D08", Level.WARNING, "与前面的记录重复(科室、标准编号、日期、事由均相同)",
+         "如确属两次扣分请在事由中注明区别,否则请将重复记录的状态改为“撤销”。"),
+    Rule("D09", Level.ERROR, "日期不在考核期内",
+         "请核对日期或考核期,日期须落在该季度(或年度)之内。"),
+    Rule("K01", Level.ERROR, "重点指标分值须为1.5、1或0.5",
+         "请按工作难度和重要程度赋1.5、1或0.5分(第十条)。"),
+    Rule("K02", Level.WARNING, "完成情况为空或不在完成系数表中(按0分计)",
+         "请填写参数表“完成系数”中的一项,如完成、基本完成、未完成。"),
+    Rule("K03", Level.WARNING, "科室重点指标分值合计超过框架上限",
+         "超出部分不计分;如需调整请修改重点指标分值或框架分值。"),
+    Rule("B01", Level.ERROR, "评价等次不在评价标准中",
+         "请填写参数表“评价”中的一项,如满意、较满意、基本满意、不满意,或留空表示弃权。"),
+    Rule("B02", Level.ERROR, "科室不能评价本科室",
+         "本科室对自己的评价不计入,请将该单元格留空。"),
+    Rule("B03", Level.ERROR, "投票科室或被评价科室列不存在",
+         "请填写“科室”表中的科室名称,列标题须为科室名称。"),
+    Rule("B04", Level.ERROR, "外部评价只适用于业务管理科室",
+         "地方政府评价和企业评价只适用于业务管理科室(第十二条),请删除此行。"),
+    Rule("B05", Level.ERROR, "得分率须在0到100之间",
+         "请填写0到100之间的得分率。"),
+    Rule("C01", Level.ERROR, "创优级别不存在",
+         "请填写参数表“创优”中的级别,如国家级、省级、市级、局级。"),
+    Rule("C02", Level.ERROR, "加分与该级别的分值不一致",
+         "请按参数表中该级别的加分填写。"),
+    Rule("A01", Level.WARNING, "指标已被使用但审核状态不是已审核",
+         "请分管局长审核后将审核状态改为“已审核”(第九、十条)。"),
+)}

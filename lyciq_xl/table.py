@@ -1,0 +1,175 @@
+"""Sheets as tables: rows keyed by header text, each row knowing its Excel row.
+
+This is the "frame" every part of the core works on. It is built from a dense
+2-D grid of cell values starting at A1 — the shape both python-calamine (files)
+and xlwings (the open workbook) deliver — so the core never knows which one
+read the sheet. Values are normalised once here: text stripped, blanks to
+None, numbers to `Decimal` (never float), dates kept as date/datetime.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable, Sequence
+
+from lyciq_xl.errors import InputError
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_address(row_number: int, column_index: int) -> str:
+    """Excel address such as I7 from a 1-based row and 0-based column."""
+    return f"{column_letter(column_index)}{row_number}"
+
+
+def normalise(value: Any) -> Any:
+    """One cell value as the core sees it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        # repr() is the shortest text that round-trips, i.e. what Excel stored
+        # in the XML: 0.1 stays 0.1, a genuine 0.30000000000000004 stays that.
+        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    if isinstance(value, dt.time):
+        return value
+    return str(value).strip() or None
+
+
+def normalise_header(value: Any) -> str | None:
+    """Header text with surrounding and full-width spaces removed."""
+    if value is None:
+        return None
+    text = str(value).replace("\u3000", " ").strip()
+    return re.sub(r"\s+", "", text) or None
+
+
+def as_text(value: Any) -> str | None:
+    """A cell as text: numbers without exponent or trailing '.0' (101 -> '101')."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != dt.time() else value.strftime("%Y-%m-%d")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """A cell as a number, accepting numbers Excel stored as text ('0.5',
+    '０.５'); None when blank or not a number."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+            return None
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return None
+    return None
+
+
+_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A cell as a date: a real Excel date, or text such as 2014-03-05,
+    2014/3/5 or 2014年3月5日. None when blank or not a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", value).strip())
+        if match:
+            try:
+                return dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+@dataclass
+class Row:
+    number: int                 # 1-based Excel row number
+    values: dict[str, Any]      # header -> normalised value
+
+    def __getitem__(self, header: str) -> Any:
+        return self.values.get(header)
+
+    def get(self, header: str, default: Any = None) -> Any:
+        value = self.values.get(header)
+        return default if value is None else value
+
+
+@dataclass
+class Table:
+    sheet: str
+    columns: dict[str, int]                  # header -> 0-based column index
+    rows: list[Row] = field(default_factory=list)
+
+    def address(self, row: Row | int, header: str) -> str:
+        """Excel address of a row's cell under `header` (e.g. 'I7')."""
+        number = row.number if isinstance(row, Row) else row
+        index = self.columns.get(header)
+        return cell_address(number, index) if index is not None else f"A{number}"
+
+    def extra_columns(self, known: Iterable[str]) -> list[str]:
+        """Headers beyond `known`, in sheet order (ballot sheets: sections)."""
+        known = set(known)
+        return [h for h, _ in sorted(self.columns.items(), key=lambda kv: kv[1])
+                if h not in known]
+
+
+def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
+                    required: Iterable[str] = ()) -> Table:
+    """Build a Table from a dense grid whose first row is the header row at A1.
+
+    Raises InputError naming every missing required column."""
+    header_row = grid[0] if grid else ()
+    columns: dict[str, int] = {}
+    for index, raw in enumerate(header_row):
+        header = normalise_header(raw)
+        if header and header not in columns:
+            columns[header] = index
+    missing = [h for h in required if h not in columns]
+    if missing:
+        names = "、".join(f"“{h}”" for h in missing)
+        raise InputError(f"工作表“{sheet}”缺少必填列{names}。"
+                         f"请在第1行添加这些列标题(列的顺序不限)。")
+    rows = []
+    for offset, raw_row in enumerate(grid[1:], start=2):
+        values = {h: normalise(raw_row[i]) if i < len(raw_row) else None
+                  for h, i in columns.items()}
+        if any(v is not None for v in values.values()):
+            rows.append(Row(offset, values))
+    return Table(sheet, columns, rows)

@@ -1,0 +1,1 @@
+"""Reading and surgical writing of .xlsx files."""
