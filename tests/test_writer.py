@@ -311,12 +311,14 @@ def test_workbook_without_styles_gets_one(tmp_path):
 def test_xlsm_macros_copied_untouched(tmp_path):
     vba = tmp_path / "vbaProject.bin"
     vba.write_bytes(b"\xd0\xcf\x11\xe0 not really a compound file, just bytes" * 50)
-    path = build_master(tmp_path / "m.xlsm", vba=vba)
+    path = build_master(tmp_path / "m.xlsm", with_findings=True, vba=vba)
     before = parts(path)
     write_workbook(path, [FINDINGS])
     after = parts(path)
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"] == vba.read_bytes()
     assert b"macroEnabled" in after["[Content_Types].xml"]
+    # VBA finds the sheet by its codeName: the replaced sheet keeps it (and its tab colour)
+    assert b'<sheetPr codeName="Sheet2"><tabColor rgb="FFFF0000"/></sheetPr>' in after["xl/worksheets/sheet2.xml"]
     assert grid(path, Findings.SHEET) == FINDINGS_GRID
 
 
@@ -400,3 +402,33 @@ def test_read_only_folder_is_an_input_error(tmp_path):
             write_workbook(path, [FINDINGS])
     finally:
         folder.chmod(0o755)
+
+
+def test_prefixed_spreadsheetml_is_patched_and_extended(tmp_path):
+    path = build_bare(tmp_path / "sdk.xlsx", prefixed=True)
+    write_workbook(path, [RESULTS], {Params.SHEET: {(3, 1): Decimal("2.5"), (2, 0): dt.date(2026, 1, 2)}})
+    p = parts(path)
+    sheet = p["xl/worksheets/sheet1.xml"].decode()
+    assert '<x:row r="2"><x:c r="A2" s="' in sheet and "<x:v>46024</x:v>" in sheet  # 2026-01-02
+    assert re.search(r'<x:c r="B3" s="1"><x:v>2.5</x:v></x:c>', sheet)
+    styles = p["xl/styles.xml"].decode()
+    assert "<font>" not in styles and "<x:font><x:b/>" in styles
+    assert b"<x:sheet " in p["xl/workbook.xml"] and b'<x:calcPr fullCalcOnLoad="1"/>' in p["xl/workbook.xml"]
+    book = openpyxl.load_workbook(path)
+    assert book[Params.SHEET]["B3"].value == 2.5 and book[Params.SHEET]["B3"].number_format == "0.00"
+    assert book[Params.SHEET]["A2"].value == dt.datetime(2026, 1, 2)
+    assert book[Results.SHEET]["A1"].font.b and book[Results.SHEET]["A1"].font.name == "宋体"
+    assert grid(path, Results.SHEET) == RESULTS_GRID
+
+
+def test_awkward_text_round_trips(tmp_path):
+    texts = ["a<b>&c", "  前后空格 ", "_x0041_ stays literal", "tab\tand\nnewline", "ctrl\x01char"]
+    path = build_master(tmp_path / "m.xlsx")
+    write_workbook(path, [OwnedSheet(Findings.SHEET, Findings.COLUMNS, [[t] for t in texts])])
+    got = [row[0] for row in grid(path, Findings.SHEET)[1:]]
+    # XML cannot hold U+0001: Excel's own escape _x0001_ is written, which readers decode
+    assert got == texts
+    ws = openpyxl.load_workbook(path)[Findings.SHEET]
+    # openpyxl does not decode _xHHHH_ in inline strings (Excel, calamine, LibreOffice do)
+    assert [ws.cell(r, 1).value for r in (2, 3, 5)] == [texts[0], texts[1], texts[3]]
+    assert ws.cell(4, 1).value == "_x005F_x0041_ stays literal"

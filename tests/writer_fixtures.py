@@ -132,8 +132,16 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def build_bare(path: Path) -> Path:
-    """The smallest package Excel opens: no styles.xml, no shared strings."""
+def build_bare(path: Path, *, prefixed: bool = False) -> Path:
+    """The smallest package Excel opens: no shared strings and, unless
+    `prefixed`, no styles.xml. `prefixed` writes SpreadsheetML with an `x:`
+    prefix (as the Open XML SDK does) and a styles.xml in that style."""
+    x = "x:" if prefixed else ""
+    ns = f'xmlns:x="{MAIN}"' if prefixed else f'xmlns="{MAIN}"'
+    styles_type = ('<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+                   'officedocument.spreadsheetml.styles+xml"/>') if prefixed else ""
+    styles_rel = (f'<Relationship Id="rId2" Type="{RELS}/styles" Target="styles.xml"/>'
+                  if prefixed else "")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml",
                     '<?xml version="1.0" encoding="UTF-8"?>'
@@ -143,24 +151,35 @@ def build_bare(path: Path) -> Path:
                     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
                     'officedocument.spreadsheetml.sheet.main+xml"/>'
                     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-                    'officedocument.spreadsheetml.worksheet+xml"/></Types>')
+                    f'officedocument.spreadsheetml.worksheet+xml"/>{styles_type}</Types>')
         zf.writestr("_rels/.rels",
                     '<?xml version="1.0" encoding="UTF-8"?>'
                     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
                     'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
         zf.writestr("xl/workbook.xml",
-                    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{RELS}">'
-                    '<sheets><sheet name="参数" sheetId="1" r:id="rId1"/></sheets></workbook>')
+                    f'<?xml version="1.0" encoding="UTF-8"?><{x}workbook {ns} xmlns:r="{RELS}">'
+                    f'<{x}sheets><{x}sheet name="参数" sheetId="1" r:id="rId1"/></{x}sheets></{x}workbook>')
         zf.writestr("xl/_rels/workbook.xml.rels",
                     '<?xml version="1.0" encoding="UTF-8"?>'
                     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                     f'<Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
-                    '</Relationships>')
+                    f'{styles_rel}</Relationships>')
         zf.writestr("xl/worksheets/sheet1.xml",
-                    f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'
-                    '<row r="1"><c r="A1" t="inlineStr"><is><t>参数</t></is></c></row>'
-                    '</sheetData></worksheet>')
+                    f'<?xml version="1.0" encoding="UTF-8"?><{x}worksheet {ns}><{x}sheetData>'
+                    f'<{x}row r="1"><{x}c r="A1" t="inlineStr"><{x}is><{x}t>参数</{x}t></{x}is></{x}c></{x}row>'
+                    f'<{x}row r="3"><{x}c r="B3" s="1"><{x}v>2</{x}v></{x}c></{x}row>'
+                    f'</{x}sheetData></{x}worksheet>')
+        if prefixed:
+            zf.writestr("xl/styles.xml",
+                        f'<?xml version="1.0" encoding="UTF-8"?><x:styleSheet {ns}>'
+                        '<x:fonts count="1"><x:font><x:sz val="12"/><x:name val="宋体"/></x:font></x:fonts>'
+                        '<x:fills count="2"><x:fill><x:patternFill patternType="none"/></x:fill>'
+                        '<x:fill><x:patternFill patternType="gray125"/></x:fill></x:fills>'
+                        '<x:borders count="1"><x:border/></x:borders>'
+                        '<x:cellXfs count="2"><x:xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+                        '<x:xf numFmtId="2" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>'
+                        '</x:cellXfs></x:styleSheet>')
     return path
 
 

@@ -34,6 +34,9 @@ MIN_WIDTH, MAX_WIDTH = 6.0, 60.0
 CHUNK_ROWS = 4000
 
 _EPOCH = dt.datetime(1899, 12, 30)
+# Text that cannot be written verbatim inside <t>: markup characters, "_x"
+# (Excel's escape), XML-illegal characters, or edge whitespace.
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_x|^\\s|\\s$")
 
 
 def excel_serial(value: dt.date | dt.datetime | dt.time) -> str:
@@ -150,22 +153,17 @@ def plan(sheet: OwnedSheet, styles: StyleBook) -> _Plan:
 
     width = [0] * ncols
     kinds: list[set[str]] = [set() for _ in range(ncols)]
-    measure = [h not in sheet.widths for h in names]
-    for row in sheet.rows:
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, str):
-                if measure[c]:
-                    w = text_width(value)
-                    if w > width[c]:
-                        width[c] = w
-            elif isinstance(value, (dt.date, dt.time)):
-                kinds[c].add(kind(value))
-            elif measure[c]:
-                w = len(number_text(value)) if isinstance(value, (int, Decimal, float)) else 5
-                if w > width[c]:
-                    width[c] = w
+    for c in range(ncols):
+        # distinct values only: a findings sheet repeats a handful of texts
+        values = {row[c] for row in sheet.rows if len(row) > c and row[c] is not None}
+        types = {type(v) for v in values}
+        kinds[c] = {kind(v) for v in values if isinstance(v, (dt.date, dt.time))} if any(
+            issubclass(t, (dt.date, dt.time)) for t in types) else set()
+        if names[c] in sheet.widths:
+            continue
+        width[c] = max((text_width(v) if isinstance(v, str) else
+                        len(number_text(v)) if isinstance(v, (int, Decimal, float)) and not isinstance(v, bool)
+                        else 5 for v in values if not isinstance(v, (dt.date, dt.time))), default=0)
 
     link_rows: dict[int, dict[int, str]] = {}
     column_of = {h: i for i, h in enumerate(headers)}
@@ -239,6 +237,7 @@ def worksheet_chunks(sheet: OwnedSheet, p: _Plan, kept: KeptBits) -> Iterator[by
     body, dates, link_styles, link_rows = p.body, p.dates, p.links, p.link_rows
     out: list[str] = []
     append = out.append
+    special = _SPECIAL.search
     for i, row in enumerate(sheet.rows):
         r = i + 2
         append(f'<row r="{r}">')
@@ -251,7 +250,10 @@ def worksheet_chunks(sheet: OwnedSheet, p: _Plan, kept: KeptBits) -> Iterator[by
             ref = f"{letters[c]}{r}"
             if t is str:
                 if value:
-                    append(inline_string(ref, value, style))
+                    if special(value):   # needs escaping or xml:space
+                        append(inline_string(ref, value, style))
+                    else:
+                        append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
             elif t is Decimal or t is int:
                 append(f'<c r="{ref}"{style}><v>{number_text(value)}</v></c>')
             else:
