@@ -138,9 +138,14 @@ def test_replacing_an_existing_sheet_keeps_its_identity(tmp_path):
     path = build_master(tmp_path / "m.xlsx", with_findings=True)
     before = parts(path)
     old_entry = re.search(rb'<sheet name="' + Findings.SHEET.encode() + rb'"[^>]*/>', before["xl/workbook.xml"]).group()
+    assert "xl/worksheets/_rels/sheet2.xml.rels" in before
     write_workbook(path, [FINDINGS])
     after = parts(path)
-    assert list(after) == list(before)                    # no new part: replaced in place
+    # replaced in place; its old comment's relationship goes with its old content
+    assert list(after) == [n for n in before if n != "xl/worksheets/_rels/sheet2.xml.rels"]
+    for name, data in before.items():
+        if name not in PACKAGE_PARTS | {"xl/worksheets/sheet2.xml", "xl/worksheets/_rels/sheet2.xml.rels"}:
+            assert after[name] == data, f"{name} changed"
     wb = after["xl/workbook.xml"]
     assert old_entry in wb                                # same name, sheetId, r:id
     names = re.findall(rb'<sheet name="([^"]+)"', wb)
@@ -151,6 +156,18 @@ def test_replacing_an_existing_sheet_keeps_its_identity(tmp_path):
     assert grid(path, Findings.SHEET) == FINDINGS_GRID
     # formulas elsewhere may read the replaced sheet: Excel recalculates on open
     assert b'fullCalcOnLoad="1"' in wb
+    book = openpyxl.load_workbook(path)
+    assert book[Findings.SHEET]["A2"].comment is None
+    assert book[Deductions.SHEET]["H2"].comment.text.startswith("请写明事由")
+
+
+def test_nothing_to_write_leaves_the_file_alone(tmp_path):
+    path = build_master(tmp_path / "m.xlsx")
+    before, mtime = path.read_bytes(), path.stat().st_mtime_ns
+    assert write_workbook(path) is None
+    assert write_workbook(path, patches={Deductions.SHEET: {}}) is None
+    assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.xlsx"]
 
 
 def test_worksheet_children_in_schema_order(tmp_path):

@@ -69,6 +69,7 @@ def build_master(path: Path, *, with_findings: bool = False, vba: Path | None = 
         old.set_tab_color("#FF0000")
         old.write_row(0, 0, ["旧表头"])
         old.write_row(1, 0, ["旧内容", 99])
+        old.write_comment("A2", "旧批注")   # gives the old sheet a rels part
     params = wb.add_worksheet(Params.SHEET)
     params.write_row(0, 0, Params.COLUMNS, head)
     params.write_row(1, 0, ["单位名称", "辽阳局", ""])

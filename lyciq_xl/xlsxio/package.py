@@ -121,7 +121,8 @@ def read_package(zf: zipfile.ZipFile) -> Package:
 def new_part_name(pkg: Package, taken: set[str], folder: str, stem: str, ext: str) -> str:
     used = {n.lower() for n in pkg.names} | {t.lower() for t in taken}
     k = 1
-    while f"{folder}/{stem}{k}.{ext}".lower() in used:
+    # an orphan rels file of that name would attach its drawings to the new part
+    while {f"{folder}/{stem}{k}.{ext}".lower(), rels_path(f"{folder}/{stem}{k}.{ext}").lower()} & used:
         k += 1
     return f"{folder}/{stem}{k}.{ext}"
 

@@ -76,6 +76,9 @@ def write_workbook(path: Path, owned: Sequence[OwnedSheet] = (),
     path = Path(path)
     check_workbook_path(path)
     check_not_locked(path)
+    patches = {name: cells for name, cells in patches.items() if cells}
+    if not owned and not patches:
+        return None              # nothing to write: leave the file (and its mtime) alone
     folder = path.resolve().parent
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(f"没有写入文件夹“{folder}”的权限,无法保存“{path.name}”。"
@@ -118,6 +121,9 @@ def _check_sheet_name(name: str) -> None:
 def _prepare(zin: zipfile.ZipFile, path: Path, owned: Sequence[OwnedSheet],
              patches: Mapping[str, Mapping[tuple[int, int], Any]]) -> _Edit:
     pkg = P.read_package(zin)
+    if X.MAIN_NS not in pkg.workbook[:4096]:
+        raise InputError(f"工作簿“{path.name}”是“Strict Open XML”格式,本工具无法安全修改。"
+                         f"请在Excel中另存为“Excel工作簿(*.xlsx)”后重试。")
     original = (pkg.content_types, pkg.workbook, pkg.workbook_rels)
     edit = _Edit()
     styles_rel = pkg.rel_of_type("/styles")
