@@ -449,3 +449,16 @@ def test_awkward_text_round_trips(tmp_path):
     # openpyxl does not decode _xHHHH_ in inline strings (Excel, calamine, LibreOffice do)
     assert [ws.cell(r, 1).value for r in (2, 3, 5)] == [texts[0], texts[1], texts[3]]
     assert ws.cell(4, 1).value == "_x005F_x0041_ stays literal"
+
+
+def test_hyperlinks_beyond_excels_limit_are_left_out(tmp_path, monkeypatch):
+    # Excel rejects more than 65,530 hyperlinks per sheet; the limit is lowered to 2 here
+    monkeypatch.setattr(writer_module.sheetxml, "MAX_HYPERLINKS", 2)
+    rows = [["错误", Deductions.SHEET, f"I{r}", "D01", "x"] for r in (2, 3, 4)]
+    links = {(i, Findings.CELL): f"'{Deductions.SHEET}'!I{i + 2}" for i in range(3)}
+    path = build_master(tmp_path / "m.xlsx")
+    write_workbook(path, [OwnedSheet(Findings.SHEET, Findings.COLUMNS, rows, links=links)])
+    ws = openpyxl.load_workbook(path)[Findings.SHEET]
+    assert [ws.cell(r, 3).hyperlink.location if ws.cell(r, 3).hyperlink else None for r in (2, 3, 4)] == [
+        "'扣分记录'!I2", "'扣分记录'!I3", None]
+    assert ws["C4"].font.u is None and ws["C4"].value == "I4"

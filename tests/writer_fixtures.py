@@ -178,9 +178,12 @@ def build_bare(path: Path, *, prefixed: bool = False) -> Path:
                         '<x:fills count="2"><x:fill><x:patternFill patternType="none"/></x:fill>'
                         '<x:fill><x:patternFill patternType="gray125"/></x:fill></x:fills>'
                         '<x:borders count="1"><x:border/></x:borders>'
-                        '<x:cellXfs count="2"><x:xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-                        '<x:xf numFmtId="2" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>'
-                        '</x:cellXfs></x:styleSheet>')
+                        '<x:cellStyleXfs count="1"><x:xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+                        '</x:cellStyleXfs>'
+                        '<x:cellXfs count="2"><x:xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+                        '<x:xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+                        '</x:cellXfs><x:cellStyles count="1"><x:cellStyle name="Normal" xfId="0" builtinId="0"/>'
+                        '</x:cellStyles></x:styleSheet>')
     return path
 
 

@@ -113,11 +113,14 @@ def kept_bits(head: str) -> KeptBits:
     """Extract KeptBits from the first bytes of an old worksheet part."""
     try:
         prefix = X.root_prefix(head, "worksheet")
-    except ValueError:
+    except X.PartError:
         return KeptBits()
     bits = KeptBits()
-    found = X.find_element(head, prefix, "sheetPr")
-    if found is not None and found[3] <= len(head):
+    try:
+        found = X.find_element(head, prefix, "sheetPr")
+    except X.PartError:
+        found = None
+    if found is not None:
         pr = head[found[0]:found[3]]
         # filterMode described the old autofilter; our new one filters nothing.
         pr = X.remove_attr(pr, "filterMode")

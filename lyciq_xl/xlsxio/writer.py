@@ -79,7 +79,8 @@ def write_workbook(path: Path, owned: Sequence[OwnedSheet] = (),
     patches = {name: cells for name, cells in patches.items() if cells}
     if not owned and not patches:
         return None              # nothing to write: leave the file (and its mtime) alone
-    folder = path.resolve().parent
+    path = path.resolve()        # a symlinked workbook: replace its target, not the link
+    folder = path.parent
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(f"没有写入文件夹“{folder}”的权限,无法保存“{path.name}”。"
                          f"请把工作簿复制到有写权限的文件夹后重试。")
@@ -101,7 +102,7 @@ def write_workbook(path: Path, owned: Sequence[OwnedSheet] = (),
     except zipfile.BadZipFile as exc:
         raise InputError(f"“{path.name}”不是有效的Excel工作簿(.xlsx)或已损坏,"
                          f"请在Excel中另存为“Excel工作簿(*.xlsx)”后重试。") from exc
-    except (KeyError, ParseError, DefusedXmlException, UnicodeDecodeError) as exc:
+    except (KeyError, ParseError, DefusedXmlException, UnicodeDecodeError, X.PartError) as exc:
         raise InputError(f"工作簿“{path.name}”的内部结构无法识别(已损坏或不是Excel工作簿):{exc}。"
                          f"请在Excel中打开并另存后重试。") from exc
     except OSError as exc:
@@ -124,22 +125,53 @@ def _prepare(zin: zipfile.ZipFile, path: Path, owned: Sequence[OwnedSheet],
     if X.MAIN_NS not in pkg.workbook[:4096]:
         raise InputError(f"工作簿“{path.name}”是“Strict Open XML”格式,本工具无法安全修改。"
                          f"请在Excel中另存为“Excel工作簿(*.xlsx)”后重试。")
-    original = (pkg.content_types, pkg.workbook, pkg.workbook_rels)
+    member = {n.lower(): n for n in pkg.names}   # OPC part names ignore case
+    original = {P.CONTENT_TYPES: pkg.content_types, pkg.workbook_part: pkg.workbook,
+                P.rels_path(pkg.workbook_part): pkg.workbook_rels}
     edit = _Edit()
     styles_rel = pkg.rel_of_type("/styles")
     styles_part = styles_rel.target if styles_rel and styles_rel.target in pkg.names else None
     styles = StyleBook(zin.read(styles_part) if styles_part else None)
 
-    patch_parts = {}
+    patch_parts = _patch_targets(pkg, patches, path)
+    _plan_owned(zin, pkg, owned, patches, styles, edit, path, member)
+    for name, cells in patches.items():
+        part = patch_parts[name]
+        edit.replace[part] = patch_sheet(zin.read(part), cells, styles, pkg.lookup(name).name)
+
+    if patches or any(part not in edit.append for part in edit.generate):
+        _invalidate_calculation(pkg, edit)
+    if styles.changed:
+        if styles_part is None:
+            styles_part = _add_styles_part(pkg, edit, member)
+        edit.replace[styles_part] = styles.to_bytes()
+
+    new_text = {P.CONTENT_TYPES: pkg.content_types, pkg.workbook_part: pkg.workbook,
+                P.rels_path(pkg.workbook_part): pkg.workbook_rels}
+    for part, text in new_text.items():
+        if text != original[part]:
+            real = member.get(part.lower(), part)
+            edit.replace[real] = X.encode(text, pkg.bom.get(part, False))
+            if real not in pkg.names:
+                edit.append.append(real)
+    return edit
+
+
+def _patch_targets(pkg: P.Package, patches: Mapping[str, Any], path: Path) -> dict[str, str]:
+    """Sheet name -> worksheet part; InputError naming every sheet not found."""
     missing = [name for name in patches if not (pkg.lookup(name) and pkg.lookup(name).part)]
     if missing:
         names = "、".join(f"“{n}”" for n in missing)
         raise InputError(f"工作簿“{path.name}”中没有工作表{names},无法写入。请检查工作表名称是否被修改。")
     for name in patches:
-        sheet = pkg.lookup(name)
-        _require_worksheet(pkg, sheet, path)
-        patch_parts[name] = sheet.part
+        _require_worksheet(pkg, pkg.lookup(name), path)
+    return {name: pkg.lookup(name).part for name in patches}
 
+
+def _plan_owned(zin: zipfile.ZipFile, pkg: P.Package, owned: Sequence[OwnedSheet], patches: Mapping[str, Any],
+                styles: StyleBook, edit: _Edit, path: Path, member: dict[str, str]) -> None:
+    """Replace an owned sheet's part in place (same part, sheetId, r:id, tab
+    position) or append a new sheet at the end."""
     seen: set[str] = set()
     for sheet in owned:
         _check_sheet_name(sheet.name)
@@ -147,15 +179,15 @@ def _prepare(zin: zipfile.ZipFile, path: Path, owned: Sequence[OwnedSheet],
         if key in seen or any(key == n.casefold() for n in patches):
             raise ValueError(f"sheet {sheet.name!r} given twice")
         seen.add(key)
-        entry = pkg.lookup(sheet.name)
         sheet_plan = sheetxml.plan(sheet, styles)
+        entry = pkg.lookup(sheet.name)
         if entry is not None and entry.part:
             _require_worksheet(pkg, entry, path)
             with zin.open(entry.part) as f:
                 head = f.read(65536).decode("utf-8", errors="ignore")
             edit.generate[entry.part] = (sheet, sheet_plan, sheetxml.kept_bits(head))
-            old_rels = P.rels_path(entry.part)
-            if old_rels in pkg.names:  # its drawings/comments were its old content
+            old_rels = member.get(P.rels_path(entry.part).lower())
+            if old_rels:  # its comments/drawings were its old content
                 edit.drop.add(old_rels)
         else:
             part = P.new_part_name(pkg, set(edit.append), "xl/worksheets", "sheet", "xml")
@@ -163,39 +195,27 @@ def _prepare(zin: zipfile.ZipFile, path: Path, owned: Sequence[OwnedSheet],
             edit.generate[part] = (sheet, sheet_plan, sheetxml.KeptBits())
             edit.append.append(part)
 
-    for name, cells in patches.items():
-        part = patch_parts[name]
-        edit.replace[part] = patch_sheet(zin.read(part), cells, styles, pkg.lookup(name).name)
 
-    replaced_existing = any(part not in edit.append for part in edit.generate)
-    if replaced_existing or patches:
-        calc = pkg.rel_of_type("/calcChain")
-        if calc is not None:
-            P.remove_relationship(pkg, calc.rid)
-            P.remove_override(pkg, calc.target)
-            edit.drop.add(calc.target)
-        P.set_full_calc_on_load(pkg)
+def _invalidate_calculation(pkg: P.Package, edit: _Edit) -> None:
+    """Drop calcChain.xml (it may list cells that no longer hold formulas) and
+    have Excel recalculate on open (cached results may depend on what changed)."""
+    calc = pkg.rel_of_type("/calcChain")
+    if calc is not None:
+        P.remove_relationship(pkg, calc.rid)
+        P.remove_override(pkg, calc.target)
+        edit.drop.add(calc.target)
+    P.set_full_calc_on_load(pkg)
 
-    if styles.changed:
-        if styles_part is None:
-            folder = P.posixpath.dirname(pkg.workbook_part)
-            styles_part = P.posixpath.join(folder, "styles.xml")
-            if styles_part.lower() in {n.lower() for n in pkg.names}:  # an orphan part of that name
-                styles_part = P.new_part_name(pkg, set(edit.append), folder, "styles", "xml")
-            P.add_relationship(pkg, P.REL_STYLES, styles_part)
-            P.add_override(pkg, styles_part, P.STYLES_TYPE)
-            edit.append.append(styles_part)
-        edit.replace[styles_part] = styles.to_bytes()
 
-    wb_rels = P.rels_path(pkg.workbook_part)
-    for part, new, old in ((P.CONTENT_TYPES, pkg.content_types, original[0]),
-                           (pkg.workbook_part, pkg.workbook, original[1]),
-                           (wb_rels, pkg.workbook_rels, original[2])):
-        if new != old:
-            edit.replace[part] = X.encode(new, pkg.bom.get(part, False))
-            if part not in pkg.names:
-                edit.append.append(part)
-    return edit
+def _add_styles_part(pkg: P.Package, edit: _Edit, member: dict[str, str]) -> str:
+    folder = P.posixpath.dirname(pkg.workbook_part)
+    part = P.posixpath.join(folder, "styles.xml")
+    if part.lower() in member:  # an orphan part of that name
+        part = P.new_part_name(pkg, set(edit.append), folder, "styles", "xml")
+    P.add_relationship(pkg, P.REL_STYLES, part)
+    P.add_override(pkg, part, P.STYLES_TYPE)
+    edit.append.append(part)
+    return part
 
 
 def _require_worksheet(pkg: P.Package, sheet: P.Sheet, path: Path) -> None:

@@ -18,6 +18,10 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
+
+class PartError(ValueError):
+    """A part is not the SpreadsheetML we expect (corrupt or foreign file)."""
+
 # Characters XML 1.0 cannot carry; Excel writes them as _xHHHH_.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # A literal "_x0041_" in text would be decoded by Excel; escape its "_".
@@ -75,7 +79,7 @@ def root_prefix(value: str, name: str) -> str:
     """The prefix ('' or 'x:') the root element `name` is written with."""
     match = re.search(r"<(?:([A-Za-z_][\w.-]*):)?" + name + r"\b", value)
     if match is None:
-        raise ValueError(f"no <{name}> root element")
+        raise PartError(f"no <{name}> root element")
     return f"{match.group(1)}:" if match.group(1) else ""
 
 
@@ -112,7 +116,7 @@ def find_element(value: str, prefix: str, tag: str, start: int = 0) -> tuple[int
         return match.start(), match.end(), match.end(), match.end()
     close = value.find(f"</{prefix}{tag}>", match.end())
     if close < 0:
-        raise ValueError(f"unterminated <{tag}>")
+        raise PartError(f"unterminated <{tag}>")
     return match.start(), match.end(), close, close + len(f"</{prefix}{tag}>")
 
 
@@ -138,7 +142,7 @@ def insert_child(value: str, prefix: str, parent: str, child_xml: str) -> str:
     """Append `child_xml` as the last child of the first <parent> element."""
     found = find_element(value, prefix, parent)
     if found is None:
-        raise ValueError(f"no <{parent}>")
+        raise PartError(f"no <{parent}>")
     begin, open_end, close_begin, end = found
     if open_end == end:  # self-closing: expand it
         open_tag = value[begin:open_end][:-2].rstrip() + ">"
