@@ -21,7 +21,7 @@ from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.xlsxio import writer as writer_module
 from lyciq_xl.xlsxio.writer import check_not_locked, write_workbook
 from tests.writer_fixtures import (CHART_SHEET, DEFINED_NAME, add_calc_chain, build_bare, build_master,
-                                   grid, parts, soffice_csv)
+                                   grid, parts, soffice_csv, soffice_resave)
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 INJECTION = '=HYPERLINK("http://evil.example","点我")'
@@ -473,3 +473,22 @@ def test_hyperlinks_beyond_excels_limit_are_left_out(tmp_path, monkeypatch):
     assert [ws.cell(r, 3).hyperlink.location if ws.cell(r, 3).hyperlink else None for r in (2, 3, 4)] == [
         "'扣分记录'!I2", "'扣分记录'!I3", None]
     assert ws["C4"].font.u is None and ws["C4"].value == "I4"
+
+
+def test_libreoffice_saved_workbook_is_patched_and_extended(tmp_path):
+    source = build_master(tmp_path / "src.xlsx", with_findings=True)
+    path = soffice_resave(source, tmp_path / "lo", tmp_path / "lo-profile")
+    before = parts(path)
+    write_workbook(path, [FINDINGS, RESULTS],
+                   {Deductions.SHEET: {(3, 8): Decimal("0.8"), (4, 2): dt.date(2026, 1, 2)}})
+    after = parts(path)
+    changed = {n for n in after if after[n] != before.get(n)}
+    assert changed == PACKAGE_PARTS | {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
+                                       "xl/worksheets/sheet5.xml"}
+    rows = grid(path, Deductions.SHEET)
+    assert rows[2][8] == 0.8 and rows[3][2] == dt.date(2026, 1, 2)
+    assert grid(path, Findings.SHEET) == FINDINGS_GRID
+    assert grid(path, Results.SHEET) == RESULTS_GRID
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [Deductions.SHEET, Findings.SHEET, Params.SHEET, CHART_SHEET, Results.SHEET]
+    assert book[Deductions.SHEET]["C4"].number_format == "yyyy-mm-dd"

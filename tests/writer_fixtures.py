@@ -197,3 +197,12 @@ def soffice_csv(path: Path, outdir: Path, profile: Path) -> dict[str, str]:
         check=True, capture_output=True, timeout=180)
     prefix = path.stem + "-"
     return {f.stem[len(prefix):]: f.read_text(encoding="utf-8") for f in outdir.glob(f"{prefix}*.csv")}
+
+
+def soffice_resave(path: Path, outdir: Path, profile: Path) -> Path:
+    """The same workbook as LibreOffice writes it (another producer's XML dialect)."""
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+         "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(path)],
+        check=True, capture_output=True, timeout=180)
+    return outdir / (path.stem + ".xlsx")
