@@ -22,6 +22,25 @@ from lyciq_xl.model import (FrameworkSpec, Period, Section, SectionIndex, Settin
 from lyciq_xl.table import Table, as_date, as_decimal, as_text
 
 
+def memo(fn):
+    """fn with a per-load cache: 扣分记录 columns such as 考核期, 科室, 标准编号 and
+    扣分 repeat a few hundred distinct values over 200,000 rows."""
+    cache: dict = {}
+
+    def cached(value):
+        key = (type(value), value)      # True == Decimal(1): keep types apart
+        try:
+            return cache[key]
+        except KeyError:
+            result = cache[key] = fn(value)
+            return result
+    return cached
+
+
+def _text(value: Any) -> str | None:
+    return value if type(value) is str else as_text(value)
+
+
 def _key(value: Any) -> str | None:
     """Identifier text as typed by clerks: NFKC (full-width -> ASCII), stripped."""
     text = as_text(value)
@@ -130,20 +149,31 @@ class Deduction:
     points_raw: Any
     points: Decimal | None
     status: str | None             # blank is read as 有效
+    span: tuple[dt.date, dt.date] | None   # first and last day of `period`
 
 
 def load_deductions(table: Table, sections: SectionIndex) -> list[Deduction]:
     D = Deductions
-    resolve = sections.resolve
+    date, number = memo(as_date), memo(as_decimal)
+    coded: dict[tuple, tuple] = {}   # raw coded columns -> parsed, one lookup a row
+
+    def parse_codes(raw: tuple) -> tuple:
+        period, dept, category, indicator, standard, status = raw
+        parsed = Period.parse(period)
+        return (parsed, sections.resolve(dept), as_text(category), _key(indicator),
+                _key(standard), as_text(status),
+                (parsed.first_day, parsed.last_day) if parsed else None)
+
     out = []
     for row in table.rows:
-        v = row.values
+        v = row.values   # every REQUIRED header is a key (table_from_grid)
+        raw = (v[D.PERIOD], v[D.DEPT], v[D.CATEGORY], v[D.INDICATOR], v[D.STANDARD], v[D.STATUS])
+        codes = coded.get(raw) or coded.setdefault(raw, parse_codes(raw))
+        d, pts = v[D.DATE], v[D.POINTS]
         out.append(Deduction(
-            row.number, as_text(v.get(D.RECORD_NO)), v.get(D.PERIOD), Period.parse(v.get(D.PERIOD)),
-            v.get(D.DATE), as_date(v.get(D.DATE)), v.get(D.DEPT), resolve(v.get(D.DEPT)),
-            as_text(v.get(D.CATEGORY)), _key(v.get(D.INDICATOR)), _key(v.get(D.STANDARD)),
-            as_text(v.get(D.REASON)), v.get(D.POINTS), as_decimal(v.get(D.POINTS)),
-            as_text(v.get(D.STATUS))))
+            row.number, _text(v[D.RECORD_NO]), raw[0], codes[0], d, date(d),
+            raw[1], codes[1], codes[2], codes[3], codes[4], _text(v[D.REASON]),
+            pts, number(pts), codes[5], codes[6]))
     return out
 
 

@@ -85,9 +85,10 @@ def d09_date(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
     for d in rows:
         if not inp.in_year(d.period):
             continue  # D06 already names the period
+        span = d.span
         if d.date is None:
             yield finding("D09", t, d.row, Deductions.DATE, f"日期{shown(d.date_raw)}不是有效日期")
-        elif not d.period.contains(d.date):
+        elif not span[0] <= d.date <= span[1]:
             yield finding("D09", t, d.row, Deductions.DATE,
                           f"日期“{d.date.isoformat()}”不在考核期“{d.period}”"
                           f"({d.period.first_day.isoformat()}至{d.period.last_day.isoformat()})内")

@@ -123,7 +123,7 @@ class Detail:
 
 def result_periods(inp: Inputs, active: list[Deduction]) -> list[Period]:
     """Q1 up to the latest quarter named in any input 考核期 of the 年度, then the year."""
-    named = [d.period for d in active]
+    named = [Period.parse(raw) for raw in {d.period_raw for d in active}]
     named += [b.period for s in (inp.peer, inp.party) for b in s.ballots]
     named += [e.period for e in inp.external] + [b.period for b in inp.bonuses]
     last = max((p.quarter for p in named if inp.in_year(p) and p.quarter), default=0)
@@ -145,13 +145,13 @@ def new_details(inp: Inputs) -> dict[str, Detail]:
 
 def collect_deductions(inp: Inputs, active: list[Deduction], counted: list[Deduction],
                        v: Validation, details: dict[str, Detail]) -> None:
+    grave = {s.id for s in inp.standards.values() if s.is_grave_accident}
     for d in counted:
         detail = details[d.section.code]
         detail.deductions.append(d)
         key = (d.period.quarter, d.category)
         detail.sums[key] = detail.sums.get(key, ZERO) + d.points
-        std = inp.standards[d.standard_id]
-        if std.is_grave_accident:
+        if d.standard_id in grave:
             detail.grave.append(d)
     sheet = contract.Deductions.SHEET
     for d in active:
