@@ -75,3 +75,12 @@ def ballot(period, no, voter, grades: dict[str, str]):
 
 def party_ballot(period, no, grades: dict[str, str]):
     return [period, no] + [grades.get(n) for n in NAMES]
+
+
+def found(assessment, rule: str) -> list[tuple[str, str, str]]:
+    """(level, sheet, cell) of every finding of `rule`."""
+    return [(f.level, f.sheet, f.cell) for f in assessment.findings if f.rule == rule]
+
+
+def row_of(assessment, code: str, period: str):
+    return assessment.result(code, period)
