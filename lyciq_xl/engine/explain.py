@@ -79,9 +79,13 @@ def _deduction_lines(e: Explanation, category: str, score: Decimal) -> list[str]
     return lines
 
 
+def _cap(total: Decimal, cap: Decimal) -> str:
+    return "(超过上限,按上限计)" if total > cap else ""
+
+
 def _key_lines(e: Explanation) -> list[str]:
     lines = [f"【{Category.KEY}】得分制:Σ 分值 × 完成系数 = {_n(e.key_sum)},"
-             f"上限 {_n(e.key_cap)},得分 {_n(e.result.key)}"]
+             f"上限 {_n(e.key_cap)},得分 {_n(e.result.key)}{_cap(e.key_sum, e.key_cap)}"]
     for k, s in e.key_tasks:
         lines.append(f"  指标编号 {k.id or '(空)'} | 第{k.row}行 | {k.task or ''} | 分值 {_n(k.points)}"
                      f" × 完成系数 {_n(s.coefficient)}({k.completion or '未填'})= {_n(s.score)}")
@@ -89,24 +93,24 @@ def _key_lines(e: Explanation) -> list[str]:
 
 
 def _service_lines(e: Explanation) -> list[str]:
-    lines = [f"【{Category.SERVICE}】得分制,合计 {_n(e.result.service)}(各分项四舍五入保留2位小数)"]
+    lines = [f"【{Category.SERVICE}】得分制,合计 {e.result.service:.2f}(各分项四舍五入保留2位小数)"]
     for name, item in e.service.items():
         if isinstance(item, BallotItem):
             mean = "—" if item.mean is None else f"{item.mean:.4f}"
             trimmed = f",去掉最高、最低各1票({_n(item.dropped[0])}、{_n(item.dropped[1])})" if item.dropped else ""
             lines.append(f"  {name}:有效票 {len(item.ratios)} 张{trimmed},计入 {item.used} 张,"
-                         f"平均系数 {mean} × 分值 {_n(item.points)} = {_n(item.score)}")
+                         f"平均系数 {mean} × 分值 {_n(item.points)} = {item.score:.2f}")
         else:
             mean = "—" if item.mean is None else f"{item.mean:.2f}"
             rows = "、".join(f"第{r}行 {_n(v)}" for r, v in item.rates) or "无"
             lines.append(f"  {name}:得分率({rows})平均 {mean} ÷ 100 × 分值 {_n(item.points)}"
-                         f" = {_n(item.score)}")
+                         f" = {item.score:.2f}")
     return lines
 
 
 def _bonus_lines(e: Explanation) -> list[str]:
     lines = [f"【{Category.EXCELLENCE}】加分制:加分合计 {_n(e.bonus_sum)},上限 {_n(e.bonus_cap)},"
-             f"得分 {_n(e.result.excellence)}"]
+             f"得分 {_n(e.result.excellence)}{_cap(e.bonus_sum, e.bonus_cap)}"]
     for b in e.bonuses:
         lines.append(f"  第{b.row}行 | {b.period} | {b.item or ''} | {b.level} | 加分 {_n(b.points)}")
     return lines
@@ -114,7 +118,7 @@ def _bonus_lines(e: Explanation) -> list[str]:
 
 def _grade_lines(e: Explanation) -> list[str]:
     r = e.result
-    lines = [f"总分 {_n(r.total)},{r.series}排名第 {r.rank} 名" + (f",等次:{r.grade}" if r.grade else "")]
+    lines = [f"总分 {r.total:.2f},{r.series}排名第 {r.rank} 名" + (f",等次:{r.grade}" if r.grade else "")]
     for d in e.grave:
         lines.append(f"  记录号 {d.record_no} 引用附件5重大事故标准 {d.standard_id},不能评为优秀")
     return lines
