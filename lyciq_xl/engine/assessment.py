@@ -5,7 +5,6 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from lyciq_xl import contract
 from lyciq_xl.engine import rules, scoring
 from lyciq_xl.engine.findings import Finding, sort_findings
 from lyciq_xl.engine.records import Inputs, load_inputs

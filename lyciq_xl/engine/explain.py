@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from lyciq_xl.contract import Category, ServiceItem
+from lyciq_xl.contract import Category
 from lyciq_xl.engine.findings import Finding
 from lyciq_xl.engine.records import Bonus, Deduction, KeyTask
 from lyciq_xl.engine.scoring import BallotItem, KeyTaskScore, RateItem, ResultRow

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Bonuses, Category, External, KeyTasks, ServiceItem
-from lyciq_xl.engine.records import (BallotSheet, Bonus, Deduction, ExternalRate, Inputs,
+from lyciq_xl.engine.records import (BallotSheet, Bonus, Deduction, Inputs,
                                      KeyTask)
 from lyciq_xl.engine.rules import Validation
 from lyciq_xl.model import Period, Section
