@@ -71,8 +71,7 @@ def evaluate(tables: dict[str, Table]) -> Assessment:
 
 def _evaluate(tables: dict[str, Table]) -> Assessment:
     inp = load_inputs(tables)
-    validation, counted = rules.validate(inp)
-    active = rules.active_deductions(inp)
+    validation, active, counted = rules.validate(inp)
     details = scoring.new_details(inp)
     scoring.collect_deductions(inp, active, counted, validation, details)
     key_scores = scoring.collect_key_tasks(inp, validation, details)

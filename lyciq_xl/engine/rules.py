@@ -295,8 +295,9 @@ def active_deductions(inp: Inputs) -> list[Deduction]:
     return [d for d in inp.deductions if d.status != contract.Status.REVOKED]
 
 
-def validate(inp: Inputs) -> tuple[Validation, list[Deduction]]:
-    """All findings, what they leave out, and the deductions that count."""
+def validate(inp: Inputs) -> tuple[Validation, list[Deduction], list[Deduction]]:
+    """All findings and what they leave out; the deductions not revoked; and
+    of those, the ones that count."""
     v = Validation()
     active = active_deductions(inp)
     for rule in DEDUCTION_RULES:
@@ -314,4 +315,4 @@ def validate(inp: Inputs) -> tuple[Validation, list[Deduction]]:
         v.add(ballot_rules(inp, ballots))
     v.add(external_rules(inp))
     v.add(bonus_rules(inp))
-    return v, counted
+    return v, active, counted
