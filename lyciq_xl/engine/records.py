@@ -37,7 +37,8 @@ def memo(fn):
     return cached
 
 
-def _text(value: Any) -> str | None:
+def text_of(value: Any) -> str | None:
+    """as_text with a fast path for the usual case, a str."""
     return value if type(value) is str else as_text(value)
 
 
@@ -171,8 +172,8 @@ def load_deductions(table: Table, sections: SectionIndex) -> list[Deduction]:
         codes = coded.get(raw) or coded.setdefault(raw, parse_codes(raw))
         d, pts = v[D.DATE], v[D.POINTS]
         out.append(Deduction(
-            row.number, _text(v[D.RECORD_NO]), raw[0], codes[0], d, date(d),
-            raw[1], codes[1], codes[2], codes[3], codes[4], _text(v[D.REASON]),
+            row.number, text_of(v[D.RECORD_NO]), raw[0], codes[0], d, date(d),
+            raw[1], codes[1], codes[2], codes[3], codes[4], text_of(v[D.REASON]),
             pts, number(pts), codes[5], codes[6]))
     return out
 
@@ -229,12 +230,14 @@ def load_ballots(table: Table, sections: SectionIndex, spec: type) -> BallotShee
         section = sections.resolve(header)
         (unknown.append(header) if section is None else columns.__setitem__(header, section))
     sheet = BallotSheet(table, has_voter, columns, unknown)
+    period, voter = memo(Period.parse), memo(sections.resolve)
     for r in table.rows:
-        voter_raw = r[PeerBallots.VOTER] if has_voter else None
+        v = r.values
+        voter_raw = v[PeerBallots.VOTER] if has_voter else None
         sheet.ballots.append(Ballot(
-            r.number, as_text(r[spec.BALLOT_NO]), r[spec.PERIOD], Period.parse(r[spec.PERIOD]),
-            voter_raw, sections.resolve(voter_raw) if has_voter else None,
-            {h: r[h] for h in columns if r[h] is not None}))
+            r.number, as_text(v[spec.BALLOT_NO]), v[spec.PERIOD], period(v[spec.PERIOD]),
+            voter_raw, voter(voter_raw) if has_voter else None,
+            {h: v[h] for h in columns if v[h] is not None}))
     return sheet
 
 

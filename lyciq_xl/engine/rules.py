@@ -15,7 +15,7 @@ from lyciq_xl import contract
 from lyciq_xl.contract import (Bonuses, Deductions, External, Indicators, KeyTasks,
                                PartyBallots, PeerBallots)
 from lyciq_xl.engine.findings import Finding, finding, header_finding, shown
-from lyciq_xl.engine.records import BallotSheet, Deduction, Inputs
+from lyciq_xl.engine.records import BallotSheet, Deduction, Inputs, text_of
 from lyciq_xl.table import as_decimal, as_text
 
 _TENTH = Decimal("0.1")
@@ -226,7 +226,7 @@ def ballot_rules(inp: Inputs, sheet: BallotSheet) -> Iterator[Finding]:
             if b.voter is not None and target.code == b.voter.code:
                 yield finding("B02", t, b.row, header,
                               f"票号{shown(b.ballot_no)}中{target.name}评价本科室{shown(value)},该项不计入")
-            elif as_text(value) not in ratings:
+            elif text_of(value) not in ratings:
                 yield finding("B01", t, b.row, header,
                               f"票号{shown(b.ballot_no)}对{target.name}的评价{shown(value)},该项不计入")
 

@@ -8,11 +8,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Bonuses, Category, External, KeyTasks, ServiceItem
-from lyciq_xl.engine.records import (BallotSheet, Bonus, Deduction, Inputs,
+from lyciq_xl.engine.records import (BallotSheet, Bonus, Deduction, Inputs, text_of,
                                      KeyTask)
 from lyciq_xl.engine.rules import Validation
 from lyciq_xl.model import Period, Section
-from lyciq_xl.table import as_decimal, as_text
+from lyciq_xl.table import as_decimal
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -196,7 +196,7 @@ def ballot_ratios(inp: Inputs, sheet: BallotSheet, v: Validation) -> dict[str, l
             continue
         for header, value in b.grades.items():
             if (name, b.row, header) not in v.cells:
-                ratios[sheet.columns[header].code].append(ratings[as_text(value)])
+                ratios[sheet.columns[header].code].append(ratings[text_of(value)])
     return ratios
 
 
