@@ -218,6 +218,15 @@ def test_b03_unknown_section_column_on_its_header_cell():
     assert {s.dept: s for s in a.service}["人事科"].party == Decimal("15.00")   # 15 × 1
 
 
+def test_b03_second_column_for_the_same_section():
+    from tests.engine_fixtures import NAMES
+    header = ["考核期", "票号"] + NAMES + ["RSK"]                # 人事科 again, by code, in K
+    a = evaluate(tables(party=[party_ballot("2014", 1, {"人事科": "较满意"}) + ["满意"]],
+                        party_header=header))
+    assert found(a, "B03") == [(ERR, PARTY, "K1")]
+    assert {s.dept: s for s in a.service}["人事科"].party == Decimal("12.00")   # 15 × 0.8, K ignored
+
+
 def test_ballot_period_other_year_is_d06_whole_ballot_ignored():
     a = evaluate(tables(party=[party_ballot("2013", 1, {"人事科": "满意"})]))
     assert found(a, "D06") == [(ERR, PARTY, "A2")]

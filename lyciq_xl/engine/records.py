@@ -220,16 +220,24 @@ class BallotSheet:
     has_voter: bool
     columns: dict[str, Section]    # header -> the section it rates
     unknown_columns: list[str]     # headers that name no section (B03)
+    repeated_columns: list[str] = field(default_factory=list)   # a section's second column (B03)
     ballots: list[Ballot] = field(default_factory=list)
 
 
 def load_ballots(table: Table, sections: SectionIndex, spec: type) -> BallotSheet:
     has_voter = spec is PeerBallots
-    columns, unknown = {}, []
+    sheet = BallotSheet(table, has_voter, {}, [])
+    rated: set[str] = set()
     for header in table.extra_columns(spec.COLUMNS):
         section = sections.resolve(header)
-        (unknown.append(header) if section is None else columns.__setitem__(header, section))
-    sheet = BallotSheet(table, has_voter, columns, unknown)
+        if section is None:
+            sheet.unknown_columns.append(header)
+        elif section.code in rated:          # e.g. both 办公室 and BGS
+            sheet.repeated_columns.append(header)
+        else:
+            rated.add(section.code)
+            sheet.columns[header] = section
+    columns = sheet.columns
     period, voter = memo(Period.parse), memo(sections.resolve)
     for r in table.rows:
         v = r.values
