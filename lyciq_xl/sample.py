@@ -61,6 +61,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 POINTS_FORMAT = "0.0"
 MAX_WIDTH = 46           # wider text wraps
 MIN_WIDTH = 8
+LINE_HEIGHT = 15       # points per line of 11pt 宋体
 
 # Number formats by header; anything else is General.
 NUMBER_FORMATS = {
@@ -339,10 +340,16 @@ def display_width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _lines(value: Any, width: float) -> int:
+    """Lines a wrapped value takes in a column `width` characters wide."""
+    return max(1, -(-display_width(value) // max(1, int(width) - 1)))
+
+
 def _write_table(ws: Worksheet, headers: Sequence[str], rows: list[list[Any]]) -> None:
     ws.append(list(headers))
     for row in rows:
         ws.append(row)
+    widths = []
     for index, header in enumerate(headers, start=1):
         letter = get_column_letter(index)
         cell = ws.cell(row=1, column=index)
@@ -357,11 +364,32 @@ def _write_table(ws: Worksheet, headers: Sequence[str], rows: list[list[Any]]) -
                 body.number_format = fmt
         width = max([display_width(header) + 4] +
                     [display_width(row[index - 1]) + 2 for row in rows])
-        ws.column_dimensions[letter].width = max(MIN_WIDTH, min(MAX_WIDTH, width))
+        widths.append(max(MIN_WIDTH, min(MAX_WIDTH, width)))
+        ws.column_dimensions[letter].width = widths[-1]
+    # Neither Excel nor LibreOffice grows a row for wrapped text written by
+    # a program, so wrapped rows get their height here.
+    wrapped = [i for i, h in enumerate(headers) if h in TEXT_COLUMNS]
+    for r, row in enumerate(rows, start=2):
+        lines = max([_lines(row[i], widths[i]) for i in wrapped], default=1)
+        if lines > 1:
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines + 2
     ws.row_dimensions[1].height = 22
     ws.freeze_panes = "A2"
     last = get_column_letter(len(headers))
     ws.auto_filter.ref = f"A1:{last}{max(2, len(rows) + 1)}"
+    _print_setup(ws, landscape=True)
+    ws.print_title_rows = "1:1"
+
+
+def _print_setup(ws: Worksheet, landscape: bool) -> None:
+    """A4, one page wide, page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页,共 &N 页"
 
 
 # --- drop-down validation ---------------------------------------------------------------
@@ -547,13 +575,16 @@ SHEET_PURPOSES = (
 )
 
 WORKFLOW = (
-    "起草指标:各科室在“履职管理指标”“重点指标”中起草本科室指标,审核状态为“草拟”(第九、十条)。",
-    "分管局长审核:审核通过后将审核状态改为“已审核”;未审核的指标被使用时会提示A01。",
-    "分发:点“分发工作簿”(lyciq-xl distribute),每个科室收到只含本科室内容的工作簿。",
-    "回收:科室填好后发回,点“汇总回收”(lyciq-xl collect)检查并并入主工作簿,变更记入“回收变更”。",
-    "录入扣分、投票、加分:考核责任部门录入“扣分记录”,人事科录入“相互评价”“党组评价”“创优加分”,办公室录入“外部评价”。",
-    "重新计算:点“重新计算”(lyciq-xl recalc),生成“考核结果”“服务评价明细”“校验结果”;先处理校验结果中的错误。",
-    "生成附件:点“生成附件2”“生成附件3”(lyciq-xl annex),打印供分管局长签字,并可导出PDF。",
+    ("起草指标", "各科室在“履职管理指标”“重点指标”中起草本科室指标,审核状态填“草拟”(第九、十条)。"),
+    ("分管局长审核", "分管局长审核通过后,将审核状态改为“已审核”;未审核的指标被使用时会提示A01。"),
+    ("分发", "点“分发工作簿”(lyciq-xl distribute),每个科室收到只含本科室内容的工作簿,可直接发邮件。"),
+    ("回收", "科室填好后发回,点“汇总回收”(lyciq-xl collect),检查后并入主工作簿,变更记入“回收变更”;"
+             "考核结果须于考核期结束的下月5日前报绩效办(第六条)。"),
+    ("录入扣分/投票/加分", "考核责任部门录入“扣分记录”;人事科录入“相互评价”“党组评价”“创优加分”;"
+                         "办公室录入“外部评价”。"),
+    ("重新计算", "点“重新计算”(lyciq-xl recalc),生成“考核结果”“服务评价明细”“校验结果”;"
+               "先处理校验结果中的错误(错误的行不计分)。"),
+    ("生成附件", "点“生成附件2”“生成附件3”(lyciq-xl annex),打印供分管局长签字,也可导出PDF。"),
 )
 
 COMMANDS = (
@@ -579,71 +610,75 @@ NOTES = (
 
 TITLE_FONT = Font(name="黑体", size=16, bold=True)
 SECTION_FONT = Font(name="黑体", size=12, bold=True)
+GUIDE_WIDTHS = (10, 12, 44, 46)
 
 
 def _write_guide(ws: Worksheet) -> None:
+    """Instructions in five blocks; merged cells where a text needs room."""
     ws.sheet_view.showGridLines = False
-    for letter, width in zip("ABCD", (14, 34, 46, 62)):
+    for letter, width in zip("ABCD", GUIDE_WIDTHS):
         ws.column_dimensions[letter].width = width
-    ws.append(["绩效考核主工作簿使用说明"])
-    ws["A1"].font = TITLE_FONT
-    ws.append(["依据《辽阳出入境检验检疫局绩效管理办法》(LNCIQ-LY-RS-001-2)。本说明由 lyciq-xl init 生成。"])
-    _guide_table(ws, "一、各工作表的用途", ("工作表", "用途", "填写人"),
-                 [(s, p, who) for s, p, who in SHEET_PURPOSES], spans=(1, 2, 1))
-    _guide_heading(ws, "二、工作流程")
-    for n, step in enumerate(WORKFLOW, start=1):
-        ws.append([f"第{n}步", step])
-        _merge_row(ws, 2, 4)
-    _guide_table(ws, "三、功能区按钮与命令(Excel“绩效考核”选项卡 / 命令行)",
-                 ("按钮", "命令", "作用"), COMMANDS, spans=(1, 1, 2))
-    _guide_table(ws, "四、校验规则(重新计算后列在“校验结果”中)", ("规则", "级别", "检查内容", "如何修改"),
-                 [(r.code, r.level, r.title, r.fix) for r in c.RULES.values()], spans=(1, 1, 1, 1))
-    _guide_heading(ws, "五、注意事项")
+    guide = _Guide(ws)
+    guide.line(["绩效考核主工作簿使用说明"], (4,), font=TITLE_FONT, border=False)
+    ws.row_dimensions[1].height = 28
+    guide.line(["依据《辽阳出入境检验检疫局绩效管理办法》(LNCIQ-LY-RS-001-2)。"
+                "本工作簿由 lyciq-xl init 生成;各表的列标题是工具读取数据的依据,请勿改名。"],
+               (4,), border=False)
+    guide.table("一、各工作表的用途", ("工作表", "用途", "填写人"), SHEET_PURPOSES, (2, 1, 1))
+    guide.table("二、工作流程", ("步骤", "环节", "做法"),
+                [(f"第{n}步", name, text) for n, (name, text) in enumerate(WORKFLOW, 1)], (1, 1, 2))
+    guide.table("三、功能区按钮与命令(Excel“绩效考核”选项卡 / 命令行)",
+                ("按钮", "命令", "作用"), COMMANDS, (2, 1, 1))
+    guide.table("四、校验规则(重新计算后列在“校验结果”中)", ("规则", "级别", "检查内容", "如何修改"),
+                [(r.code, r.level, r.title, r.fix) for r in c.RULES.values()], (1, 1, 1, 1))
+    guide.heading("五、注意事项")
     for n, note in enumerate(NOTES, start=1):
-        ws.append([f"{n}.", note])
-        _merge_row(ws, 2, 4)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if not cell.font.bold:
-                cell.font = BODY_FONT
-            cell.alignment = WRAP
-    for row in range(2, ws.max_row + 1):
-        text = sum(display_width(ws.cell(row=row, column=k).value) for k in (2, 3, 4))
-        ws.row_dimensions[row].height = 16 * max(1, -(-text // 120))
+        guide.line([f"{n}.", note], (1, 3), border=False)
+    _print_setup(ws, landscape=False)
 
 
-def _guide_heading(ws: Worksheet, text: str) -> None:
-    ws.append([])
-    ws.append([text])
-    ws.cell(row=ws.max_row, column=1).font = SECTION_FONT
+class _Guide:
+    """Writes the 说明 sheet row by row."""
 
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.row = 0
 
-def _merge_row(ws: Worksheet, first: int, last: int) -> None:
-    row = ws.max_row
-    ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    def heading(self, text: str) -> None:
+        self.row += 1  # blank line before each block
+        self.line([text], (4,), font=SECTION_FONT, border=False)
+        self.ws.row_dimensions[self.row].height = 22
 
+    def table(self, title: str, headers: Sequence[str],
+              rows: Iterable[Sequence[Any]], spans: Sequence[int]) -> None:
+        self.heading(title)
+        self.line(headers, spans, font=HEADER_FONT, fill=HEADER_FILL)
+        for values in rows:
+            self.line(values, spans)
 
-def _guide_table(ws: Worksheet, title: str, headers: Sequence[str],
-                 rows: Iterable[Sequence[Any]], spans: Sequence[int]) -> None:
-    """A small bordered table; `spans` says how many of the 4 columns each
-    field takes (merged)."""
-    _guide_heading(ws, title)
-    for values, is_header in [(headers, True)] + [(r, False) for r in rows]:
-        line: list[Any] = []
+    def line(self, values: Sequence[Any], spans: Sequence[int], *,
+             font: Font = BODY_FONT, fill: PatternFill | None = None,
+             border: bool = True) -> None:
+        """One row: value i spans `spans[i]` of the columns A..D (merged),
+        wrapped, with a row height that fits the longest value."""
+        self.row += 1
+        col, lines = 1, 1
         for value, span in zip(values, spans):
-            line += [value] + [None] * (span - 1)
-        ws.append(line)
-        row = ws.max_row
-        col = 1
-        for span in spans:
+            self.ws.cell(row=self.row, column=col, value=value)
+            lines = max(lines, _lines(value, sum(GUIDE_WIDTHS[col - 1:col - 1 + span])))
             if span > 1:
-                ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
+                self.ws.merge_cells(start_row=self.row, start_column=col,
+                                    end_row=self.row, end_column=col + span - 1)
+            for k in range(col, col + span):
+                cell = self.ws.cell(row=self.row, column=k)
+                cell.font, cell.alignment = font, WRAP
+                if border:
+                    cell.border = BORDER
+                if fill:
+                    cell.fill = fill
             col += span
-        for k in range(1, col):
-            cell = ws.cell(row=row, column=k)
-            cell.border = BORDER
-            if is_header:
-                cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        if lines > 1:
+            self.ws.row_dimensions[self.row].height = LINE_HEIGHT * lines + 2
 
 
 if __name__ == "__main__":
