@@ -63,6 +63,15 @@ MAX_WIDTH = 46           # wider text wraps
 MIN_WIDTH = 8
 LINE_HEIGHT = 15       # points per line of 11pt 宋体
 
+# Tab colours by who fills the sheet: settings (绩效办), the sections'
+# indicators, the assessing departments' entries.
+TAB_COLORS = {
+    c.Params: "8EA9DB", c.Sections: "8EA9DB", c.Framework: "8EA9DB", c.Standards: "8EA9DB",
+    c.Indicators: "A9D08E", c.KeyTasks: "A9D08E",
+    c.Deductions: "F4B084", c.PeerBallots: "F4B084", c.PartyBallots: "F4B084",
+    c.External: "F4B084", c.Bonuses: "F4B084",
+}
+
 # Number formats by header; anything else is General.
 NUMBER_FORMATS = {
     (c.Framework.SHEET, c.Framework.POINTS): POINTS_FORMAT,
@@ -96,9 +105,13 @@ def create(path: Path, blank: bool = False, force: bool = False, *,
     _check_target(path, force)
     content = build(blank=blank, secret=secret or secrets.token_hex(32),
                     when=dt.datetime.now().replace(microsecond=0))
-    if path.exists():
-        _backup(path)
-    _write_atomically(path, content)
+    try:
+        if path.exists():
+            _backup(path)
+        _write_atomically(path, content)
+    except OSError as exc:
+        raise InputError(f"无法写入“{path}”:{exc.strerror or exc}。请检查文件夹是否存在、"
+                         f"是否有写入权限、磁盘是否已满。") from exc
 
 
 def build_sample() -> bytes:
@@ -117,6 +130,7 @@ def build(blank: bool, secret: str, when: dt.datetime) -> bytes:
     _write_guide(book.create_sheet(c.GUIDE_SHEET))
     for spec in c.INPUT_SHEETS:
         ws = book.create_sheet(spec.SHEET)
+        ws.sheet_properties.tabColor = TAB_COLORS[spec]
         headers = _headers(spec)
         rows = _rows(spec, blank, secret)
         _write_table(ws, headers, rows)
@@ -508,18 +522,39 @@ def _add_validations(ws: Worksheet, spec: type, headers: Sequence[str]) -> None:
         _add_param_validation(ws)
 
 
+# (sheet class) -> [(header, type, operator, formula1, formula2, message)]
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _serial(day: dt.date) -> str:
+    return str((day - _EXCEL_EPOCH).days)
+
+
+_DATE_RANGE = (_serial(dt.date(2000, 1, 1)), _serial(dt.date(2099, 12, 31)))
+NUMBER_VALIDATIONS = {
+    c.Framework: [(c.Framework.POINTS, "decimal", "greaterThanOrEqual", "0", None,
+                   "分值须为不小于0的数字。")],
+    c.KeyTasks: [(c.KeyTasks.DEADLINE, "date", "between", *_DATE_RANGE,
+                  "请填写日期,如2014-12-31。")],
+    c.Standards: [(h, "decimal", "greaterThan", "0", None, "扣分须为大于0的数字,以0.1分为单位。")
+                  for h in (c.Standards.MIN, c.Standards.MAX)],
+    c.Deductions: [(c.Deductions.DATE, "date", "between", *_DATE_RANGE,
+                    "请填写日期,如2014-03-15;日期须在考核期之内。"),
+                   (c.Deductions.POINTS, "decimal", "greaterThan", "0", None,
+                    "扣分须大于0,以0.1分为单位(第十一条)。")],
+    c.External: [(h, "decimal", "between", "0", "100", "得分率须在0到100之间。")
+                 for h in (c.External.GOVERNMENT, c.External.ENTERPRISE)],
+    c.Bonuses: [(c.Bonuses.POINTS, "decimal", "greaterThan", "0", None,
+                 "加分须为大于0的数字,与参数表中该级别的加分一致。")],
+}
+
+
 def _add_number_validations(ws: Worksheet, spec: type, headers: Sequence[str]) -> None:
-    rules = {
-        c.Deductions: [(c.Deductions.POINTS, "greaterThan", "0", None,
-                        "扣分须大于0,以0.1分为单位(第十一条)。")],
-        c.External: [(h, "between", "0", "100", "得分率须在0到100之间。")
-                     for h in (c.External.GOVERNMENT, c.External.ENTERPRISE)],
-    }.get(spec, [])
-    for header, operator, low, high, message in rules:
-        dv = DataValidation(type="decimal", operator=operator, formula1=low, formula2=high,
+    for header, kind, operator, low, high, message in NUMBER_VALIDATIONS.get(spec, []):
+        dv = DataValidation(type=kind, operator=operator, formula1=low, formula2=high,
                             allow_blank=True, showErrorMessage=True, showInputMessage=True)
         dv.promptTitle, dv.prompt = header, message
-        dv.errorTitle, dv.error = "数值不符合要求", message
+        dv.errorTitle, dv.error = "数值不符合要求" if kind == "decimal" else "日期不正确", message
         dv.add(_column_range(headers, header))
         ws.add_data_validation(dv)
 
@@ -572,6 +607,7 @@ SHEET_PURPOSES = (
     (c.ServiceDetail.SHEET, "【工具生成】服务绩效各分项得分和有效票数。", "重新计算时生成"),
     (c.Findings.SHEET, "【工具生成】校验发现的问题,点击单元格地址可跳到出错位置。", "重新计算时生成"),
     (c.Receipts.SHEET, "【工具生成】各科室工作簿的回收时间和是否按期(下月5日前,第六条)。", "汇总回收时生成"),
+    (c.Changes.SHEET, "【工具生成】汇总回收时从科室工作簿并入的每一处修改(原值、新值)。", "汇总回收时生成"),
 )
 
 WORKFLOW = (
@@ -602,6 +638,7 @@ NOTES = (
     "本工作簿中的示例数据(人员、事由、文号、得分率等)均为虚构,仅用于演示;正式使用请用 lyciq-xl init --blank 新建空白主工作簿。",
     "“扣分标准”中标明“示例”的条目不是正式的附件4、附件5,请按辽宁局正式文件替换后再录入扣分。",
     "示例数据中故意设置了几处标明“(示例:…)”的问题,重新计算后可在“校验结果”中看到,用来熟悉校验功能。",
+    "工作表标签颜色:蓝色为绩效办维护的参数和标准,绿色由各科室填写,橙色由考核责任部门和人事科、办公室录入。",
     "各表第一行的列标题不要改名;列的顺序可以调整,也可以在右侧增加自己的列(工具会保留并忽略)。",
     "“科室”列可填科室名称或科室代码;扣分以0.1分为单位,履职、管理绩效扣分不设下限(第十一条)。",
     "“考核结果”等标明【工具生成】的工作表每次重新计算都会整体替换,请不要在其中手工修改。",

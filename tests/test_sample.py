@@ -151,6 +151,25 @@ def test_dropdowns_on_enumerated_columns(full):
     assert all(dv.error and dv.prompt for ws in book for dv in ws.data_validations.dataValidation)
 
 
+def test_number_and_date_validations(full):
+    book = openpyxl.load_workbook(full)
+    dvs = {str(dv.sqref): dv for dv in book["扣分记录"].data_validations.dataValidation}
+    date, points = dvs["C2:C1000"], dvs["I2:I1000"]
+    # Excel serials: 2000-01-01 is 36526, 2099-12-31 is 73050
+    assert (date.type, date.operator, date.formula1, date.formula2) == ("date", "between", "36526", "73050")
+    assert (points.type, points.operator, points.formula1) == ("decimal", "greaterThan", "0")
+    rate = {str(dv.sqref): dv for dv in book["外部评价"].data_validations.dataValidation}["C2:C1000"]
+    assert (rate.type, rate.operator, rate.formula1, rate.formula2) == ("decimal", "between", "0", "100")
+
+
+def test_write_failure_is_a_clear_message(tmp_path):
+    # the "folder" is a file: the OS refuses, the clerk gets a sentence, not a traceback
+    (tmp_path / "报表").write_bytes(b"")
+    with pytest.raises(InputError, match="无法写入"):
+        sample.create(tmp_path / "报表" / "主工作簿.xlsx")
+    assert list(tmp_path.iterdir()) == [tmp_path / "报表"]
+
+
 def test_presentation(full):
     book = openpyxl.load_workbook(full)
     for spec in c.INPUT_SHEETS:
