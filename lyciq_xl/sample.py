@@ -27,6 +27,7 @@ from typing import Any, Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -135,6 +136,7 @@ def build(blank: bool, secret: str, when: dt.datetime) -> bytes:
         rows = _rows(spec, blank, secret)
         _write_table(ws, headers, rows)
         _add_validations(ws, spec, headers)
+        _add_highlights(ws, spec, headers)
         if not blank:
             _add_planted_comments(ws, spec, headers, rows)
     book.active = 0
@@ -566,6 +568,31 @@ def _add_param_validation(ws: Worksheet) -> None:
                                   "是:有效票不少于3张时去掉一个最高分和一个最低分;否:不去掉。")
             dv.add(row[1].coordinate)
             ws.add_data_validation(dv)
+
+
+# --- conditional highlights --------------------------------------------------------
+
+SELF_VOTE_FILL = PatternFill("solid", fgColor="D9D9D9", bgColor="D9D9D9")
+REVOKED_FONT = Font(color="808080", strike=True)
+
+
+def _add_highlights(ws: Worksheet, spec: type, headers: Sequence[str]) -> None:
+    """Grey the voting section's own column on each ballot (to be left
+    blank), and strike through revoked deductions. Formulas, so they follow
+    whatever the clerk types."""
+    if spec is c.PeerBallots:
+        voter = get_column_letter(headers.index(c.PeerBallots.VOTER) + 1)
+        first = get_column_letter(len(spec.COLUMNS) + 1)
+        last = get_column_letter(len(headers))
+        ws.conditional_formatting.add(
+            f"{first}2:{last}{LAST_ROW}",
+            FormulaRule(formula=[f"${voter}2={first}$1"], fill=SELF_VOTE_FILL))
+    elif spec is c.Deductions:
+        status = get_column_letter(headers.index(c.Deductions.STATUS) + 1)
+        last = get_column_letter(len(headers))
+        ws.conditional_formatting.add(
+            f"A2:{last}{LAST_ROW}",
+            FormulaRule(formula=[f'${status}2="{c.Status.REVOKED}"'], font=REVOKED_FONT))
 
 
 # --- labels on the planted validation problems ---------------------------------

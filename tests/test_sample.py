@@ -170,6 +170,16 @@ def test_write_failure_is_a_clear_message(tmp_path):
     assert list(tmp_path.iterdir()) == [tmp_path / "报表"]
 
 
+def test_conditional_highlights(full):
+    book = openpyxl.load_workbook(full)
+    rules = {str(rng.sqref): [r.formula for r in rng.rules]
+             for rng in book["相互评价"].conditional_formatting}
+    assert rules == {"D2:K1000": [["$C2=D$1"]]}
+    rules = {str(rng.sqref): [r.formula for r in rng.rules]
+             for rng in book["扣分记录"].conditional_formatting}
+    assert rules == {"A2:L1000": [['$L2="撤销"']]}
+
+
 def test_presentation(full):
     book = openpyxl.load_workbook(full)
     for spec in c.INPUT_SHEETS:
