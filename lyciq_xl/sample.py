@@ -105,7 +105,7 @@ def create(path: Path, blank: bool = False, force: bool = False, *,
     path = Path(path)
     _check_target(path, force)
     content = build(blank=blank, secret=secret or secrets.token_hex(32),
-                    when=dt.datetime.now().replace(microsecond=0))
+                    when=_utc_now())
     try:
         if path.exists():
             _backup(path)
@@ -113,6 +113,11 @@ def create(path: Path, blank: bool = False, force: bool = False, *,
     except OSError as exc:
         raise InputError(f"无法写入“{path}”:{exc.strerror or exc}。请检查文件夹是否存在、"
                          f"是否有写入权限、磁盘是否已满。") from exc
+
+
+def _utc_now() -> dt.datetime:
+    """Now in UTC, naive: docProps dates are UTC ('...Z')."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
 def build_sample() -> bytes:
@@ -262,7 +267,7 @@ def _rows(spec: type, blank: bool, secret: str) -> list[list[Any]]:
 def _param_rows(secret: str) -> list[list[Any]]:
     demo = secret == DEMO_SECRET
     rows: list[list[Any]] = [
-        [c.ParamKey.ORG_NAME, "辽阳出入境检验检疫局", "单位全称,用于附件标题和通报。"],
+        [c.ParamKey.ORG_NAME, data.ORG_NAME, "单位全称,用于附件标题和通报。"],
         [c.ParamKey.YEAR, data.YEAR, "考核年度;考核期须为本年度的季度(如2014Q3)或年度(2014)。"],
     ]
     rows += [[c.ParamKey.COMPLETION_PREFIX + k, _dec(v),

@@ -302,5 +302,6 @@ BONUSES = (
 PLANTED_B02 = ("HP-04", "RSK", "(示例:本科室给自己投票,此格不计入,校验结果中显示B02)")
 PLANTED_K02 = ("QFK-ZD-03", "(示例:完成情况未填写,按0分计,校验结果中显示K02)")
 
-# Years and dates of the sample.
+# 参数 defaults not spelled in the contract (SPEC section 5 names them).
+ORG_NAME = "辽阳出入境检验检疫局"
 YEAR = 2014
