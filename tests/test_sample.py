@@ -229,7 +229,12 @@ def test_cli_init_exit_codes(tmp_path):
     assert first.returncode == 0, first.stderr
     again = subprocess.run(run, capture_output=True, text=True, env=env, cwd=tmp_path)
     assert again.returncode == 2 and "Traceback" not in again.stderr
-    assert "已存在" in again.stdout + again.stderr
+    assert "已存在" in again.stderr
+    forced = subprocess.run(run + ["--blank", "--force"], capture_output=True, text=True,
+                            env=env, cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert len(list((tmp_path / ".lyciq-backup").iterdir())) == 1
+    assert read_tables(path, [c.Deductions])["扣分记录"].rows == []
 
 
 def test_sample_bytes_reproducible_and_committed_file_current():
