@@ -84,6 +84,11 @@ NUMBER_FORMATS = {
     (c.Deductions.SHEET, c.Deductions.POINTS): POINTS_FORMAT,
     (c.Bonuses.SHEET, c.Bonuses.POINTS): POINTS_FORMAT,
 }
+# Columns with a set width, left-aligned and wrapped (参数.值 mixes numbers,
+# words and the 64-character key).
+FIXED_COLUMNS = {(c.Params.SHEET, c.Params.VALUE): 24}
+LEFT_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
 # Free-text columns: capped width, wrapped.
 TEXT_COLUMNS = {
     c.Params.NOTE, c.Framework.NOTE, c.Indicators.CONTENT, c.Indicators.STANDARD,
@@ -376,20 +381,22 @@ def _write_table(ws: Worksheet, headers: Sequence[str], rows: list[list[Any]]) -
         cell = ws.cell(row=1, column=index)
         cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, BORDER, HEADER_ALIGN
         fmt = NUMBER_FORMATS.get((ws.title, header))
+        fixed = FIXED_COLUMNS.get((ws.title, header))
         wrap = header in TEXT_COLUMNS
         for r in range(2, len(rows) + 2):
             body = ws.cell(row=r, column=index)
             body.font, body.border = BODY_FONT, BORDER
-            body.alignment = WRAP if wrap else TOP
+            body.alignment = LEFT_WRAP if fixed else WRAP if wrap else TOP
             if fmt:
                 body.number_format = fmt
         width = max([display_width(header) + 4] +
                     [display_width(row[index - 1]) + 2 for row in rows])
-        widths.append(max(MIN_WIDTH, min(MAX_WIDTH, width)))
+        widths.append(fixed or max(MIN_WIDTH, min(MAX_WIDTH, width)))
         ws.column_dimensions[letter].width = widths[-1]
     # Neither Excel nor LibreOffice grows a row for wrapped text written by
     # a program, so wrapped rows get their height here.
-    wrapped = [i for i, h in enumerate(headers) if h in TEXT_COLUMNS]
+    wrapped = [i for i, h in enumerate(headers)
+               if h in TEXT_COLUMNS or (ws.title, h) in FIXED_COLUMNS]
     for r, row in enumerate(rows, start=2):
         lines = max([_lines(row[i], widths[i]) for i in wrapped], default=1)
         if lines > 1:
