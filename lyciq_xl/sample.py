@@ -613,17 +613,15 @@ def _add_planted_comments(ws: Worksheet, spec: type, headers: Sequence[str],
                           rows: list[list[Any]]) -> None:
     """Cell comments on planted problems in sheets without a text column."""
     if spec is c.PeerBallots:
-        ballot, voter, text = data.PLANTED_B02
-        column = headers.index(_name_of(voter))
-        key = headers.index(c.PeerBallots.BALLOT_NO)
+        wanted, voter, text = data.PLANTED_B02
+        key, column = headers.index(c.PeerBallots.BALLOT_NO), headers.index(_name_of(voter))
     elif spec is c.KeyTasks:
-        ballot, text = data.PLANTED_K02
-        column = headers.index(c.KeyTasks.COMPLETION)
-        key = headers.index(c.KeyTasks.ID)
+        wanted, text = data.PLANTED_K02
+        key, column = headers.index(c.KeyTasks.ID), headers.index(c.KeyTasks.COMPLETION)
     else:
         return
     for r, row in enumerate(rows, start=2):
-        if row[key] == ballot:
+        if row[key] == wanted:
             ws.cell(row=r, column=column + 1).comment = Comment(text, "lyciq-xl", width=240, height=80)
 
 

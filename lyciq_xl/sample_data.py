@@ -12,14 +12,15 @@ the engine a clerk would meet in practice:
   cannot be 优秀 (第二条 杜绝重大事故);
 - 检疫科's 创优 bonuses (3 + 2 + 1) exceed the cap of 5;
 - exactly five deliberate validation problems, each labelled “(示例:…)”:
-  D03, D07, B02, K02 and A01 (see PLANTED below).
+  D03, D07, B02, K02 and A01 (rows marked “(示例:…)”; PLANTED_* below
+  label the two that have no text column, as cell comments).
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from lyciq_xl.contract import (Approval, Category, KeySource, Series,
-                               Severity, StandardSource, Status)
+from lyciq_xl.contract import (Approval, Category, KeySource, Severity,
+                               StandardSource, Status)
 
 D = dt.date
 DUTY, MGMT = Category.DUTY, Category.MANAGEMENT
@@ -30,8 +31,6 @@ MINOR, MAJOR, GRAVE = Severity.MINOR, Severity.MAJOR, Severity.GRAVE
 
 # Assessing departments (考核责任部门, 第六条) — these are section names.
 OFFICE, PERSONNEL, GENERAL = "办公室", "人事科", "综合科"
-
-SAMPLE_LABEL = "示例"
 
 # --- 科室: code -> (分管局长, 科室负责人, 电子邮箱) -------------------------------
 SECTION_PEOPLE = {
