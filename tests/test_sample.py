@@ -262,3 +262,14 @@ def test_libreoffice_opens_it(full, tmp_path):
     header = next(csv.reader(deductions.splitlines()))
     assert header == list(c.Deductions.COLUMNS)
     assert "2014-001" in deductions and "0.1" in deductions
+
+
+def test_planted_problems_without_text_column_carry_a_comment(full):
+    book = openpyxl.load_workbook(full)
+    commented = {(ws.title, cell.coordinate): cell.comment.text
+                 for ws in book for row in ws.iter_rows() for cell in row if cell.comment}
+    # 相互评价 E5: ballot HP-04 (row 5) by 人事科 in its own column E;
+    # 重点指标 L15: QFK-ZD-03's blank 完成情况
+    assert set(commented) == {("相互评价", "E5"), ("重点指标", "L15")}
+    assert "B02" in commented[("相互评价", "E5")] and "K02" in commented[("重点指标", "L15")]
+    assert book["相互评价"]["E5"].value == "满意" and book["重点指标"]["L15"].value is None
