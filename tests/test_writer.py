@@ -354,8 +354,10 @@ def test_xlsm_macros_copied_untouched(tmp_path):
 
 def test_backup_holds_old_bytes_and_only_ten_are_kept(tmp_path):
     path = build_master(tmp_path / "m.xlsx")
+    path.chmod(0o640)
     original = path.read_bytes()
     first = write_workbook(path, [FINDINGS])
+    assert path.stat().st_mode & 0o777 == 0o640          # the temp file's 0600 is not kept
     assert first.parent == tmp_path / ".lyciq-backup"
     assert re.fullmatch(r"m\.\d{8}-\d{6}-\d{6}\.xlsx", first.name)
     assert first.read_bytes() == original
