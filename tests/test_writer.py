@@ -20,8 +20,8 @@ from lyciq_xl.errors import InputError, LyciqError
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.xlsxio import writer as writer_module
 from lyciq_xl.xlsxio.writer import check_not_locked, write_workbook
-from tests.writer_fixtures import (CHART_SHEET, DEFINED_NAME, add_calc_chain, build_bare, build_master,
-                                   grid, parts, soffice_csv, soffice_resave)
+from tests.writer_fixtures import (CHART_SHEET, DEFINED_NAME, MAIN, add_calc_chain, build_bare, build_master,
+                                   grid, parts, rewrite_zip, soffice_csv, soffice_resave)
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 INJECTION = '=HYPERLINK("http://evil.example","点我")'
@@ -494,3 +494,32 @@ def test_libreoffice_saved_workbook_is_patched_and_extended(tmp_path):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [Deductions.SHEET, Findings.SHEET, Params.SHEET, CHART_SHEET, Results.SHEET]
     assert book[Deductions.SHEET]["C4"].number_format == "yyyy-mm-dd"
+
+
+def _bare_with_sheet(tmp_path: Path, sheet_data: str) -> Path:
+    path = build_bare(tmp_path / "bare.xlsx")
+    rewrite_zip(path, {"xl/worksheets/sheet1.xml": (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">'
+        f'<sheetData>{sheet_data}</sheetData></worksheet>').encode()})
+    return path
+
+
+def test_patch_refuses_to_break_a_shared_formula(tmp_path):
+    path = _bare_with_sheet(tmp_path, (
+        '<row r="2"><c r="A2"><v>1</v></c><c r="B2"><f t="shared" ref="B2:B3" si="0">A2*2</f><v>2</v></c></row>'
+        '<row r="3"><c r="A3"><v>2</v></c><c r="B3"><f t="shared" si="0"/><v>4</v></c></row>'))
+    before = path.read_bytes()
+    with pytest.raises(InputError, match="B2是共享公式或数组公式的起点"):
+        write_workbook(path, patches={Params.SHEET: {(2, 1): Decimal("7")}})
+    assert path.read_bytes() == before
+    write_workbook(path, patches={Params.SHEET: {(3, 1): Decimal("7")}})   # a follower may be overwritten
+    xml = parts(path)["xl/worksheets/sheet1.xml"].decode()
+    assert '<c r="B3"><v>7</v></c>' in xml and 'ref="B2:B3" si="0">A2*2</f>' in xml
+
+
+def test_patch_row_with_implicit_cell_positions(tmp_path):
+    # r= is optional on <c>; cells then follow one another from column A
+    path = _bare_with_sheet(tmp_path, '<row r="1"><c t="inlineStr"><is><t>a</t></is></c><c><v>5</v></c>'
+                                      '<c r="D1"><v>9</v></c></row>')
+    write_workbook(path, patches={Params.SHEET: {(1, 2): "新", (1, 1): Decimal("6")}})
+    assert grid(path, Params.SHEET) == [["a", 6, "新", 9]]
