@@ -9,6 +9,7 @@ a cell whose style is not a date format gets a date variant of that style.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from lyciq_xl.errors import InputError
@@ -83,53 +84,70 @@ class _SheetPatcher:
 
     def rewrite_row(self, row: int, open_attrs: str, content: str, cells: Mapping[int, Any]) -> str:
         open_tag = f"<{self.p}row{open_attrs}>"
-        prefix_text, items = content, []          # items: [col, cell_xml, text_after]
-        first = True
-        last_col = -1
-        for m in self.cell_re.finditer(content):
-            if first:
-                prefix_text = content[:m.start()]
-                first = False
-            attrs = m.group(1)
-            ref = X.get_attr(attrs, "r")
-            cell = m.group()
-            if ref and _REF.match(ref):
-                col = column_index(_REF.match(ref).group(1))
-            else:  # implicit position: make it explicit before inserting around it
-                col = last_col + 1
-                cell = f"<{self.p}c r=\"{cell_address(row, col)}\"" + cell[len(self.p) + 2:]
-            last_col = col
-            if items:
-                items[-1][2] = content[items[-1][3]:m.start()]
-            items.append([col, cell, "", m.end(), attrs, m.group(2) or ""])
-        if items:
-            items[-1][2] = content[items[-1][3]:]
-        existing = {item[0]: item for item in items}
+        lead, slots = self._split_cells(row, content)
+        existing = {slot.col: slot for slot in slots}
         for col, value in sorted(cells.items()):
             if col in existing:
-                item = existing[col]
-                if self.master_re.search(item[5]):
+                slot = existing[col]
+                if self.master_re.search(slot.body):
                     raise InputError(
                         f"工作表“{self.sheet}”单元格{cell_address(row, col)}是共享公式或数组公式的起点,"
                         f"不能直接写入数值。请在Excel中将该区域公式改为普通公式或数值后重试。")
-                s = X.get_attr(item[4], "s")
-                item[1] = self._cell(row, col, value, int(s) if s and s.isdigit() else None)
+                s = X.get_attr(slot.attrs, "s")
+                slot.xml = self._cell(row, col, value, int(s) if s and s.isdigit() else None)
             elif value is not None and value != "":
-                new = [col, self._cell(row, col, value, self._new_cell_style(open_tag, col)), "", 0, "", ""]
-                after = [i for i, it in enumerate(items) if it[0] < col]
-                at = after[-1] + 1 if after else 0
-                if at and at == len(items):  # keep trailing text (e.g. extLst) last
-                    new[2], items[-1][2] = items[-1][2], ""
-                items.insert(at, new)
-        cols = [it[0] for it in items]
-        spans = X.get_attr(open_tag, "spans")
-        if spans and cols:
-            nums = [int(n) for n in re.findall(r"\d+", spans)]
-            lo, hi = min(nums + [cols[0] + 1]), max(nums + [cols[-1] + 1])
-            if (lo, hi) != (min(nums), max(nums)):
-                open_tag = X.set_attr(open_tag, "spans", f"{lo}:{hi}")
-        body = prefix_text + "".join(it[1] + it[2] for it in items)
+                new = _Slot(col, self._cell(row, col, value, self._new_cell_style(open_tag, col)))
+                at = sum(1 for slot in slots if slot.col < col)
+                if at and at == len(slots):  # trailing text (e.g. the row's extLst) stays last
+                    new.tail, slots[-1].tail = slots[-1].tail, ""
+                slots.insert(at, new)
+        open_tag = self._widen_spans(open_tag, [slot.col for slot in slots])
+        body = lead + "".join(slot.xml + slot.tail for slot in slots)
         return f"{open_tag}{body}</{self.p}row>"
+
+    def _split_cells(self, row: int, content: str) -> tuple[str, list[_Slot]]:
+        """The row's content as (text before the first cell, cells in order)."""
+        slots: list[_Slot] = []
+        lead = content
+        for m in self.cell_re.finditer(content):
+            if not slots:
+                lead = content[:m.start()]
+            else:
+                slots[-1].tail = content[slots[-1].end:m.start()]
+            ref = X.get_attr(m.group(1), "r")
+            xml = m.group()
+            if ref and _REF.match(ref):
+                col = column_index(_REF.match(ref).group(1))
+            else:  # implicit position: make it explicit before inserting around it
+                col = slots[-1].col + 1 if slots else 0
+                xml = f'<{self.p}c r="{cell_address(row, col)}"' + xml[len(self.p) + 2:]
+            slots.append(_Slot(col, xml, "", m.end(), m.group(1), m.group(2) or ""))
+        if slots:
+            slots[-1].tail = content[slots[-1].end:]
+        return lead, slots
+
+    @staticmethod
+    def _widen_spans(open_tag: str, cols: list[int]) -> str:
+        """`spans` is an optimisation hint; keep it covering the row's cells."""
+        spans = X.get_attr(open_tag, "spans")
+        if not spans or not cols:
+            return open_tag
+        nums = [int(n) for n in re.findall(r"\d+", spans)]
+        lo, hi = min(nums + [cols[0] + 1]), max(nums + [cols[-1] + 1])
+        if (lo, hi) == (min(nums), max(nums)):
+            return open_tag
+        return X.set_attr(open_tag, "spans", f"{lo}:{hi}")
+
+
+@dataclass
+class _Slot:
+    """One <c> of a row being rewritten."""
+    col: int
+    xml: str
+    tail: str = ""        # text after it up to the next cell (whitespace, extLst)
+    end: int = 0          # end offset in the original row content
+    attrs: str = ""       # original attributes (for s=)
+    body: str = ""        # original content (for <f ref=...>)
 
 
 def patch_sheet(data: bytes, cells: Mapping[tuple[int, int], Any], styles: StyleBook, sheet: str) -> bytes:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Iterator
+from xml.etree.ElementTree import ParseError
 
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.table import cell_address, column_letter
@@ -126,10 +127,27 @@ def kept_bits(head: str) -> KeptBits:
         pr = X.remove_attr(pr, "filterMode")
         if prefix:  # re-home the element into our default namespace
             pr = pr.replace(f"<{prefix}", "<").replace(f"</{prefix}", "</")
-        bits.sheet_pr = pr
+        bits.sheet_pr = pr if _well_formed_here(pr) else _minimal_sheet_pr(pr)
     view = re.search(r"<(?:\w+:)?sheetView\b[^>]*>", head)
     bits.tab_selected = bool(view and X.get_attr(view.group(), "tabSelected") in ("1", "true"))
     return bits
+
+
+def _well_formed_here(fragment: str) -> bool:
+    """True if `fragment` parses inside our new root (no undeclared prefixes)."""
+    try:
+        X.parse(f'<worksheet xmlns="{X.MAIN_NS}" xmlns:r="{X.REL_NS}">{fragment}</worksheet>'.encode())
+    except (ParseError, ValueError):
+        return False
+    return True
+
+
+def _minimal_sheet_pr(fragment: str) -> str:
+    """Just the codeName and tab colour of a sheetPr we cannot carry over whole."""
+    code_name = X.get_attr(fragment, "codeName")
+    tab = re.search(r"<tabColor\b[^>]*?/>", fragment)
+    tab_xml = tab.group() if tab and _well_formed_here(tab.group()) else ""
+    return X.element("sheetPr", [("codeName", code_name)], tab_xml) if code_name or tab_xml else ""
 
 
 @dataclass
@@ -159,9 +177,8 @@ def plan(sheet: OwnedSheet, styles: StyleBook) -> _Plan:
     for c in range(ncols):
         # distinct values only: a findings sheet repeats a handful of texts
         values = {row[c] for row in sheet.rows if len(row) > c and row[c] is not None}
-        types = {type(v) for v in values}
-        kinds[c] = {kind(v) for v in values if isinstance(v, (dt.date, dt.time))} if any(
-            issubclass(t, (dt.date, dt.time)) for t in types) else set()
+        if any(issubclass(t, (dt.date, dt.time)) for t in {type(v) for v in values}):
+            kinds[c] = {kind(v) for v in values if isinstance(v, (dt.date, dt.time))}
         if names[c] in sheet.widths:
             continue
         width[c] = max((text_width(v) if isinstance(v, str) else
