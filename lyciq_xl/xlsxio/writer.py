@@ -17,6 +17,11 @@ the file. It is only a cache; Excel rebuilds it silently. For the same edits
 `fullCalcOnLoad` is set, because formulas elsewhere may depend on the values
 we changed and their cached results would otherwise be stale until the clerk
 presses F9. Appending a brand-new sheet needs neither.
+
+A replaced owned sheet loses its own .rels (comments or drawings a clerk put
+on a tool-owned sheet were its old content); the parts they pointed at stay in
+the zip, unreferenced, which Excel and LibreOffice ignore. docProps/app.xml
+(a cached list of sheet titles) is not updated: Excel does not read it back.
 """
 from __future__ import annotations
 
