@@ -1,0 +1,80 @@
+"""What the mail commands read from the master workbook, read once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lyciq_xl import contract
+from lyciq_xl.contract import (Deductions, Indicators, KeyTasks, Params, Results,
+                               Sections)
+from lyciq_xl.errors import InputError
+from lyciq_xl.model import Period, Section, SectionIndex, Settings, load_sections, load_settings
+from lyciq_xl.table import Row, Table
+from lyciq_xl.xlsxio.reader import open_workbook, read_table
+
+
+@dataclass
+class Master:
+    path: Path
+    sections: SectionIndex
+    settings: Settings
+    params: Table
+    indicators: Table
+    key_tasks: Table
+    deductions: Table | None       # optional for distribution (read-only view)
+    results: Table | None          # 考核结果, present once recalc ran
+    receipts: Table | None         # 回收记录 written by earlier collects
+    changes: Table | None          # 回收变更 written by earlier collects
+
+    def rows_of(self, table: Table | None, section: Section, header: str) -> list[Row]:
+        """Rows of `table` whose `header` cell names `section` (name or code)."""
+        if table is None:
+            return []
+        return [r for r in table.rows if self.sections.resolve(r[header]) == section]
+
+
+def load_master(path: Path) -> Master:
+    path = Path(path)
+    book = open_workbook(path)
+    names = set(book.sheet_names)
+
+    def required(spec) -> Table:
+        if spec.SHEET not in names:
+            raise InputError(f"工作簿“{path.name}”缺少工作表“{spec.SHEET}”,"
+                             f"请按主工作簿格式添加后重试。")
+        return read_table(book, spec.SHEET, spec.REQUIRED)
+
+    def optional(sheet: str, needed=()) -> Table | None:
+        return read_table(book, sheet, needed) if sheet in names else None
+
+    params = required(Params)
+    sections = load_sections(required(Sections))
+    tables = dict(indicators=required(Indicators), key_tasks=required(KeyTasks))
+    return Master(
+        path=path, sections=sections, settings=load_settings(params), params=params,
+        deductions=optional(Deductions.SHEET, Deductions.REQUIRED),
+        results=optional(Results.SHEET),
+        receipts=optional(contract.Receipts.SHEET),
+        changes=optional(contract.Changes.SHEET),
+        **tables)
+
+
+def resolve_period(master: Master, text: str | None) -> Period:
+    """--period, or the whole 年度 when omitted; must lie in the 年度."""
+    year = master.settings.year
+    if not text:
+        return Period(year)
+    period = Period.parse(text)
+    if period is None or period.year != year:
+        raise InputError(f"期间“{text}”不正确:请写成如“{year}Q3”(季度)或“{year}”(年度),"
+                         f"年份须与参数表“年度”({year})一致。")
+    return period
+
+
+def resolve_sections(master: Master, dept: str | None) -> list[Section]:
+    if not dept:
+        return list(master.sections)
+    section = master.sections.resolve(dept)
+    if section is None:
+        raise InputError(f"科室“{dept}”不在“{Sections.SHEET}”表中,请填写科室名称或科室代码。")
+    return [section]

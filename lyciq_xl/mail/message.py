@@ -1,0 +1,44 @@
+"""The e-mail that carries a section workbook (subject/body from jinja2)."""
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+from email.message import EmailMessage
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from lyciq_xl.model import Period, Section
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _env() -> Environment:
+    # Plain-text mail: no HTML autoescaping, but undefined names are errors.
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False,
+                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def date_text(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def build(section: Section, period: Period, org: str, attachment: Path, sender: str,
+          today: dt.date | None = None) -> EmailMessage:
+    today = today or dt.date.today()
+    context = dict(section=section, period=str(period), org=org, filename=attachment.name,
+                   deadline_text=date_text(period.deadline), today=date_text(today))
+    env = _env()
+    subject = env.get_template("mail_subject.j2").render(context).strip()
+    body = env.get_template("mail_body.j2").render(context)
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = sender
+    msg["To"] = section.email or ""
+    msg["Date"] = email.utils.formatdate(localtime=True)
+    msg["Message-ID"] = email.utils.make_msgid(domain=sender.rpartition("@")[2] or None)
+    msg.set_content(body, charset="utf-8")
+    msg.add_attachment(attachment.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
+                       filename=attachment.name)
+    return msg
