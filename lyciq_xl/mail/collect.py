@@ -149,7 +149,7 @@ class Merger:
             out.refuse(f"文件属性中的科室代码“{code}”不在“{contract.Sections.SHEET}”表中。"
                        "请使用分发给本科室的工作簿。")
             return False
-        out.section = section
+        out.section, out.period = section, Period.parse(period_text)
         stem_section = self.master.sections.resolve(name.rsplit(".", 1)[0].split("_", 1)[0])
         if stem_section != section:
             out.refuse(f"文件名“{name}”与文件中的科室({section.name})不符。"
@@ -261,9 +261,11 @@ class Merger:
         address = cell_address(r, headers.index(header)) if header in headers else ""
         key = (sheet, row_no, header)
         old = self.current.get(key, self._master_value(table, row_no, header))
-        if isinstance(new, str) and address in formulas:
-            out.notes.append(Note(ReceiptBook.NOTE, "该单元格含公式,只以文本形式导入了其显示值。",
+        if address in formulas:
+            # never import a formula, nor its (possibly stale or absent) cached value
+            out.notes.append(Note(ReceiptBook.SKIPPED, "该单元格是公式,未导入;请直接填写文字或数字。",
                                   sheet, address))
+            return
         if canon_text(old) == canon_text(new):
             return
         if isinstance(new, str) and new.startswith(FORMULA_PREFIXES):

@@ -1,0 +1,297 @@
+"""collect: returned workbooks verified, merged by 科室 + 指标编号, receipts;
+refusals leave the master byte-for-byte unchanged; status."""
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import shutil
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+import python_calamine
+from openpyxl import load_workbook
+
+from lyciq_xl import contract as c
+from tests.mail_fixtures import (build_master, libreoffice_resave, parts, rewrite_zip,
+                                 run_cli, sha, sheet_parts)
+
+PERIOD = "2014Q3"
+BGS_FILE = f"办公室_{PERIOD}_绩效填报.xlsx"
+RSK_FILE = f"人事科_{PERIOD}_绩效填报.xlsx"
+
+
+@pytest.fixture
+def setup(tmp_path):
+    master = build_master(tmp_path / "master.xlsx")
+    out = tmp_path / "out"
+    assert run_cli("distribute", master, "--out", out, "--period", PERIOD) == 0
+    return master, out, tmp_path
+
+
+def fill(src: Path, dest_dir: Path, edits: dict[str, dict[str, object]]) -> Path:
+    """A clerk fills cells with openpyxl; text is stored as text."""
+    wb = load_workbook(src)
+    for sheet, cells in edits.items():
+        for address, value in cells.items():
+            wb[sheet][address] = value
+            if isinstance(value, str) and not value.startswith("=="):
+                wb[sheet][address].data_type = "s"
+            elif isinstance(value, str):          # "==1+1": a real formula "=1+1"
+                wb[sheet][address] = value[1:]
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest_dir / src.name
+    wb.save(dest)
+    return dest
+
+
+def grid(path: Path, sheet: str) -> list[list]:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return book.get_sheet_by_name(sheet).to_python()
+
+
+def by_id(path: Path, sheet: str) -> dict[str, dict]:
+    rows = grid(path, sheet)
+    return {r[rows[0].index("指标编号")]: dict(zip(rows[0], r)) for r in rows[1:]}
+
+
+def receipt_lines(folder: Path, name: str) -> list[list]:
+    return grid(folder / name, c.ReceiptBook.SHEET)
+
+
+EDITS = {
+    c.Indicators.SHEET: {"E2": "新的指标内容", "J3": "王五",
+                         "B5": "管理绩效", "C5": "BGS-LZ-04", "D5": "新增指标", "E5": "新增内容"},
+    c.KeyTasks.SHEET: {"L2": "完成"},
+}
+# (sheet, master row, column, before, after): rows 2-4 are BGS in the master,
+# the new indicator goes below the 12 existing rows, i.e. row 14.
+EXPECTED_CHANGES = {
+    (c.Indicators.SHEET, 2, "指标内容", "办公室内容1", "新的指标内容"),
+    (c.Indicators.SHEET, 3, "责任人", "BGS责任人2", "王五"),
+    (c.KeyTasks.SHEET, 2, "完成情况", "", "完成"),
+    (c.Indicators.SHEET, 14, "科室", "", "办公室"),
+    (c.Indicators.SHEET, 14, "审核状态", "", "草拟"),
+    (c.Indicators.SHEET, 14, "绩效类别", "", "管理绩效"),
+    (c.Indicators.SHEET, 14, "指标编号", "", "BGS-LZ-04"),
+    (c.Indicators.SHEET, 14, "指标名称", "", "新增指标"),
+    (c.Indicators.SHEET, 14, "指标内容", "", "新增内容"),
+}
+
+
+def check_merged(master: Path, before: dict[str, bytes], returned: Path):
+    ind, key = by_id(master, c.Indicators.SHEET), by_id(master, c.KeyTasks.SHEET)
+    assert ind["BGS-LZ-01"]["指标内容"] == "新的指标内容"
+    assert ind["BGS-LZ-02"]["责任人"] == "王五"
+    assert ind["BGS-LZ-03"]["指标内容"] == "办公室内容3"            # untouched
+    assert ind["BGS-LZ-04"] == {"科室": "办公室", "绩效类别": "管理绩效", "指标编号": "BGS-LZ-04",
+                                "指标名称": "新增指标", "指标内容": "新增内容", "评分标准": "",
+                                "考核方式": "", "考核周期": "", "考核责任部门": "", "责任人": "",
+                                "审核状态": "草拟"}
+    assert key["BGS-ZD-01"]["完成情况"] == "完成" and key["BGS-ZD-02"]["完成情况"] == ""
+    assert ind["RSK-LZ-01"]["指标内容"] == "人事科内容1"
+    changes = grid(master, c.Changes.SHEET)
+    assert changes[0] == list(c.Changes.COLUMNS)
+    got = {(r[0], int(r[1]), r[2], r[3], r[4]) for r in changes[1:]}
+    assert got == EXPECTED_CHANGES
+    assert {(r[5], r[6]) for r in changes[1:]} == {("办公室", returned.name)}
+    receipts = grid(master, c.Receipts.SHEET)
+    assert len(receipts) == 2 and receipts[1][:3] == ["办公室", PERIOD, returned.name]
+    assert int(receipts[1][5]) == 9 and receipts[1][6] == sha(returned)
+    # everything the merge does not own is byte-identical
+    after = parts(master)
+    names = sheet_parts(master)
+    for sheet, part in names.items():
+        if sheet not in (c.Indicators.SHEET, c.KeyTasks.SHEET, c.Receipts.SHEET, c.Changes.SHEET):
+            assert after[part] == before[part], sheet
+
+
+def test_round_trip_openpyxl_and_same_file_twice(setup):
+    master, out, tmp = setup
+    returned = fill(out / BGS_FILE, tmp / "back", EDITS)
+    before = parts(master)
+    assert run_cli("collect", master, returned, "--receipts", tmp / "rc") == 0
+    check_merged(master, before, returned)
+    lines = receipt_lines(tmp / "rc", f"办公室_{PERIOD}_回执.xlsx")
+    assert lines[5][1].startswith("已接收,更新 9 处")
+    assert ["履职管理指标", "E2", "已更新", "“指标内容”已更新。", "办公室内容1", "新的指标内容"] in lines
+    # the same file again: nothing changes, not even the receipt log
+    digest = sha(master)
+    assert run_cli("collect", master, returned, "--receipts", tmp / "rc2") == 0
+    assert sha(master) == digest
+    assert "此前已汇总" in receipt_lines(tmp / "rc2", f"办公室_{PERIOD}_回执.xlsx")[8][3]
+
+
+def test_merge_matches_rows_by_id_after_master_resorted(setup):
+    master, out, tmp = setup
+    wb = load_workbook(master)                   # the office re-sorts: BGS rows last
+    ws = wb[c.Indicators.SHEET]
+    rows = [[cell.value for cell in r] for r in ws.iter_rows(min_row=2)]
+    for i, values in enumerate(rows[3:] + rows[:3], start=2):
+        for j, v in enumerate(values, start=1):
+            ws.cell(i, j, v)
+    wb.save(master)
+    returned = fill(out / BGS_FILE, tmp / "back", {c.Indicators.SHEET: {"E2": "改后"}})
+    assert run_cli("collect", master, returned, "--receipts", tmp / "rc") == 0
+    g = grid(master, c.Indicators.SHEET)
+    assert g[10][2] == "BGS-LZ-01" and g[10][4] == "改后"     # grid index 10 = Excel row 11
+    assert [r[4] for r in g[1:10]] == [f"{n}内容{k}" for n in ("人事科", "综合科", "轻纺科")
+                                       for k in (1, 2, 3)]
+    (change,) = grid(master, c.Changes.SHEET)[1:]
+    assert change[:5] == ["履职管理指标", 11.0, "指标内容", "办公室内容1", "改后"]
+
+
+def test_round_trip_through_libreoffice(setup):
+    master, out, tmp = setup
+    filled = fill(out / BGS_FILE, tmp / "filled", EDITS)
+    returned = libreoffice_resave(filled, tmp)
+    props = parts(returned)["docProps/custom.xml"].decode()
+    assert "科室代码" in props and "校验码" in props          # LibreOffice keeps them
+    before = parts(master)
+    assert run_cli("collect", master, returned, "--receipts", tmp / "rc") == 0
+    check_merged(master, before, returned)
+
+
+def assert_refused(master, returned, tmp, receipt, *needles, extra=()):
+    digest = sha(master)
+    assert run_cli("collect", master, returned, *extra, "--receipts", tmp / "rc") == 1
+    assert sha(master) == digest
+    lines = receipt_lines(tmp / "rc", receipt)
+    assert lines[5][1].startswith("已拒收")
+    text = "\n".join(" ".join(str(v) for v in line) for line in lines)
+    for needle in needles:
+        assert needle in text, text
+    return text
+
+
+def test_tampered_locked_cell_is_refused_and_named(setup):
+    master, out, tmp = setup
+    returned = fill(out / BGS_FILE, tmp / "back",
+                    {c.Indicators.SHEET: {"D3": "改过的名称", "E2": "合法输入"}})
+    text = assert_refused(master, returned, tmp, f"办公室_{PERIOD}_回执.xlsx", "校验码不符",
+                          "履职管理指标 D3", "指标名称", "办公室指标2", "改过的名称")
+    assert "E2" not in text
+
+
+def test_tampered_approval_even_with_protection_removed(setup):
+    master, out, tmp = setup
+    wb = load_workbook(out / BGS_FILE)
+    ws = wb[c.KeyTasks.SHEET]
+    ws.protection.sheet = False                        # protection is no security
+    ws["G2"] = 0.5                                     # 分值 1.5 -> 0.5
+    (tmp / "back").mkdir()
+    wb.save(tmp / "back" / BGS_FILE)
+    assert_refused(master, tmp / "back" / BGS_FILE, tmp, f"办公室_{PERIOD}_回执.xlsx",
+                   "重点指标 G2", "分值")
+
+
+def test_wrong_period_is_refused(setup):
+    master, out, tmp = setup
+    run_cli("distribute", master, "--out", tmp / "q2", "--period", "2014Q2", "--dept", "BGS")
+    assert_refused(master, tmp / "q2" / f"办公室_2014Q2_绩效填报.xlsx", tmp,
+                   "办公室_2014Q2_回执.xlsx", "期间“2014Q2”", extra=("--period", PERIOD))
+
+
+def test_other_sections_file_under_wrong_name_is_refused(setup):
+    master, out, tmp = setup
+    (tmp / "back").mkdir()
+    renamed = shutil.copy(out / RSK_FILE, tmp / "back" / BGS_FILE)
+    assert_refused(master, Path(renamed), tmp, f"人事科_{PERIOD}_回执.xlsx", "文件名", "人事科")
+
+
+def test_not_a_section_workbook_is_refused(setup):
+    master, out, tmp = setup
+    (tmp / "back").mkdir()
+    shutil.copy(master, tmp / "back" / BGS_FILE)
+    assert_refused(master, tmp / "back" / BGS_FILE, tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx",
+                   "不是绩效办分发")
+
+
+def test_macro_files_are_refused(setup):
+    master, out, tmp = setup
+    (tmp / "back").mkdir()
+    xlsm = shutil.copy(out / BGS_FILE, tmp / "back" / BGS_FILE.replace(".xlsx", ".xlsm"))
+    assert_refused(master, Path(xlsm), tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx", "启用宏")
+    vba = rewrite_zip(out / BGS_FILE, tmp / "back" / BGS_FILE,
+                      add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 512})
+    assert_refused(master, vba, tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx", "宏", "vbaProject.bin")
+
+
+def test_zip_bomb_is_refused(setup):
+    master, out, tmp = setup
+    (tmp / "back").mkdir()
+    bomb = rewrite_zip(out / BGS_FILE, tmp / "back" / BGS_FILE,
+                       add={"xl/media/image1.png": b"\0" * (80 * 1024 * 1024)})
+    assert bomb.stat().st_size < 1024 * 1024          # 80 MB packed into < 1 MB
+    assert_refused(master, bomb, tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx", "压缩炸弹")
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties">&lol3;</Properties>"""
+
+
+def test_billion_laughs_is_refused(setup):
+    master, out, tmp = setup
+    (tmp / "back").mkdir()
+    lol = rewrite_zip(out / BGS_FILE, tmp / "back" / BGS_FILE,
+                      replace={"docProps/custom.xml": BILLION_LAUGHS})
+    assert_refused(master, lol, tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx", "XML实体",
+                   "docProps/custom.xml")
+
+
+def test_formula_injection_is_imported_as_text(setup):
+    master, out, tmp = setup
+    evil = '=HYPERLINK("http://evil.example/x","点我")'
+    returned = fill(out / BGS_FILE, tmp / "back",
+                    {c.Indicators.SHEET: {"E2": evil, "J2": "@SUM(1+1)", "E3": "==1+1"}})
+    assert run_cli("collect", master, returned, "--receipts", tmp / "rc") == 0
+    ind = by_id(master, c.Indicators.SHEET)
+    assert ind["BGS-LZ-01"]["指标内容"] == evil and ind["BGS-LZ-01"]["责任人"] == "@SUM(1+1)"
+    assert ind["BGS-LZ-02"]["指标内容"] == "办公室内容2"    # a real formula is not imported
+    sheet_xml = parts(master)[sheet_parts(master)[c.Indicators.SHEET]].decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    text = str(receipt_lines(tmp / "rc", f"办公室_{PERIOD}_回执.xlsx"))
+    assert "已按文本导入" in text and "是公式,未导入" in text
+
+
+def eml(path: Path, dest: Path, when: dt.datetime) -> Path:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "bgs@lyciq.test", "jxb@lyciq.test", "回复"
+    msg["Date"] = email.utils.format_datetime(when.astimezone())
+    msg.set_content("已填好")
+    msg.add_attachment(path.read_bytes(), maintype="application",
+                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       filename=path.name)
+    dest.write_bytes(bytes(msg))
+    return dest
+
+
+def test_eml_returns_on_time_late_stale_and_status(setup, capsys):
+    master, out, tmp = setup
+    bgs = fill(out / BGS_FILE, tmp / "b1", {c.Indicators.SHEET: {"E2": "第二版"}})
+    old = fill(out / BGS_FILE, tmp / "b0", {c.Indicators.SHEET: {"E2": "第一版"}})
+    rsk = fill(out / RSK_FILE, tmp / "r", {c.Indicators.SHEET: {"E2": "人事科新内容"}})
+    (tmp / "mail").mkdir()
+    eml(bgs, tmp / "mail" / "a.eml", dt.datetime(2014, 10, 5, 17, 0))        # deadline day
+    eml(rsk, tmp / "mail" / "b.eml", dt.datetime(2014, 10, 6, 9, 0))         # a day late
+    assert run_cli("collect", master, tmp / "mail", "--receipts", tmp / "rc") == 0
+    receipts = {r[0]: r for r in grid(master, c.Receipts.SHEET)[1:]}
+    assert receipts["办公室"][4] == "是" and receipts["人事科"][4] == "否"
+    assert receipts["办公室"][3] == dt.datetime(2014, 10, 5, 17, 0)
+    # an older version arriving afterwards must not overwrite the newer one
+    eml(old, tmp / "mail" / "c.eml", dt.datetime(2014, 10, 4, 9, 0))
+    digest = sha(master)
+    assert run_cli("collect", master, tmp / "mail" / "c.eml", "--receipts", tmp / "rc2") == 1
+    assert sha(master) == digest and by_id(master, c.Indicators.SHEET)["BGS-LZ-01"]["指标内容"] == "第二版"
+    capsys.readouterr()
+    assert run_cli("status", master, "--period", PERIOD) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["期间", "科室代码", "科室", "分发", "回收", "收到时间", "状态", "截止日期"]
+    states = {line.split()[1]: line for line in table[1:]}
+    assert "按期报送" in states["BGS"] and "2014-10-05 17:00" in states["BGS"]
+    assert "逾期报送" in states["RSK"]
+    assert "未报送(已逾期)" in states["ZHK"] and "已生成邮件" in states["ZHK"]
