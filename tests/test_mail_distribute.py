@@ -173,3 +173,45 @@ def test_missing_secret_is_generated_into_params(tmp_path):
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     params = {r[0]: r[1] for r in book.get_sheet_by_name(c.Params.SHEET).to_python()}
     assert re.fullmatch(r"[0-9a-f]{64}", params[c.ParamKey.SECRET])
+
+
+def _strip_column_cells(xml: str, letter: str) -> str:
+    return re.sub(rf'<c r="{letter}\d+"[^>]*?(?:/>|>.*?</c>)', "", xml, flags=re.S)
+
+
+def test_no_leak_with_the_full_sample_master(tmp_path):
+    """The sample (8 sections) names assessing sections in 考核责任部门 and has a
+    deduction citing another section's indicator: only the former may stay."""
+    sample = pytest.importorskip("lyciq_xl.sample")
+    master = tmp_path / "sample.xlsx"
+    sample.create(master)
+    assert run_cli("distribute", master, "--out", tmp_path / "out") == 0
+    book = python_calamine.CalamineWorkbook.from_path(str(master))
+    sheet = lambda n: book.get_sheet_by_name(n).to_python()
+    sections = [(r[0], r[1], r[5]) for r in sheet(c.Sections.SHEET)[1:]]
+    assert len(sections) == 8
+    ids = {code: {r[2] for r in sheet(c.Indicators.SHEET)[1:] if r[0] in (code, name)} |
+                 {r[1] for r in sheet(c.KeyTasks.SHEET)[1:] if r[0] in (code, name)}
+           for code, name, _ in sections}
+    for code, name, mail in sections:
+        path = tmp_path / "out" / f"{name}_2014_绩效填报.xlsx"
+        section_book = python_calamine.CalamineWorkbook.from_path(str(path))
+        texts = []
+        with zipfile.ZipFile(path) as z:
+            sheet_files = sorted(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+            for part in z.namelist():
+                text = z.read(part).decode("utf-8", errors="replace")
+                if part in sheet_files:      # sheetN.xml follows sheet order
+                    grid = section_book.get_sheet_by_index(sheet_files.index(part)).to_python()
+                    for col, header in enumerate(grid[0] if grid else []):
+                        if header == "考核责任部门":
+                            from lyciq_xl.table import column_letter
+                            text = _strip_column_cells(text, column_letter(col))
+                texts.append(text)
+        blob = "\n".join(texts)
+        assert code in blob and min(ids[code]) in blob
+        for other, other_name, other_mail in sections:
+            if other == code:
+                continue
+            for needle in [other, other_name, other_mail, *sorted(ids[other] - ids[code])]:
+                assert needle not in blob, f"{name}: {needle}"

@@ -113,7 +113,42 @@ def guide_lines(master: Master, section: Section, period: Period) -> list[str]:
     ]
 
 
+REDACTED = "(非本科室信息,已隐去)"
+# 考核责任部门 legitimately names the assessing sections (办公室, 人事科, 综合科, 第六条).
+KEEP_FOREIGN = (Indicators.ASSESSOR, KeyTasks.ASSESSOR, Deductions.ASSESSOR)
+
+
+def foreign_tokens(master: Master, section: Section) -> set[str]:
+    """Exact cell texts that identify another section: its code, name, e-mail
+    and indicator ids (ids the section shares itself are not foreign)."""
+    own, foreign = set(), set()
+    for s in master.sections:
+        bucket = own if s == section else foreign
+        bucket.update(t for t in (s.code, s.name, s.email) if t)
+        for table, dept, ident in ((master.indicators, Indicators.DEPT, Indicators.ID),
+                                   (master.key_tasks, KeyTasks.DEPT, KeyTasks.ID)):
+            bucket.update(integrity.canon(r[ident]) for r in master.rows_of(table, s, dept))
+    return foreign - own - {""}
+
+
+def redact(grid: list[list[Any]], foreign: set[str]) -> list[list[Any]]:
+    """Blank out cells of the section's own rows that name another section
+    (e.g. a deduction citing another section's indicator id by mistake)."""
+    keep = {c for c, h in enumerate(grid[0]) if h in KEEP_FOREIGN}
+    return [grid[0]] + [[REDACTED if c not in keep and integrity.canon(v) in foreign else v
+                         for c, v in enumerate(row)] for row in grid[1:]]
+
+
 def plan_section(master: Master, section: Section, period: Period) -> SectionPlan:
+    plan = _plan(master, section, period)
+    foreign = foreign_tokens(master, section)
+    for sheet in plan.sheets:
+        if sheet.name != SectionBook.GUIDE_SHEET:
+            sheet.grid = redact(sheet.grid, foreign)
+    return plan
+
+
+def _plan(master: Master, section: Section, period: Period) -> SectionPlan:
     completion = tuple(master.settings.completion)
     indicators = master.rows_of(master.indicators, section, Indicators.DEPT)
     key_tasks = master.rows_of(master.key_tasks, section, KeyTasks.DEPT)
