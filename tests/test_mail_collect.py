@@ -295,3 +295,13 @@ def test_eml_returns_on_time_late_stale_and_status(setup, capsys):
     assert "按期报送" in states["BGS"] and "2014-10-05 17:00" in states["BGS"]
     assert "逾期报送" in states["RSK"]
     assert "未报送(已逾期)" in states["ZHK"] and "已生成邮件" in states["ZHK"]
+
+
+def test_collecting_the_distribution_folder_skips_drafts(setup, capsys):
+    master, out, tmp = setup
+    digest = sha(master)
+    shutil.copytree(out, tmp / "copy", ignore=shutil.ignore_patterns("*.xlsx"))
+    assert run_cli("collect", master, tmp / "copy", "--receipts", tmp / "rc") == 0
+    printed = capsys.readouterr().out
+    assert printed.count("未发送邮件草稿") == 4 and "共 0 个文件" in printed
+    assert sha(master) == digest

@@ -12,7 +12,7 @@ from lyciq_xl.mail import message, receipts, send, split, status
 from lyciq_xl.mail.collect import Merger, check_secret, seen_digests
 from lyciq_xl.mail.integrity import new_secret
 from lyciq_xl.mail.master import Master, load_master, resolve_period, resolve_sections
-from lyciq_xl.mail.untrusted import attachments, message_date, safe_name
+from lyciq_xl.mail.untrusted import attachments, is_draft, message_date, safe_name
 from lyciq_xl.errors import UntrustedFileError
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
@@ -65,7 +65,7 @@ def run_distribute(args: argparse.Namespace) -> int:
             print(f"  {section.name}:科室表中没有电子邮箱,未生成邮件,请手工发送上述文件。")
             problems += 1
             continue
-        sender = (config.sender if config else args.sender) or "jxb@localhost"
+        sender = config.sender if config else args.sender   # a draft may leave From to Outlook
         jobs.append((section, message.build(section, period, master.settings.org_name, path,
                                             sender), path.name))
     log = send.SendLog(master.path)
@@ -104,6 +104,9 @@ def _inputs(paths: list[Path]) -> list[tuple[str, bytes, dt.datetime]]:
     for path in files:
         data = path.read_bytes()
         if path.suffix.lower() == ".eml":
+            if is_draft(data):
+                print(f"跳过:{path.name} 是分发时生成的未发送邮件草稿,不是科室的回复。")
+                continue
             sent = message_date(data)
             when = sent.astimezone().replace(tzinfo=None) if sent else now
             try:

@@ -197,7 +197,9 @@ class Merger:
             for (sheet, address), text in integrity.locked_cells(grids, plan.rows()).items():
                 grid = grids.get(sheet) or []
                 row, col = _split_address(address)
-                header = normalise_header(grid[0][col]) if grid and col < len(grid[0]) else None
+                header = None
+                if sheet != SectionBook.GUIDE_SHEET and grid and col < len(grid[0]):
+                    header = normalise_header(grid[0][col])
                 key = row
                 if sheet in SHEETS and row > 1:
                     id_col = _col(grid, SHEETS[sheet][2])

@@ -24,7 +24,7 @@ def date_text(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def build(section: Section, period: Period, org: str, attachment: Path, sender: str,
+def build(section: Section, period: Period, org: str, attachment: Path, sender: str | None,
           today: dt.date | None = None) -> EmailMessage:
     today = today or dt.date.today()
     context = dict(section=section, period=str(period), org=org, filename=attachment.name,
@@ -34,10 +34,12 @@ def build(section: Section, period: Period, org: str, attachment: Path, sender: 
     body = env.get_template("mail_body.j2").render(context)
     msg = EmailMessage()
     msg["Subject"] = subject
-    msg["From"] = sender
+    if sender:
+        msg["From"] = sender
     msg["To"] = section.email or ""
     msg["Date"] = email.utils.formatdate(localtime=True)
-    msg["Message-ID"] = email.utils.make_msgid(domain=sender.rpartition("@")[2] or None)
+    msg["Message-ID"] = email.utils.make_msgid(
+        domain=(sender or "").rpartition("@")[2] or "lyciq-xl.invalid")
     msg.set_content(body, charset="utf-8")
     msg.add_attachment(attachment.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
                        filename=attachment.name)

@@ -247,3 +247,10 @@ def message_date(data: bytes):
         return message["Date"].datetime if message["Date"] else None
     except (AttributeError, TypeError, ValueError):
         return None
+
+
+def is_draft(data: bytes) -> bool:
+    """An unsent draft written by distribute (X-Unsent: 1), not a reply."""
+    headers = email.message_from_bytes(data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0],
+                                       policy=email.policy.default)
+    return (headers.get("X-Unsent") or "").strip() == "1"
