@@ -305,3 +305,13 @@ def test_collecting_the_distribution_folder_skips_drafts(setup, capsys):
     printed = capsys.readouterr().out
     assert printed.count("未发送邮件草稿") == 4 and "共 0 个文件" in printed
     assert sha(master) == digest
+
+
+def test_far_away_cell_is_refused_before_calamine_allocates_it(setup):
+    master, out, tmp = setup
+    wb = load_workbook(out / BGS_FILE)
+    wb[c.Indicators.SHEET]["XFD1048576"] = "x"       # a dense read would be 1.7e10 cells
+    (tmp / "back").mkdir()
+    wb.save(tmp / "back" / BGS_FILE)
+    assert_refused(master, tmp / "back" / BGS_FILE, tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx",
+                   "列数超出限制")

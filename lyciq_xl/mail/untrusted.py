@@ -35,6 +35,10 @@ class Limits:
     max_ratio: int = 100                      # per member, once it is large
     ratio_floor: int = 1024 * 1024            # small parts may compress well
     max_eml: int = 30 * 1024 * 1024
+    # calamine materialises a sheet as a dense grid: one cell at XFD1048576
+    # would allocate billions of cells, so the extent is checked first.
+    max_rows: int = 20_000
+    max_cols: int = 200
 
 
 DEFAULT_LIMITS = Limits()
@@ -154,7 +158,9 @@ def _parse_xml(name: str, part: str, data: bytes):
 def _xml_parts(name: str, parts: dict[str, bytes]) -> dict[str, Any]:
     trees = {}
     for part, data in parts.items():
-        if part.lower().endswith((".xml", ".rels", ".vml")):
+        # by name and by content: a rels target may point at "sheet1.dat"
+        if part.lower().endswith((".xml", ".rels", ".vml")) or \
+                data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
             trees[part] = _parse_xml(name, part, data)
     types = trees.get("[Content_Types].xml")
     if types is None:
@@ -207,11 +213,48 @@ def _formulas(trees: dict[str, Any]) -> dict[str, set[str]]:
     return found
 
 
+def _check_extent(name: str, trees: dict[str, Any], limits: Limits) -> None:
+    """Refuse worksheets reaching beyond a sane grid before calamine sees them."""
+    for part, tree in trees.items():
+        if tree.tag != f"{NS_MAIN}worksheet":
+            continue
+        last_row = 0
+        for row in tree.iter(f"{NS_MAIN}row"):
+            last_row = _int(row.get("r"), last_row + 1)
+            last_col = -1
+            for cell in row.iter(f"{NS_MAIN}c"):
+                ref = cell.get("r")
+                if ref:
+                    letters = ref.rstrip("0123456789")
+                    last_row = max(last_row, _int(ref[len(letters):], last_row))
+                    last_col = _col_index(letters) if letters else last_col + 1
+                else:
+                    last_col += 1
+                if last_col >= limits.max_cols:
+                    raise refuse(name, f"工作表部件“{part}”的列数超出限制({limits.max_cols}列)",
+                                 "请只在分发的表格范围内填写。")
+            if last_row > limits.max_rows:
+                raise refuse(name, f"工作表部件“{part}”的行数超出限制({limits.max_rows}行)",
+                             "请只在分发的表格范围内填写。")
+
+
+def _int(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 9 else default
+
+
+def _col_index(letters: str) -> int:
+    index = 0
+    for ch in letters.upper()[:4]:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
 def open_untrusted(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> SafeWorkbook:
     name = safe_name(name)
     check_name(name)
     archive = _open_zip(name, data, limits)
     trees = _xml_parts(name, _inflate(name, archive, limits))
+    _check_extent(name, trees, limits)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False)
