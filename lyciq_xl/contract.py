@@ -508,6 +508,7 @@ class ReceiptBook:
     ADDED = "已新增"
     SKIPPED = "未导入"
     NOTE = "提示"
+    VERDICT = "结论"                    # summary label above the table
 
 
 # 回收记录 gets one column beyond SPEC's six: the file's SHA-256, so the same

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import re
 import shutil
 import zipfile
 from email.message import EmailMessage
@@ -120,6 +121,12 @@ def test_round_trip_openpyxl_and_same_file_twice(setup):
     digest = sha(master)
     assert run_cli("collect", master, returned, "--receipts", tmp / "rc2") == 0
     assert sha(master) == digest
+    # another section later: earlier rows of 回收记录 / 回收变更 are kept
+    rsk = fill(out / RSK_FILE, tmp / "back", {c.KeyTasks.SHEET: {"L3": "未完成"}})
+    assert run_cli("collect", master, rsk, "--receipts", tmp / "rc3") == 0
+    assert [r[0] for r in grid(master, c.Receipts.SHEET)[1:]] == ["办公室", "人事科"]
+    changes = grid(master, c.Changes.SHEET)[1:]
+    assert len(changes) == 10 and changes[-1][:6] == ["重点指标", 5.0, "完成情况", "", "未完成", "人事科"]
     assert "此前已汇总" in receipt_lines(tmp / "rc2", f"办公室_{PERIOD}_回执.xlsx")[8][3]
 
 
@@ -254,6 +261,7 @@ def test_formula_injection_is_imported_as_text(setup):
     assert ind["BGS-LZ-02"]["指标内容"] == "办公室内容2"    # a real formula is not imported
     sheet_xml = parts(master)[sheet_parts(master)[c.Indicators.SHEET]].decode()
     assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    assert re.search(r'<c r="E2"[^>]*t="inlineStr"[^>]*><is><t[^>]*>=HYPERLINK', sheet_xml)
     text = str(receipt_lines(tmp / "rc", f"办公室_{PERIOD}_回执.xlsx"))
     assert "已按文本导入" in text and "是公式,未导入" in text
 
@@ -315,3 +323,14 @@ def test_far_away_cell_is_refused_before_calamine_allocates_it(setup):
     wb.save(tmp / "back" / BGS_FILE)
     assert_refused(master, tmp / "back" / BGS_FILE, tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx",
                    "列数超出限制")
+
+
+def test_template_version_mismatch_is_refused(setup):
+    master, out, tmp = setup
+    custom = parts(out / BGS_FILE)["docProps/custom.xml"].decode()
+    old = re.sub(r'(name="模板版本"[^>]*><vt:lpwstr>)1(<)', r"\g<1>0\2", custom)
+    assert old != custom
+    (tmp / "back").mkdir()
+    v0 = rewrite_zip(out / BGS_FILE, tmp / "back" / BGS_FILE,
+                     replace={"docProps/custom.xml": old.encode()})
+    assert_refused(master, v0, tmp, f"办公室_{PERIOD}_回执.xlsx", "模板版本“0”")

@@ -139,17 +139,17 @@ class Merger:
             out.refuse("不是绩效办分发的科室填报工作簿(文件属性中没有科室代码、期间和校验码)。"
                        "请使用分发邮件附带的工作簿填写,不要新建或复制到其他文件。")
             return False
-        version = props.get(SectionBook.PROP_VERSION)
-        if version != contract.TEMPLATE_VERSION:
-            out.refuse(f"模板版本“{version or ''}”与当前版本“{contract.TEMPLATE_VERSION}”不一致。"
-                       "请向绩效办索取最新分发的工作簿重新填写。")
-            return False
         section = self.master.sections.resolve(code)
         if section is None:
             out.refuse(f"文件属性中的科室代码“{code}”不在“{contract.Sections.SHEET}”表中。"
                        "请使用分发给本科室的工作簿。")
             return False
         out.section, out.period = section, Period.parse(period_text)
+        version = props.get(SectionBook.PROP_VERSION)
+        if version != contract.TEMPLATE_VERSION:
+            out.refuse(f"模板版本“{version or ''}”与当前版本“{contract.TEMPLATE_VERSION}”不一致。"
+                       "请向绩效办索取最新分发的工作簿重新填写。")
+            return False
         stem_section = self.master.sections.resolve(name.rsplit(".", 1)[0].split("_", 1)[0])
         if stem_section != section:
             out.refuse(f"文件名“{name}”与文件中的科室({section.name})不符。"

@@ -46,12 +46,12 @@ def write_receipt(outcome: Outcome, folder: Path, taken: set[str]) -> Path:
     ws.title = ReceiptBook.SHEET
     verdict = ReceiptBook.ACCEPTED if outcome.accepted else ReceiptBook.REFUSED
     summary = [
-        ("文件", outcome.file),
-        ("科室", outcome.section.name if outcome.section else "(无法识别)"),
-        ("期间", str(outcome.period) if outcome.period else "(无法识别)"),
-        ("收到时间", outcome.received.strftime("%Y-%m-%d %H:%M")),
-        ("是否按期", (contract.YES if outcome.on_time else contract.NO) if outcome.period else ""),
-        ("结论", verdict + (f",更新 {len(outcome.changes)} 处" if outcome.accepted else
+        (Receipts.FILE, outcome.file),
+        (Receipts.DEPT, outcome.section.name if outcome.section else "(无法识别)"),
+        (Receipts.PERIOD, str(outcome.period) if outcome.period else "(无法识别)"),
+        (Receipts.RECEIVED, outcome.received.strftime("%Y-%m-%d %H:%M")),
+        (Receipts.ON_TIME, (contract.YES if outcome.on_time else contract.NO) if outcome.period else ""),
+        (ReceiptBook.VERDICT, verdict + (f",更新 {len(outcome.changes)} 处" if outcome.accepted else
                             ",文件中的任何内容都没有汇总,请按下表修改后重新报送")),
     ]
     for r, (label, value) in enumerate(summary, start=1):
