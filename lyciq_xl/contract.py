@@ -487,6 +487,10 @@ class SectionBook:
     INDICATOR_NEW = (Indicators.CATEGORY, Indicators.ID, Indicators.NAME,
                      Indicators.CONTENT, Indicators.STANDARD, Indicators.METHOD,
                      Indicators.CYCLE, Indicators.OWNER)
+    # Changing these on an approved (已审核) indicator sends it back to 草拟:
+    # the deputy director approved the content, not whatever replaces it.
+    REAPPROVE = (Indicators.CONTENT, Indicators.STANDARD, Indicators.METHOD,
+                 KeyTasks.TARGET, KeyTasks.DEADLINE)
     KEY_TASK_NEW = (KeyTasks.ID, KeyTasks.TASK, KeyTasks.SOURCE, KeyTasks.TARGET,
                     KeyTasks.DEADLINE, KeyTasks.POINTS, KeyTasks.LEADER,
                     KeyTasks.OWNER, KeyTasks.COMPLETION)

@@ -67,10 +67,11 @@ EDITS = {
     c.KeyTasks.SHEET: {"L2": "完成"},
 }
 # (sheet, master row, column, before, after): rows 2-4 are BGS in the master,
-# the new indicator goes below the 12 existing rows, i.e. row 14.
+# the new indicator goes below the 12 existing rows, i.e. row 14: 10 changes.
 EXPECTED_CHANGES = {
     (c.Indicators.SHEET, 2, "指标内容", "办公室内容1", "新的指标内容"),
-    (c.Indicators.SHEET, 3, "责任人", "BGS责任人2", "王五"),
+    (c.Indicators.SHEET, 2, "审核状态", "已审核", "草拟"),     # content changed: re-approve
+    (c.Indicators.SHEET, 3, "责任人", "BGS责任人2", "王五"),  # 责任人 alone does not
     (c.KeyTasks.SHEET, 2, "完成情况", "", "完成"),
     (c.Indicators.SHEET, 14, "科室", "", "办公室"),
     (c.Indicators.SHEET, 14, "审核状态", "", "草拟"),
@@ -84,7 +85,8 @@ EXPECTED_CHANGES = {
 def check_merged(master: Path, before: dict[str, bytes], returned: Path):
     ind, key = by_id(master, c.Indicators.SHEET), by_id(master, c.KeyTasks.SHEET)
     assert ind["BGS-LZ-01"]["指标内容"] == "新的指标内容"
-    assert ind["BGS-LZ-02"]["责任人"] == "王五"
+    assert ind["BGS-LZ-02"]["责任人"] == "王五" and ind["BGS-LZ-02"]["审核状态"] == "已审核"
+    assert ind["BGS-LZ-01"]["审核状态"] == "草拟"
     assert ind["BGS-LZ-03"]["指标内容"] == "办公室内容3"            # untouched
     assert ind["BGS-LZ-04"] == {"科室": "办公室", "绩效类别": "管理绩效", "指标编号": "BGS-LZ-04",
                                 "指标名称": "新增指标", "指标内容": "新增内容", "评分标准": "",
@@ -99,7 +101,7 @@ def check_merged(master: Path, before: dict[str, bytes], returned: Path):
     assert {(r[5], r[6]) for r in changes[1:]} == {("办公室", returned.name)}
     receipts = grid(master, c.Receipts.SHEET)
     assert len(receipts) == 2 and receipts[1][:3] == ["办公室", PERIOD, returned.name]
-    assert int(receipts[1][5]) == 9 and receipts[1][6] == sha(returned)
+    assert int(receipts[1][5]) == 10 and receipts[1][6] == sha(returned)
     # everything the merge does not own is byte-identical
     after = parts(master)
     names = sheet_parts(master)
@@ -115,7 +117,7 @@ def test_round_trip_openpyxl_and_same_file_twice(setup):
     assert run_cli("collect", master, returned, "--receipts", tmp / "rc") == 0
     check_merged(master, before, returned)
     lines = receipt_lines(tmp / "rc", f"办公室_{PERIOD}_回执.xlsx")
-    assert lines[5][1].startswith("已接收,更新 9 处")
+    assert lines[5][1].startswith("已接收,更新 10 处")
     assert ["履职管理指标", "E2", "已更新", "“指标内容”已更新。", "办公室内容1", "新的指标内容"] in lines
     # the same file again: nothing changes, not even the receipt log
     digest = sha(master)
@@ -126,7 +128,7 @@ def test_round_trip_openpyxl_and_same_file_twice(setup):
     assert run_cli("collect", master, rsk, "--receipts", tmp / "rc3") == 0
     assert [r[0] for r in grid(master, c.Receipts.SHEET)[1:]] == ["办公室", "人事科"]
     changes = grid(master, c.Changes.SHEET)[1:]
-    assert len(changes) == 10 and changes[-1][:6] == ["重点指标", 5.0, "完成情况", "", "未完成", "人事科"]
+    assert len(changes) == 11 and changes[-1][:6] == ["重点指标", 5.0, "完成情况", "", "未完成", "人事科"]
     assert "此前已汇总" in receipt_lines(tmp / "rc2", f"办公室_{PERIOD}_回执.xlsx")[8][3]
 
 
@@ -145,8 +147,9 @@ def test_merge_matches_rows_by_id_after_master_resorted(setup):
     assert g[10][2] == "BGS-LZ-01" and g[10][4] == "改后"     # grid index 10 = Excel row 11
     assert [r[4] for r in g[1:10]] == [f"{n}内容{k}" for n in ("人事科", "综合科", "轻纺科")
                                        for k in (1, 2, 3)]
-    (change,) = grid(master, c.Changes.SHEET)[1:]
-    assert change[:5] == ["履职管理指标", 11.0, "指标内容", "办公室内容1", "改后"]
+    content, approval = grid(master, c.Changes.SHEET)[1:]
+    assert content[:5] == ["履职管理指标", 11.0, "指标内容", "办公室内容1", "改后"]
+    assert approval[:5] == ["履职管理指标", 11.0, "审核状态", "已审核", "草拟"]
 
 
 def test_round_trip_through_libreoffice(setup):

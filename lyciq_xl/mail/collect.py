@@ -249,6 +249,7 @@ class Merger:
                                   sheet, f"A{r}"))
             return
         target = rows[0]
+        before = len(out.changes)
         for header in columns:
             if header not in table.columns:
                 out.notes.append(Note(ReceiptBook.SKIPPED,
@@ -256,6 +257,36 @@ class Merger:
                 continue
             self._set(sheet, table, target.number, header, values.get(header), r, headers,
                       formulas, out, note_result)
+        self._check_completion(sheet, values, r, headers, out)
+        changed = {ch.header for ch in out.changes[before:]}
+        self._reapprove(sheet, table, target.number, changed, r, headers, out)
+
+    def _reapprove(self, sheet, table, row_no, changed, r, headers, out) -> None:
+        """An approved indicator whose content changed goes back to 草拟."""
+        approval = SHEETS[sheet][3]
+        key = (sheet, row_no, approval)
+        current = self.current.get(key, self._master_value(table, row_no, approval))
+        if not changed & set(SectionBook.REAPPROVE) or canon_text(current) != Approval.APPROVED \
+                or approval not in table.columns:
+            return
+        self.current[key] = Approval.DRAFT
+        self.patches.setdefault(sheet, {})[(row_no, table.columns[approval])] = Approval.DRAFT
+        out.changes.append(Change(sheet, row_no, table.columns[approval], approval,
+                                  current, Approval.DRAFT))
+        address = cell_address(r, headers.index(approval)) if approval in headers else ""
+        out.notes.append(Note(ReceiptBook.NOTE,
+                              f"已审核指标的内容有改动,审核状态改为“{Approval.DRAFT}”,"
+                              "须分管局长重新审核(第九、十条)。", sheet, address,
+                              Approval.APPROVED, Approval.DRAFT))
+
+    def _check_completion(self, sheet, values, r, headers, out) -> None:
+        value = canon_text(values.get(KeyTasks.COMPLETION))
+        scale = self.master.settings.completion
+        if sheet == KeyTasks.SHEET and value and value not in scale:
+            address = cell_address(r, headers.index(KeyTasks.COMPLETION))
+            out.notes.append(Note(ReceiptBook.NOTE,
+                                  f"完成情况“{value}”不在完成系数表中,将按0分计;"
+                                  f"请从下拉列表选择:{'、'.join(scale)}。", sheet, address))
 
     def _set(self, sheet, table, row_no, header, new, r, headers, formulas, out,
              note_result) -> None:

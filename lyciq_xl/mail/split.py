@@ -100,7 +100,9 @@ def guide_lines(master: Master, section: Section, period: Period) -> list[str]:
         f"期间:{period}",
         f"报送截止日期:{d.year}年{d.month}月{d.day}日(考核期结束后次月5日前,第六条)",
         "1. 请只填写黄色单元格,其余单元格已锁定。",
-        f"2. “{Indicators.SHEET}”表:填写{'、'.join(SectionBook.INDICATOR_INPUTS)}。",
+        f"2. “{Indicators.SHEET}”表:填写{'、'.join(SectionBook.INDICATOR_INPUTS)}。"
+        f"已审核指标的{'、'.join(SectionBook.REAPPROVE)}如有改动,汇总后该指标改为“草拟”,"
+        "须分管局长重新审核(第九、十条)。",
         f"3. “{KeyTasks.SHEET}”表:填写{'、'.join(SectionBook.KEY_TASK_INPUTS)};"
         f"完成情况请从下拉列表选择({completion})。",
         f"4. 新增指标请填写在表格下方的黄色空行中(每表最多{SectionBook.NEW_ROWS}行);"
