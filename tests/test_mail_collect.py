@@ -337,3 +337,21 @@ def test_template_version_mismatch_is_refused(setup):
     v0 = rewrite_zip(out / BGS_FILE, tmp / "back" / BGS_FILE,
                      replace={"docProps/custom.xml": old.encode()})
     assert_refused(master, v0, tmp, f"办公室_{PERIOD}_回执.xlsx", "模板版本“0”")
+
+
+def test_second_version_updates_its_new_indicator_instead_of_duplicating(setup):
+    master, out, tmp = setup
+    v1 = fill(out / BGS_FILE, tmp / "v1", EDITS)
+    assert run_cli("collect", master, v1, "--receipts", tmp / "rc") == 0
+    v2_edits = dict(EDITS, **{c.Indicators.SHEET: dict(EDITS[c.Indicators.SHEET],
+                                                       D5="新增指标(改)", E2="第三版")})
+    v2 = fill(out / BGS_FILE, tmp / "v2", v2_edits)
+    assert run_cli("collect", master, v2, "--receipts", tmp / "rc2") == 0
+    ids = [r[2] for r in grid(master, c.Indicators.SHEET)[1:]]
+    assert ids.count("BGS-LZ-04") == 1 and len(ids) == 13
+    ind = by_id(master, c.Indicators.SHEET)
+    assert ind["BGS-LZ-04"]["指标名称"] == "新增指标(改)" and ind["BGS-LZ-01"]["指标内容"] == "第三版"
+    assert int(grid(master, c.Receipts.SHEET)[2][5]) == 2     # already 草拟: no re-approval
+    last = grid(master, c.Changes.SHEET)[-2:]
+    assert [r[:5] for r in last] == [["履职管理指标", 2.0, "指标内容", "新的指标内容", "第三版"],
+                                     ["履职管理指标", 14.0, "指标名称", "新增指标", "新增指标(改)"]]

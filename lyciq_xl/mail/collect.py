@@ -122,13 +122,14 @@ class Merger:
                               f"本科室本期文件({latest:%Y-%m-%d %H:%M});为免较旧的内容覆盖较新的,"
                               f"未汇总。如确需以此文件为准,请重新发送。")
         plan = split.plan_section(self.master, out.section, out.period)
-        if not self._verify(book, plan, out):
+        rows = self._verify(book, plan, out)
+        if rows is None:
             return out
         out.accepted = True
         self.seen.add(out.digest)
         self.latest[(out.section.code, str(out.period))] = out.received
         for sheet in SHEETS:
-            self._diff_sheet(book, sheet, plan, out)
+            self._diff_sheet(book, sheet, rows.get(sheet, 1), out)
         return out
 
     def _identify(self, book: SafeWorkbook, out: Outcome) -> bool:
@@ -166,7 +167,9 @@ class Merger:
             return False
         return True
 
-    def _verify(self, book: SafeWorkbook, plan: split.SectionPlan, out: Outcome) -> bool:
+    def _verify(self, book: SafeWorkbook, plan: split.SectionPlan, out: Outcome
+                ) -> dict[str, int] | None:
+        """The file's verified locked-row counts, or None (refused)."""
         secret = self.master.settings.secret
         expected_rows = plan.rows()
         rows = integrity.decode_rows(book.props.get(SectionBook.PROP_ROWS), expected_rows)
@@ -175,19 +178,19 @@ class Merger:
             data = integrity.payload(out.section.code, str(out.period),
                                      book.props[SectionBook.PROP_VERSION], rows, cells)
             if integrity.verify(secret, data, book.props[SectionBook.PROP_MAC]):
-                return True
+                return rows
         named = self._name_tampered(book, plan)
         if not named:
             out.refuse("校验码不符:文件的锁定内容或文件属性被改动过(无法确定具体单元格)。"
                        "请用分发的原工作簿重新填写,只改黄色单元格。")
-            return False
+            return None
         out.refuse("校验码不符:锁定的单元格被改动过,文件未汇总。请用分发的原工作簿重新填写,"
                    "只改黄色单元格;以下单元格与分发时不同。")
         for sheet, address, header, was, now in named[:MAX_NAMED_CELLS]:
             out.notes.append(Note(ReceiptBook.REFUSED,
                                   f"锁定单元格“{header}”被修改,请恢复为原值。",
                                   sheet, address, was, now))
-        return False
+        return None
 
     def _name_tampered(self, book: SafeWorkbook, plan: split.SectionPlan):
         """Compare the file's locked cells with what distribute would write
@@ -217,15 +220,16 @@ class Merger:
 
     # --- diff and merge --------------------------------------------------------
 
-    def _diff_sheet(self, book: SafeWorkbook, sheet: str, plan: split.SectionPlan,
+    def _diff_sheet(self, book: SafeWorkbook, sheet: str, locked_rows: int,
                     out: Outcome) -> None:
+        """Existing rows (the verified locked region) update their inputs;
+        rows below it are new indicators."""
         attr, dept_h, id_h, approval_h, inputs, new_cols, required = SHEETS[sheet]
         table: Table = getattr(self.master, attr)
         grid = book.sheets.get(sheet) or []
         if not grid:
             return
         headers = [normalise_header(h) for h in grid[0]]
-        locked_rows = plan.rows()[sheet]
         formulas = book.formulas.get(sheet, set())
         mine = {}
         for row in self.master.rows_of(table, out.section, dept_h):
