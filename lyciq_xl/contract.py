@@ -519,3 +519,10 @@ class ReceiptBook:
 # file collected twice is recognised and never re-applied over later edits.
 RECEIPT_DIGEST = "文件SHA256"
 RECEIPTS_COLUMNS = Receipts.COLUMNS + (RECEIPT_DIGEST,)
+
+
+# --- engine addition (proposed for SPEC section 5, not yet there) ---------------
+# 扣分记录.状态 other than 有效/撤销/blank: without it such a row would be silently
+# counted or silently dropped. Blank 状态 is read as 有效.
+RULES["D10"] = Rule("D10", Level.ERROR, "状态须为有效或撤销",
+                    "请在“状态”列选择“有效”或“撤销”(留空按有效计)。")
