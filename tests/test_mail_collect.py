@@ -355,3 +355,25 @@ def test_second_version_updates_its_new_indicator_instead_of_duplicating(setup):
     last = grid(master, c.Changes.SHEET)[-2:]
     assert [r[:5] for r in last] == [["履职管理指标", 2.0, "指标内容", "新的指标内容", "第三版"],
                                      ["履职管理指标", 14.0, "指标名称", "新增指标", "新增指标(改)"]]
+
+
+def test_sample_recalc_distribute_collect_recalc(sample_path, tmp_path):
+    """On the full sample: results written by recalc, a section's return merged,
+    recalc again - every sheet neither command owns keeps its exact bytes."""
+    master = sample_path
+    assert run_cli("recalc", master) in (0, 1)
+    assert run_cli("distribute", master, "--out", tmp_path / "out", "--period", PERIOD) == 0
+    section_file = tmp_path / "out" / BGS_FILE
+    assert c.Results.SHEET in load_workbook(section_file, read_only=True).sheetnames
+    key_ids = [r[1] for r in grid(section_file, c.KeyTasks.SHEET)[1:]]
+    returned = fill(section_file, tmp_path / "back", {c.KeyTasks.SHEET: {"L2": "基本完成"}})
+    before = parts(master)
+    assert run_cli("collect", master, returned, "--receipts", tmp_path / "rc") == 0
+    assert run_cli("recalc", master) in (0, 1)
+    assert by_id(master, c.KeyTasks.SHEET)[key_ids[0]]["完成情况"] == "基本完成"
+    after, names = parts(master), sheet_parts(master)
+    owned = set(c.OWNED_SHEETS) | {c.KeyTasks.SHEET}
+    for sheet, part in names.items():
+        if sheet not in owned:
+            assert after[part] == before[part], sheet
+    assert {r[0] for r in grid(master, c.Changes.SHEET)[1:]} == {c.KeyTasks.SHEET}

@@ -179,12 +179,10 @@ def _strip_column_cells(xml: str, letter: str) -> str:
     return re.sub(rf'<c r="{letter}\d+"[^>]*?(?:/>|>.*?</c>)', "", xml, flags=re.S)
 
 
-def test_no_leak_with_the_full_sample_master(tmp_path):
+def test_no_leak_with_the_full_sample_master(sample_path, tmp_path):
     """The sample (8 sections) names assessing sections in 考核责任部门 and has a
     deduction citing another section's indicator: only the former may stay."""
-    sample = pytest.importorskip("lyciq_xl.sample")
-    master = tmp_path / "sample.xlsx"
-    sample.create(master)
+    master = sample_path
     assert run_cli("distribute", master, "--out", tmp_path / "out") == 0
     book = python_calamine.CalamineWorkbook.from_path(str(master))
     sheet = lambda n: book.get_sheet_by_name(n).to_python()
