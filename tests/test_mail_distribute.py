@@ -213,3 +213,78 @@ def test_no_leak_with_the_full_sample_master(sample_path, tmp_path):
                 continue
             for needle in [other, other_name, other_mail, *sorted(ids[other] - ids[code])]:
                 assert needle not in blob, f"{name}: {needle}"
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1, standing in for a bureau CA."""
+    import subprocess
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
+                   check=True, capture_output=True)
+    return folder / "cert.pem", folder / "key.pem"
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_and_login_with_password_from_environment(master, tmp_path, monkeypatch,
+                                                      certificate, security):
+    import ssl
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+    from tests.mail_fixtures import Recorder, free_port
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    seen = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        seen.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret-pw")
+
+    handler = Recorder()
+    # aiosmtpd does not count implicit TLS as TLS for auth_require_tls, so that
+    # check is only asked of the STARTTLS server (the SSL one is TLS throughout)
+    tls = {"tls_context": context, "require_starttls": True, "auth_require_tls": True} \
+        if security == "starttls" else {"ssl_context": context, "auth_require_tls": False}
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
+                            authenticator=authenticator, **tls)
+    controller.start()
+    monkeypatch.setenv("LYCIQ_SMTP_PASSWORD", "s3cret-pw")
+    monkeypatch.setenv("LYCIQ_SMTP_CAFILE", str(cert))
+    try:
+        rc = run_cli("distribute", master, "--out", tmp_path / "out", "--period", PERIOD,
+                     "--dept", "BGS", "--send", "--smtp-host", "127.0.0.1",
+                     "--smtp-port", controller.port, "--smtp-security", security,
+                     "--smtp-user", "jxb", "--sender", "jxb@lyciq.test")
+    finally:
+        controller.stop()
+    assert rc == 0
+    assert seen == [(b"jxb", b"s3cret-pw")]
+    assert [r for r, _ in handler.messages] == [["bgs@lyciq.test"]]
+    log = (master.parent / "master_发送记录.json").read_text(encoding="utf-8")
+    assert "s3cret-pw" not in log
+
+
+def test_untrusted_server_certificate_is_not_accepted(master, tmp_path, certificate):
+    import ssl
+    from aiosmtpd.controller import Controller
+    from tests.mail_fixtures import Recorder, free_port
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    handler = Recorder()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
+                            tls_context=context, require_starttls=True)
+    controller.start()
+    try:   # no LYCIQ_SMTP_CAFILE: the self-signed certificate must be rejected
+        rc = run_cli("distribute", master, "--out", tmp_path / "out", "--period", PERIOD,
+                     "--dept", "BGS", "--send", "--smtp-host", "127.0.0.1",
+                     "--smtp-port", controller.port, "--smtp-security", "starttls",
+                     "--sender", "jxb@lyciq.test")
+    finally:
+        controller.stop()
+    assert rc == 1 and handler.messages == []
+    log = (master.parent / "master_发送记录.json").read_text(encoding="utf-8")
+    assert "发送失败" in log and "CERTIFICATE_VERIFY_FAILED" in log

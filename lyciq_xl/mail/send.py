@@ -30,6 +30,7 @@ class SmtpConfig:
     user: str | None
     sender: str
     password: str | None = field(default=None, repr=False)
+    cafile: str | None = None    # a private CA for an internal mail server
 
     @classmethod
     def from_args(cls, args) -> "SmtpConfig":
@@ -52,7 +53,10 @@ class SmtpConfig:
                              f"(出于安全考虑,密码不能写在命令行或工作簿中)。")
         if password and security == "none" and host not in LOCAL_HOSTS:
             raise InputError("不能在未加密的连接上发送密码:请使用 --smtp-security starttls 或 ssl。")
-        return cls(host, port, security, user, sender, password)
+        cafile = env("LYCIQ_SMTP_CAFILE")
+        if cafile and not Path(cafile).is_file():
+            raise InputError(f"环境变量 LYCIQ_SMTP_CAFILE 指向的证书文件“{cafile}”不存在。")
+        return cls(host, port, security, user, sender, password, cafile)
 
 
 class SendLog:
@@ -94,7 +98,8 @@ def write_eml(message: EmailMessage, path: Path) -> Path:
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
-    context = ssl.create_default_context()
+    # certificate and host name are always verified; never an unverified context
+    context = ssl.create_default_context(cafile=config.cafile)
     if config.security == "ssl":
         smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=30, context=context)
     else:
