@@ -180,8 +180,8 @@ def test_tampered_locked_cell_is_refused_and_named(setup):
     returned = fill(out / BGS_FILE, tmp / "back",
                     {c.Indicators.SHEET: {"D3": "改过的名称", "E2": "合法输入"}})
     text = assert_refused(master, returned, tmp, f"办公室_{PERIOD}_回执.xlsx", "校验码不符",
-                          "履职管理指标 D3", "指标名称", "办公室指标2", "改过的名称")
-    assert "E2" not in text
+                          "履职管理指标 D3", "指标名称", "改过的名称")
+    assert "E2" not in text and "办公室指标2" not in text    # original value not echoed
 
 
 def test_tampered_approval_even_with_protection_removed(setup):
@@ -269,8 +269,11 @@ def test_formula_injection_is_imported_as_text(setup):
     assert "已按文本导入" in text and "是公式,未导入" in text
 
 
-def eml(path: Path, dest: Path, when: dt.datetime) -> Path:
+def eml(path: Path, dest: Path, when: dt.datetime, received: dt.datetime | None = None) -> Path:
     msg = EmailMessage()
+    if received:    # what the bureau's mail server stamps on arrival
+        msg["Received"] = (f"from mx.lyciq.test by mail.lyciq.test; "
+                           f"{email.utils.format_datetime(received.astimezone())}")
     msg["From"], msg["To"], msg["Subject"] = "bgs@lyciq.test", "jxb@lyciq.test", "回复"
     msg["Date"] = email.utils.format_datetime(when.astimezone())
     msg.set_content("已填好")
@@ -377,3 +380,15 @@ def test_sample_recalc_distribute_collect_recalc(sample_path, tmp_path):
         if sheet not in owned:
             assert after[part] == before[part], sheet
     assert {r[0] for r in grid(master, c.Changes.SHEET)[1:]} == {c.KeyTasks.SHEET}
+
+
+def test_arrival_time_comes_from_received_header_not_the_senders_date(setup):
+    master, out, tmp = setup
+    bgs = fill(out / BGS_FILE, tmp / "b", {c.Indicators.SHEET: {"E2": "补报"}})
+    (tmp / "mail").mkdir()
+    # the sender's client claims the deadline day, our server saw it two days later
+    eml(bgs, tmp / "mail" / "a.eml", dt.datetime(2014, 10, 5, 9, 0),
+        received=dt.datetime(2014, 10, 7, 8, 30))
+    assert run_cli("collect", master, tmp / "mail", "--receipts", tmp / "rc") == 0
+    (row,) = grid(master, c.Receipts.SHEET)[1:]
+    assert row[3] == dt.datetime(2014, 10, 7, 8, 30) and row[4] == "否"

@@ -187,9 +187,11 @@ class Merger:
         out.refuse("校验码不符:锁定的单元格被改动过,文件未汇总。请用分发的原工作簿重新填写,"
                    "只改黄色单元格;以下单元格与分发时不同。")
         for sheet, address, header, was, now in named[:MAX_NAMED_CELLS]:
+            # the original value is not echoed: the receipt may reach whoever
+            # sent the file, and they need not be the section it claims to be
             out.notes.append(Note(ReceiptBook.REFUSED,
-                                  f"锁定单元格“{header}”被修改,请恢复为原值。",
-                                  sheet, address, was, now))
+                                  f"锁定单元格“{header}”被修改,请恢复为分发时的内容"
+                                  f"(见分发邮件中的原工作簿)。", sheet, address, "", now))
         return None
 
     def _name_tampered(self, book: SafeWorkbook, plan: split.SectionPlan):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import email.utils
 import io
 import posixpath
 import zipfile
@@ -284,12 +285,23 @@ def attachments(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list
 
 
 def message_date(data: bytes):
-    """The Date header of an .eml (when the section sent it), or None."""
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    try:
-        return message["Date"].datetime if message["Date"] else None
-    except (AttributeError, TypeError, ValueError):
-        return None
+    """When the message arrived: the timestamp our own mail server stamped on
+    the topmost Received header - the sender's Date header is whatever their
+    client (or they) wrote, so it is only the fallback. None if neither."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    candidates = []
+    received = message.get_all("Received") or []
+    if received:
+        candidates.append(str(received[0]).rpartition(";")[2])
+    candidates.append(str(message.get("Date") or ""))
+    for text in candidates:
+        try:
+            when = email.utils.parsedate_to_datetime(" ".join(text.split()))
+        except (TypeError, ValueError, IndexError):
+            continue
+        if when is not None and when.tzinfo is not None:
+            return when
+    return None
 
 
 def is_draft(data: bytes) -> bool:
