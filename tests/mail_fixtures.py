@@ -80,7 +80,6 @@ def build_master(path: Path, secret: str | None = SECRET, with_results: bool = T
 import email
 import email.policy
 import hashlib
-import io
 import shutil
 import socket
 import subprocess

@@ -6,7 +6,6 @@ import datetime as dt
 import email.utils
 import re
 import shutil
-import zipfile
 from email.message import EmailMessage
 from pathlib import Path
 

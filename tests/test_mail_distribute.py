@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from openpyxl import load_workbook
 
 from lyciq_xl import contract as c
 from lyciq_xl.mail import integrity
-from tests.mail_fixtures import (SECRET, SECTIONS, build_master, parts, run_cli,
+from tests.mail_fixtures import (SECRET, SECTIONS, build_master, run_cli,
                                  smtp_server)
 
 PERIOD = "2014Q3"

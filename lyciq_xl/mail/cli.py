@@ -5,15 +5,13 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from lyciq_xl import contract
 from lyciq_xl.contract import ParamKey, Params, ReceiptBook
-from lyciq_xl.errors import InputError
+from lyciq_xl.errors import InputError, UntrustedFileError
 from lyciq_xl.mail import message, receipts, send, split, status
-from lyciq_xl.mail.collect import Merger, check_secret, seen_digests
+from lyciq_xl.mail.collect import Merger, Outcome, check_secret, seen_digests
 from lyciq_xl.mail.integrity import new_secret
 from lyciq_xl.mail.master import Master, load_master, resolve_period, resolve_sections
 from lyciq_xl.mail.untrusted import attachments, is_draft, message_date, safe_name
-from lyciq_xl.errors import UntrustedFileError
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".xltm", ".xlam", ".eml")
@@ -128,8 +126,7 @@ def run_collect(args: argparse.Namespace) -> int:
     outcomes = []
     # oldest first, so a later version of a section's file wins
     for name, data, received in sorted(_inputs(list(args.files)), key=lambda f: f[2]):
-        if isinstance(data, UntrustedFileError):
-            from lyciq_xl.mail.collect import Outcome
+        if isinstance(data, UntrustedFileError):     # an .eml refused as a whole
             outcomes.append(Outcome(file=name, digest="", received=received).refuse(str(data)))
             continue
         outcomes.append(merger.examine(safe_name(name), data, received))

@@ -20,7 +20,7 @@ from lyciq_xl.mail import integrity, split
 from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.untrusted import SafeWorkbook, open_untrusted
 from lyciq_xl.model import Period, Section
-from lyciq_xl.table import Row, Table, cell_address, normalise, normalise_header
+from lyciq_xl.table import Table, cell_address, normalise, normalise_header
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 MAX_NAMED_CELLS = 20

@@ -2,7 +2,6 @@
 the tool-owned sheets 回收记录 / 回收变更 (earlier rows kept, new appended)."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 

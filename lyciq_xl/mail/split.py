@@ -27,7 +27,7 @@ from lyciq_xl.contract import (Category, Deductions, Indicators, KeyTasks, Resul
 from lyciq_xl.mail import integrity
 from lyciq_xl.mail.master import Master
 from lyciq_xl.model import Period, Section
-from lyciq_xl.table import Row, Table, as_date, as_text
+from lyciq_xl.table import Row, as_text
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")     # pale yellow: "fill me in"
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")

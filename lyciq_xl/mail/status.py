@@ -5,7 +5,6 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
-from lyciq_xl import contract
 from lyciq_xl.contract import Receipts
 from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.send import SendLog
