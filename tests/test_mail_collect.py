@@ -225,6 +225,14 @@ def test_macro_files_are_refused(setup):
     vba = rewrite_zip(out / BGS_FILE, tmp / "back" / BGS_FILE,
                       add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 512})
     assert_refused(master, vba, tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx", "宏", "vbaProject.bin")
+    link = rewrite_zip(out / BGS_FILE, tmp / "back" / BGS_FILE,
+                       add={"xl/externalLinks/externalLink1.xml": b"<externalLink/>"})
+    assert_refused(master, link, tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx", "外部链接")
+    ctype = parts(out / BGS_FILE)["[Content_Types].xml"].replace(
+        b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
+    renamed = rewrite_zip(out / BGS_FILE, tmp / "back" / BGS_FILE,
+                          replace={"[Content_Types].xml": ctype})
+    assert_refused(master, renamed, tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx", "macroenabled")
 
 
 def test_zip_bomb_is_refused(setup):

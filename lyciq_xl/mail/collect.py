@@ -101,6 +101,7 @@ class Merger:
         self.next_row: dict[str, int] = {}
         self.appended: dict[tuple[str, str, str], int] = {}    # (sheet, code, id) -> row
         self.latest = latest_returns(master)                   # (code, period) -> time
+        self._by_number: dict[str, dict[int, Any]] = {}        # sheet -> row no -> Row
 
     # --- checks ------------------------------------------------------------------
 
@@ -317,10 +318,11 @@ class Merger:
                               canon_text(old), canon_text(new)))
 
     def _master_value(self, table: Table, row_no: int, header: str) -> Any:
-        for row in table.rows:
-            if row.number == row_no:
-                return row[header]
-        return None
+        rows = self._by_number.get(table.sheet)
+        if rows is None:
+            rows = self._by_number[table.sheet] = {r.number: r for r in table.rows}
+        row = rows.get(row_no)
+        return row[header] if row is not None else None
 
     def _add(self, sheet, table, rows, values, new_cols, required, approval_h, dept_h, r,
              headers, formulas, out) -> None:
