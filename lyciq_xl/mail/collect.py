@@ -69,15 +69,26 @@ class Outcome:
         return self
 
 
-# Per input sheet: master table attribute, name column of a new row, and the
-# value a new row needs in 绩效类别 (履职管理) - see SectionBook.
+@dataclass(frozen=True)
+class InputSheet:
+    """How collect treats one input sheet of a section workbook."""
+    table: str                    # Master attribute holding the master's rows
+    dept: str                     # 科室 column
+    ident: str                    # 指标编号 column: rows are matched by 科室 + this
+    approval: str                 # 审核状态 column
+    inputs: tuple[str, ...]       # columns merged from existing rows
+    new_columns: tuple[str, ...]  # columns taken from a new indicator row
+    required: tuple[str, ...]     # a new row without these is not imported (id first)
+
+
 SHEETS = {
-    Indicators.SHEET: ("indicators", Indicators.DEPT, Indicators.ID, Indicators.APPROVAL,
-                       SectionBook.INDICATOR_INPUTS, SectionBook.INDICATOR_NEW,
-                       (Indicators.ID, Indicators.NAME, Indicators.CATEGORY)),
-    KeyTasks.SHEET: ("key_tasks", KeyTasks.DEPT, KeyTasks.ID, KeyTasks.APPROVAL,
-                     SectionBook.KEY_TASK_INPUTS, SectionBook.KEY_TASK_NEW,
-                     (KeyTasks.ID, KeyTasks.TASK, KeyTasks.POINTS)),
+    Indicators.SHEET: InputSheet("indicators", Indicators.DEPT, Indicators.ID,
+                                 Indicators.APPROVAL, SectionBook.INDICATOR_INPUTS,
+                                 SectionBook.INDICATOR_NEW,
+                                 (Indicators.ID, Indicators.NAME, Indicators.CATEGORY)),
+    KeyTasks.SHEET: InputSheet("key_tasks", KeyTasks.DEPT, KeyTasks.ID, KeyTasks.APPROVAL,
+                               SectionBook.KEY_TASK_INPUTS, SectionBook.KEY_TASK_NEW,
+                               (KeyTasks.ID, KeyTasks.TASK, KeyTasks.POINTS)),
 }
 
 
@@ -208,7 +219,7 @@ class Merger:
                     header = normalise_header(grid[0][col])
                 key = row
                 if sheet in SHEETS and row > 1:
-                    id_col = _col(grid, SHEETS[sheet][2])
+                    id_col = _col(grid, SHEETS[sheet].ident)
                     if id_col is not None and id_col < len(grid[row - 1]):
                         key = canon_text(grid[row - 1][id_col]) or row
                 out[(sheet, key, header or address)] = (address, text)
@@ -227,26 +238,25 @@ class Merger:
                     out: Outcome) -> None:
         """Existing rows (the verified locked region) update their inputs;
         rows below it are new indicators."""
-        attr, dept_h, id_h, approval_h, inputs, new_cols, required = SHEETS[sheet]
-        table: Table = getattr(self.master, attr)
+        spec = SHEETS[sheet]
+        table: Table = getattr(self.master, spec.table)
         grid = book.sheets.get(sheet) or []
         if not grid:
             return
         headers = [normalise_header(h) for h in grid[0]]
         formulas = book.formulas.get(sheet, set())
         mine = {}
-        for row in self.master.rows_of(table, out.section, dept_h):
-            mine.setdefault(canon_text(row[id_h]), []).append(row)
+        for row in self.master.rows_of(table, out.section, spec.dept):
+            mine.setdefault(canon_text(row[spec.ident]), []).append(row)
         for r, line in enumerate(grid[1:], start=2):
             values = {h: normalise(line[c]) if c < len(line) else None
                       for c, h in enumerate(headers) if h}
-            file_id = canon_text(values.get(id_h))
+            file_id = canon_text(values.get(spec.ident))
             if r <= locked_rows:
-                self._update(sheet, table, mine.get(file_id, []), values, inputs, r, headers,
-                             formulas, out)
-            elif any(values.get(h) is not None for h in new_cols):
-                self._add(sheet, table, mine.get(file_id, []), values, new_cols, required,
-                          approval_h, dept_h, r, headers, formulas, out)
+                self._update(sheet, table, mine.get(file_id, []), values, spec.inputs, r,
+                             headers, formulas, out)
+            elif any(values.get(h) is not None for h in spec.new_columns):
+                self._add(sheet, table, mine.get(file_id, []), values, r, headers, formulas, out)
 
     def _update(self, sheet, table, rows, values, columns, r, headers, formulas, out,
                 note_result=ReceiptBook.CHANGED) -> None:
@@ -270,7 +280,7 @@ class Merger:
 
     def _reapprove(self, sheet, table, row_no, changed, r, headers, out) -> None:
         """An approved indicator whose content changed goes back to 草拟."""
-        approval = SHEETS[sheet][3]
+        approval = SHEETS[sheet].approval
         key = (sheet, row_no, approval)
         current = self.current.get(key, self._master_value(table, row_no, approval))
         if not changed & set(SectionBook.REAPPROVE) or canon_text(current) != Approval.APPROVED \
@@ -324,8 +334,9 @@ class Merger:
         row = rows.get(row_no)
         return row[header] if row is not None else None
 
-    def _add(self, sheet, table, rows, values, new_cols, required, approval_h, dept_h, r,
-             headers, formulas, out) -> None:
+    def _add(self, sheet, table, rows, values, r, headers, formulas, out) -> None:
+        spec = SHEETS[sheet]
+        new_cols, required = spec.new_columns, spec.required
         missing = [h for h in required if values.get(h) is None]
         if missing:
             out.notes.append(Note(ReceiptBook.SKIPPED,
@@ -339,7 +350,7 @@ class Merger:
         file_id = canon_text(values[required[0]])
         appended = self.appended.get((sheet, out.section.code, file_id))
         if appended is None and rows:
-            drafts = [x for x in rows if canon_text(x[approval_h]) == Approval.DRAFT]
+            drafts = [x for x in rows if canon_text(x[spec.approval]) == Approval.DRAFT]
             if len(rows) == 1 and drafts:
                 # a re-sent draft indicator: update it instead of adding it again
                 self._update(sheet, table, rows, values, new_cols, r, headers, formulas, out)
@@ -351,7 +362,7 @@ class Merger:
         if appended is None:
             appended = self._next_row(sheet, table)
             self.appended[(sheet, out.section.code, file_id)] = appended
-            fixed = {dept_h: out.section.name, approval_h: Approval.DRAFT}
+            fixed = {spec.dept: out.section.name, spec.approval: Approval.DRAFT}
             for header, value in fixed.items():
                 if header in table.columns:
                     self.patches.setdefault(sheet, {})[(appended, table.columns[header])] = value
