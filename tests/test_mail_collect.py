@@ -399,3 +399,23 @@ def test_arrival_time_comes_from_received_header_not_the_senders_date(setup):
     assert run_cli("collect", master, tmp / "mail", "--receipts", tmp / "rc") == 0
     (row,) = grid(master, c.Receipts.SHEET)[1:]
     assert row[3] == dt.datetime(2014, 10, 7, 8, 30) and row[4] == "否"
+
+
+def test_new_rows_with_taken_or_repeated_ids_or_bad_values_are_skipped(setup):
+    master, out, tmp = setup
+    returned = fill(out / BGS_FILE, tmp / "back", {c.Indicators.SHEET: {
+        "B5": "履职绩效", "C5": "RSK-LZ-01", "D5": "借用他科编号",      # another section's id
+        "B6": "履职绩效", "C6": "BGS-LZ-07", "D6": "第一次",
+        "B7": "履职绩效", "C7": "BGS-LZ-07", "D7": "重复编号",           # repeated in the file
+        "B8": "服务绩效", "C8": "BGS-LZ-08", "D8": "类别不对",           # not 履职/管理
+        "C9": "BGS-LZ-09"}})                                              # no 指标名称, 绩效类别
+    assert run_cli("collect", master, returned, "--receipts", tmp / "rc") == 0
+    ids = [r[2] for r in grid(master, c.Indicators.SHEET)[1:]]
+    assert ids.count("RSK-LZ-01") == 1 and ids.count("BGS-LZ-07") == 1
+    assert "BGS-LZ-08" not in ids and "BGS-LZ-09" not in ids
+    assert by_id(master, c.Indicators.SHEET)["BGS-LZ-07"]["指标名称"] == "第一次"
+    lines = {(l[1], l[2]): l[3] for l in receipt_lines(tmp / "rc", f"办公室_{PERIOD}_回执.xlsx")[8:]}
+    assert "已被使用" in lines[("A5", "未导入")] and "人事科" not in lines[("A5", "未导入")]
+    assert "本文件中重复" in lines[("A7", "未导入")]
+    assert "绩效类别须为" in lines[("A8", "未导入")]
+    assert "缺少指标名称、绩效类别" in lines[("A9", "未导入")]

@@ -58,6 +58,7 @@ class Outcome:
     duplicate: bool = False
     notes: list[Note] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    new_ids: set[tuple[str, str]] = field(default_factory=set)   # (sheet, id) added
 
     @property
     def on_time(self) -> bool:
@@ -348,7 +349,19 @@ class Merger:
             out.notes.append(Note(ReceiptBook.SKIPPED, problem, sheet, f"A{r}"))
             return
         file_id = canon_text(values[required[0]])
+        if (sheet, file_id) in out.new_ids:
+            out.notes.append(Note(ReceiptBook.SKIPPED,
+                                  f"指标编号“{file_id}”在本文件中重复,此行未导入;请换一个编号。",
+                                  sheet, f"A{r}"))
+            return
+        out.new_ids.add((sheet, file_id))
         appended = self.appended.get((sheet, out.section.code, file_id))
+        if appended is None and not rows and file_id in self._all_ids(sheet, table):
+            # ids are unique across sections; say no more than "taken" (need to know)
+            out.notes.append(Note(ReceiptBook.SKIPPED,
+                                  f"指标编号“{file_id}”已被使用,此行未导入;请换一个编号。",
+                                  sheet, f"A{r}"))
+            return
         if appended is None and rows:
             drafts = [x for x in rows if canon_text(x[spec.approval]) == Approval.DRAFT]
             if len(rows) == 1 and drafts:
@@ -376,6 +389,11 @@ class Merger:
             if header in table.columns:
                 self._set(sheet, table, appended, header, values.get(header), r, headers,
                           formulas, out, ReceiptBook.ADDED)
+
+    def _all_ids(self, sheet: str, table: Table) -> set[str]:
+        ident = SHEETS[sheet].ident
+        taken = {canon_text(r[ident]) for r in table.rows}
+        return taken | {i for (s, _, i) in self.appended if s == sheet}
 
     def _bad_new_value(self, sheet: str, values: dict) -> str | None:
         if sheet == Indicators.SHEET and canon_text(values[Indicators.CATEGORY]) not in Category.DEDUCTIBLE:
