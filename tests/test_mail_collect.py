@@ -419,3 +419,12 @@ def test_new_rows_with_taken_or_repeated_ids_or_bad_values_are_skipped(setup):
     assert "本文件中重复" in lines[("A7", "未导入")]
     assert "绩效类别须为" in lines[("A8", "未导入")]
     assert "缺少指标名称、绩效类别" in lines[("A9", "未导入")]
+
+
+def test_oversized_file_is_refused_without_reading_it(setup):
+    master, out, tmp = setup
+    (tmp / "back").mkdir()
+    big = tmp / "back" / BGS_FILE
+    with open(big, "wb") as f:         # sparse: 11 MB on paper, nothing on disk
+        f.truncate(11 * 1024 * 1024)
+    assert_refused(master, big, tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx", "文件过大")

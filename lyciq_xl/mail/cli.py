@@ -8,10 +8,11 @@ from pathlib import Path
 from lyciq_xl.contract import ParamKey, Params, ReceiptBook
 from lyciq_xl.errors import InputError, UntrustedFileError
 from lyciq_xl.mail import message, receipts, send, split, status
-from lyciq_xl.mail.collect import Merger, Outcome, check_secret, seen_digests
+from lyciq_xl.mail.collect import check_secret, collect_run
 from lyciq_xl.mail.integrity import new_secret
 from lyciq_xl.mail.master import Master, load_master, resolve_period, resolve_sections
-from lyciq_xl.mail.untrusted import attachments, is_draft, message_date, safe_name
+from lyciq_xl.mail.untrusted import (DEFAULT_LIMITS, attachments, is_draft, message_date, refuse,
+                                     safe_name)
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".xltm", ".xlam", ".eml")
@@ -100,6 +101,11 @@ def _inputs(paths: list[Path]) -> list[tuple[str, bytes, dt.datetime]]:
     found = []
     now = dt.datetime.now().replace(microsecond=0)
     for path in files:
+        limit = DEFAULT_LIMITS.max_eml if path.suffix.lower() == ".eml" else DEFAULT_LIMITS.max_file
+        if path.stat().st_size > limit:      # do not even read it into memory
+            found.append((path.name, refuse(path.name, f"文件过大(上限 {limit // 1024} KB)",
+                                            "请只发送分发的工作簿。"), now))
+            continue
         data = path.read_bytes()
         if path.suffix.lower() == ".eml":
             if is_draft(data):
@@ -108,7 +114,8 @@ def _inputs(paths: list[Path]) -> list[tuple[str, bytes, dt.datetime]]:
             sent = message_date(data)
             when = sent.astimezone().replace(tzinfo=None) if sent else now
             try:
-                found += [(name, blob, when) for name, blob in attachments(path.name, data)]
+                found += [(safe_name(name), blob, when)
+                          for name, blob in attachments(path.name, data)]
             except UntrustedFileError as exc:
                 found.append((path.name, exc, when))
         else:
@@ -122,18 +129,10 @@ def run_collect(args: argparse.Namespace) -> int:
     writer = _writer()
     writer.check_not_locked(master.path)
     period = resolve_period(master, args.period) if getattr(args, "period", None) else None
-    merger = Merger(master, period, seen_digests(master))
-    outcomes = []
-    # oldest first, so a later version of a section's file wins
-    for name, data, received in sorted(_inputs(list(args.files)), key=lambda f: f[2]):
-        if isinstance(data, UntrustedFileError):     # an .eml refused as a whole
-            outcomes.append(Outcome(file=name, digest="", received=received).refuse(str(data)))
-            continue
-        outcomes.append(merger.examine(safe_name(name), data, received))
-    fresh = [o for o in outcomes if o.accepted and not o.duplicate]
-    if fresh:
-        writer.write_workbook(master.path, owned=receipts.owned_sheets(master, outcomes),
-                              patches=merger.patches)
+    run = collect_run(master, _inputs(list(args.files)), period)
+    outcomes = run.outcomes
+    if run.changes_master:
+        writer.write_workbook(master.path, owned=run.owned, patches=run.patches)
     folder = Path(args.receipts) if args.receipts else master.path.with_name(
         f"{master.path.stem}_回执")
     taken: set[str] = set()

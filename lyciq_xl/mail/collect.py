@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lyciq_xl import contract
-from lyciq_xl.contract import (Approval, Category, Indicators, KeyTasks, ReceiptBook,
-                               SectionBook)
+from lyciq_xl.contract import (Approval, Category, Changes, Indicators, KeyTasks,
+                               ReceiptBook, Receipts, SectionBook)
 from lyciq_xl.errors import InputError, UntrustedFileError
 from lyciq_xl.mail import integrity, split
 from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.untrusted import SafeWorkbook, open_untrusted
 from lyciq_xl.model import Period, Section
+from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.table import Table, cell_address, normalise, normalise_header
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -453,3 +454,59 @@ def latest_returns(master: Master) -> dict[tuple[str, str], dt.datetime]:
         key = (section.code, canon_text(row[contract.Receipts.PERIOD]))
         latest[key] = max(latest.get(key, when), when)
     return latest
+
+
+# --- the whole run: what to write into the master ------------------------------
+
+def _old_rows(table: Table | None, headers: tuple[str, ...]) -> list[list[Any]]:
+    if table is None:
+        return []
+    return [[row[h] for h in headers] for row in table.rows]
+
+
+def owned_sheets(master: Master, outcomes: list[Outcome]) -> list[OwnedSheet]:
+    """回收记录 and 回收变更: earlier rows read back and kept, this run's appended."""
+    receipts = _old_rows(master.receipts, contract.RECEIPTS_COLUMNS)
+    changes = _old_rows(master.changes, Changes.COLUMNS)
+    for o in outcomes:
+        if not o.accepted or o.duplicate:
+            continue
+        receipts.append([o.section.name, str(o.period), o.file, o.received,
+                         contract.YES if o.on_time else contract.NO, len(o.changes), o.digest])
+        for ch in o.changes:
+            changes.append([ch.sheet, ch.row, ch.header, canon_text(ch.before) or None,
+                            canon_text(ch.after) or None, o.section.name, o.file])
+    return [
+        OwnedSheet(Receipts.SHEET, contract.RECEIPTS_COLUMNS, receipts,
+                   number_formats={Receipts.RECEIVED: "yyyy-mm-dd hh:mm"},
+                   widths={Receipts.FILE: 36, Receipts.RECEIVED: 18, contract.RECEIPT_DIGEST: 20}),
+        OwnedSheet(Changes.SHEET, Changes.COLUMNS, changes,
+                   widths={Changes.BEFORE: 30, Changes.AFTER: 30, Changes.FILE: 36}),
+    ]
+
+
+@dataclass
+class CollectRun:
+    outcomes: list[Outcome]
+    patches: dict[str, dict[tuple[int, int], Any]]
+    owned: list[OwnedSheet]
+
+    @property
+    def changes_master(self) -> bool:
+        return any(o.accepted and not o.duplicate for o in self.outcomes)
+
+
+def collect_run(master: Master, inputs: list[tuple[str, Any, dt.datetime]],
+                period: Period | None) -> CollectRun:
+    """Examine every (name, bytes or UntrustedFileError, received) oldest first,
+    so a later version of a section's file wins. Writes nothing: the caller
+    applies `patches` and `owned` (the file writer, or xlwings in Excel)."""
+    check_secret(master)
+    merger = Merger(master, period, seen_digests(master))
+    outcomes = []
+    for name, data, received in sorted(inputs, key=lambda item: item[2]):
+        if isinstance(data, UntrustedFileError):        # an .eml refused as a whole
+            outcomes.append(Outcome(file=name, digest="", received=received).refuse(str(data)))
+        else:
+            outcomes.append(merger.examine(name, data, received))
+    return CollectRun(outcomes, merger.patches, owned_sheets(master, outcomes))

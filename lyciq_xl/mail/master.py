@@ -33,30 +33,36 @@ class Master:
         return [r for r in table.rows if self.sections.resolve(r[header]) == section]
 
 
+# Sheets the mail commands read: (contract class, required?)
+SHEETS = ((Params, True), (Sections, True), (Indicators, True), (KeyTasks, True),
+          (Deductions, False), (Results, False), (contract.Receipts, False),
+          (contract.Changes, False))
+
+
 def load_master(path: Path) -> Master:
+    """Read the master file with calamine (the command line)."""
     path = Path(path)
     book = open_workbook(path)
-    names = set(book.sheet_names)
+    tables = {spec.SHEET: read_table(book, spec.SHEET, spec.REQUIRED if need else ())
+              for spec, need in SHEETS if spec.SHEET in book.sheet_names}
+    return master_from_tables(path, tables)
 
-    def required(spec) -> Table:
-        if spec.SHEET not in names:
-            raise InputError(f"工作簿“{path.name}”缺少工作表“{spec.SHEET}”,"
-                             f"请按主工作簿格式添加后重试。")
-        return read_table(book, spec.SHEET, spec.REQUIRED)
 
-    def optional(sheet: str, needed=()) -> Table | None:
-        return read_table(book, sheet, needed) if sheet in names else None
-
-    params = required(Params)
-    sections = load_sections(required(Sections))
-    tables = dict(indicators=required(Indicators), key_tasks=required(KeyTasks))
+def master_from_tables(path: Path, tables: dict[str, Table]) -> Master:
+    """Build the Master from Tables however they were read (file or xlwings),
+    so the ribbon adapter can run the same distribute/collect logic."""
+    missing = [spec.SHEET for spec, need in SHEETS if need and spec.SHEET not in tables]
+    if missing:
+        raise InputError(f"工作簿“{Path(path).name}”缺少工作表"
+                         f"{'、'.join(f'“{m}”' for m in missing)},请按主工作簿格式添加后重试。")
+    params = tables[Params.SHEET]
     return Master(
-        path=path, sections=sections, settings=load_settings(params), params=params,
-        deductions=optional(Deductions.SHEET, Deductions.REQUIRED),
-        results=optional(Results.SHEET),
-        receipts=optional(contract.Receipts.SHEET),
-        changes=optional(contract.Changes.SHEET),
-        **tables)
+        path=Path(path), sections=load_sections(tables[Sections.SHEET]),
+        settings=load_settings(params), params=params,
+        indicators=tables[Indicators.SHEET], key_tasks=tables[KeyTasks.SHEET],
+        deductions=tables.get(Deductions.SHEET), results=tables.get(Results.SHEET),
+        receipts=tables.get(contract.Receipts.SHEET),
+        changes=tables.get(contract.Changes.SHEET))
 
 
 def resolve_period(master: Master, text: str | None) -> Period:

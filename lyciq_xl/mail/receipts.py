@@ -1,5 +1,4 @@
-"""What collect writes: the 回执 workbook per returned file, and the rows of
-the tool-owned sheets 回收记录 / 回收变更 (earlier rows kept, new appended)."""
+"""The 回执 workbook collect writes for every returned file, accepted or not."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,12 +8,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from lyciq_xl import contract
-from lyciq_xl.contract import Changes, ReceiptBook, Receipts, SectionBook
-from lyciq_xl.mail.collect import Outcome, canon_text
-from lyciq_xl.mail.master import Master
+from lyciq_xl.contract import ReceiptBook, Receipts, SectionBook
+from lyciq_xl.mail.collect import Note, Outcome
 from lyciq_xl.mail.split import UNSAFE_FILENAME
-from lyciq_xl.owned import OwnedSheet
-from lyciq_xl.table import Table
 
 
 def receipt_name(outcome: Outcome) -> str:
@@ -76,32 +72,5 @@ def write_receipt(outcome: Outcome, folder: Path, taken: set[str]) -> Path:
     return path
 
 
-def _accepted_note(outcome: Outcome):
-    from lyciq_xl.mail.collect import Note
+def _accepted_note(outcome: Outcome) -> Note:
     return Note(ReceiptBook.ACCEPTED, "已接收,内容与主工作簿一致,无需更新。")
-
-
-def _old_rows(table: Table | None, headers: tuple[str, ...]) -> list[list[Any]]:
-    if table is None:
-        return []
-    return [[row[h] for h in headers] for row in table.rows]
-
-
-def owned_sheets(master: Master, outcomes: list[Outcome]) -> list[OwnedSheet]:
-    receipts = _old_rows(master.receipts, contract.RECEIPTS_COLUMNS)
-    changes = _old_rows(master.changes, Changes.COLUMNS)
-    for o in outcomes:
-        if not o.accepted or o.duplicate:
-            continue
-        receipts.append([o.section.name, str(o.period), o.file, o.received,
-                         contract.YES if o.on_time else contract.NO, len(o.changes), o.digest])
-        for ch in o.changes:
-            changes.append([ch.sheet, ch.row, ch.header, canon_text(ch.before) or None,
-                            canon_text(ch.after) or None, o.section.name, o.file])
-    return [
-        OwnedSheet(Receipts.SHEET, contract.RECEIPTS_COLUMNS, receipts,
-                   number_formats={Receipts.RECEIVED: "yyyy-mm-dd hh:mm"},
-                   widths={Receipts.FILE: 36, Receipts.RECEIVED: 18, contract.RECEIPT_DIGEST: 20}),
-        OwnedSheet(Changes.SHEET, Changes.COLUMNS, changes,
-                   widths={Changes.BEFORE: 30, Changes.AFTER: 30, Changes.FILE: 36}),
-    ]
