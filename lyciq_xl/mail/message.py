@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from lyciq_xl.contract import Deductions, Indicators, KeyTasks, Results, SectionBook
 from lyciq_xl.model import Period, Section
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"   # repo-level, like annex
@@ -28,7 +29,12 @@ def build(section: Section, period: Period, org: str, attachment: Path, sender: 
           today: dt.date | None = None) -> EmailMessage:
     today = today or dt.date.today()
     context = dict(section=section, period=str(period), org=org, filename=attachment.name,
-                   deadline_text=date_text(period.deadline), today=date_text(today))
+                   deadline_text=date_text(period.deadline), today=date_text(today),
+                   sheets=dict(indicators=Indicators.SHEET, key_tasks=KeyTasks.SHEET,
+                               deductions=Deductions.SHEET, results=Results.SHEET),
+                   inputs=dict(indicators=SectionBook.INDICATOR_INPUTS,
+                               key_tasks=SectionBook.KEY_TASK_INPUTS,
+                               reapprove=SectionBook.REAPPROVE))
     env = _env()
     subject = env.get_template("mail_subject.j2").render(context).strip()
     body = env.get_template("mail_body.j2").render(context)
