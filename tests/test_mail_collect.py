@@ -428,3 +428,15 @@ def test_oversized_file_is_refused_without_reading_it(setup):
     with open(big, "wb") as f:         # sparse: 11 MB on paper, nothing on disk
         f.truncate(11 * 1024 * 1024)
     assert_refused(master, big, tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx", "文件过大")
+
+
+def test_clearing_an_input_clears_the_master_cell(setup):
+    master, out, tmp = setup
+    wb = load_workbook(out / BGS_FILE)
+    wb[c.Indicators.SHEET]["J4"] = None                  # 责任人 of BGS-LZ-03 erased
+    (tmp / "back").mkdir()
+    wb.save(tmp / "back" / BGS_FILE)
+    assert run_cli("collect", master, tmp / "back" / BGS_FILE, "--receipts", tmp / "rc") == 0
+    assert by_id(master, c.Indicators.SHEET)["BGS-LZ-03"]["责任人"] == ""
+    (change,) = grid(master, c.Changes.SHEET)[1:]
+    assert change[:5] == ["履职管理指标", 4.0, "责任人", "BGS责任人3", ""]
