@@ -440,3 +440,28 @@ def test_clearing_an_input_clears_the_master_cell(setup):
     assert by_id(master, c.Indicators.SHEET)["BGS-LZ-03"]["责任人"] == ""
     (change,) = grid(master, c.Changes.SHEET)[1:]
     assert change[:5] == ["履职管理指标", 4.0, "责任人", "BGS责任人3", ""]
+
+
+def test_renamed_macro_part_is_found_through_its_relationship(setup):
+    master, out, tmp = setup
+    rels = parts(out / BGS_FILE)["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2006/'
+        b'relationships/vbaProject" Target="harmless.bin"/></Relationships>')
+    (tmp / "back").mkdir()
+    sneaky = rewrite_zip(out / BGS_FILE, tmp / "back" / BGS_FILE,
+                         replace={"xl/_rels/workbook.xml.rels": rels},
+                         add={"xl/harmless.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 512})
+    assert_refused(master, sneaky, tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx", "宏(VBA)")
+
+
+def test_cell_comments_from_excel_do_not_get_a_file_refused(setup):
+    master, out, tmp = setup
+    from openpyxl.comments import Comment
+    wb = load_workbook(out / BGS_FILE)
+    wb[c.Indicators.SHEET]["E2"] = "有批注的内容"
+    wb[c.Indicators.SHEET]["E2"].comment = Comment("请绩效办留意", "科员")
+    (tmp / "back").mkdir()
+    wb.save(tmp / "back" / BGS_FILE)
+    assert any(n.endswith(".vml") for n in parts(tmp / "back" / BGS_FILE))
+    assert run_cli("collect", master, tmp / "back" / BGS_FILE, "--receipts", tmp / "rc") == 0

@@ -53,6 +53,11 @@ FORBIDDEN_PARTS = (  # lower-case substrings of part names -> reason
     ("oleobject", "含有嵌入对象"),
     ("connections.xml", "含有外部数据连接"),
 )
+FORBIDDEN_RELATIONS = {  # last segment of a relationship Type -> reason
+    "vbaproject": "宏(VBA)", "activexcontrol": "ActiveX控件", "control": "ActiveX控件",
+    "externallink": "外部链接", "oleobject": "嵌入对象", "package": "嵌入对象",
+    "attachedtemplate": "外部模板", "connections": "外部数据连接",
+}
 MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "ms-office.activex")
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -159,10 +164,24 @@ def _parse_xml(name: str, part: str, data: bytes):
 def _xml_parts(name: str, parts: dict[str, bytes]) -> dict[str, Any]:
     trees = {}
     for part, data in parts.items():
+        if part.lower().endswith(".vml"):
+            # legacy VML (cell comments) is often not well-formed XML and no
+            # reader here parses it; only refuse declarations in it
+            if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+                raise refuse(name, f"部件“{part}”含有XML实体/文档类型声明,可能是恶意构造的文件",
+                             "请重新发送分发的原文件。")
+            continue
         # by name and by content: a rels target may point at "sheet1.dat"
-        if part.lower().endswith((".xml", ".rels", ".vml")) or \
+        if part.lower().endswith((".xml", ".rels")) or \
                 data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
             trees[part] = _parse_xml(name, part, data)
+    for part, tree in trees.items():
+        if part.lower().endswith(".rels"):
+            for rel in tree:
+                kind = (rel.get("Type") or "").rsplit("/", 1)[-1].lower()
+                if kind in FORBIDDEN_RELATIONS:
+                    raise refuse(name, f"含有{FORBIDDEN_RELATIONS[kind]}(关系 {kind}),出于安全原因不接收",
+                                 "请删除宏/控件/外部链接/嵌入对象,另存为.xlsx后重新发送。")
     types = trees.get("[Content_Types].xml")
     if types is None:
         raise refuse(name, "缺少[Content_Types].xml,不是有效的Excel工作簿", "请重新发送分发的原文件。")
