@@ -196,6 +196,7 @@ def _write_atomically(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".lyciq-", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(temp, _file_mode(path))  # mkstemp's 0600 would hide it from colleagues
         with os.fdopen(fd, "wb") as out:
             out.write(content)
             out.flush()
@@ -204,6 +205,15 @@ def _write_atomically(path: Path, content: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(path: Path) -> int:
+    """The replaced file's permissions, or what the umask gives a new file."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 _CORE_DATES = re.compile(

@@ -207,7 +207,9 @@ def test_existing_file_refused_then_backed_up_with_force(tmp_path):
         sample.create(path)
     assert "已存在" in str(err.value) and "--force" in str(err.value)
     assert path.read_bytes() == b"old clerk work"
+    path.chmod(0o640)
     sample.create(path, force=True)
+    assert path.stat().st_mode & 0o777 == 0o640  # the replaced file's permissions kept
     backups = list((tmp_path / ".lyciq-backup").iterdir())
     assert [b.read_bytes() for b in backups] == [b"old clerk work"]
     assert read_tables(path)["科室"].rows
