@@ -157,6 +157,9 @@ def test_round_trip_through_libreoffice(setup):
     returned = libreoffice_resave(filled, tmp)
     props = parts(returned)["docProps/custom.xml"].decode()
     assert "科室代码" in props and "校验码" in props          # LibreOffice keeps them
+    ws = load_workbook(returned)[c.Indicators.SHEET]           # and protection + drop-downs
+    assert ws.protection.sheet and ws["C2"].protection.locked and not ws["E2"].protection.locked
+    assert any(dv.formula1 == '"履职绩效,管理绩效"' for dv in ws.data_validations.dataValidation)
     before = parts(master)
     assert run_cli("collect", master, returned, "--receipts", tmp / "rc") == 0
     check_merged(master, before, returned)
