@@ -287,3 +287,17 @@ def test_untrusted_server_certificate_is_not_accepted(master, tmp_path, certific
     assert rc == 1 and handler.messages == []
     log = (master.parent / "master_发送记录.json").read_text(encoding="utf-8")
     assert "发送失败" in log and "CERTIFICATE_VERIFY_FAILED" in log
+
+
+def test_section_without_email_is_listed_and_shown_in_status(tmp_path, capsys):
+    from openpyxl import load_workbook as load
+    path = build_master(tmp_path / "master.xlsx")
+    wb = load(path)
+    wb[c.Sections.SHEET]["F3"] = None                  # 人事科 has no e-mail address
+    wb.save(path)
+    assert run_cli("distribute", path, "--out", tmp_path / "out", "--period", PERIOD) == 1
+    assert "人事科:科室表中没有电子邮箱" in capsys.readouterr().out
+    assert (tmp_path / "out" / f"人事科_{PERIOD}_绩效填报.xlsx").exists()
+    assert run_cli("status", path) == 0
+    rows = {line.split()[1]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert "缺少电子邮箱" in rows["RSK"] and "已生成邮件" in rows["BGS"]

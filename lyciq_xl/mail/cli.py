@@ -54,6 +54,7 @@ def run_distribute(args: argparse.Namespace) -> int:
     config = send.SmtpConfig.from_args(args) if args.send else None
     secret = ensure_secret(master)
     out_dir = Path(args.out)
+    log = send.SendLog(master.path)
     jobs, problems = [], 0
     for section in sections:
         plan = split.plan_section(master, section, period)
@@ -62,12 +63,12 @@ def run_distribute(args: argparse.Namespace) -> int:
         print(f"已生成:{path}")
         if not section.email:
             print(f"  {section.name}:科室表中没有电子邮箱,未生成邮件,请手工发送上述文件。")
+            log.record(str(period), section.code, send.NO_ADDRESS, "", path.name)
             problems += 1
             continue
         sender = config.sender if config else args.sender   # a draft may leave From to Outlook
         jobs.append((section, message.build(section, period, master.settings.org_name, path,
                                             sender), path.name))
-    log = send.SendLog(master.path)
     if config is None:
         for section, msg, file in jobs:
             eml = send.write_eml(msg, out_dir / (split.file_name(section, period, "邮件")[:-5] + ".eml"))

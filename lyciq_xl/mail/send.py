@@ -19,7 +19,7 @@ from lyciq_xl.errors import InputError
 
 PASSWORD_ENV = "LYCIQ_SMTP_PASSWORD"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
-SENT, FAILED, DRAFTED = "已发送", "发送失败", "已生成邮件"
+SENT, FAILED, DRAFTED, NO_ADDRESS = "已发送", "发送失败", "已生成邮件", "缺少电子邮箱"
 
 
 @dataclass
