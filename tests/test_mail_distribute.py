@@ -50,6 +50,10 @@ def test_section_workbook_content_and_protection(master, tmp_path):
     key = wb[c.KeyTasks.SHEET]
     completion = {str(dv.sqref): dv.formula1 for dv in key.data_validations.dataValidation}
     assert completion["L2:L3 L4:L13"] == '"完成,基本完成,未完成"'
+    assert completion["F2:F3 F4:F13"] == "36526"                 # 完成时限: a date
+    assert completion["G4:G13"] == '"1.5,1,0.5"' and completion["D4:D13"] == '"辽宁局,地方政府,本局"'
+    # no drop-down may point at another sheet (the master's 科室 list would leak)
+    assert not any("!" in (dv.formula1 or "") for ws in wb for dv in ws.data_validations.dataValidation)
     # own deduction and result only; the guide names the deadline 2014-10-05
     assert [r[0].value for r in wb[c.Deductions.SHEET].iter_rows(min_row=2)] == ["BGS-R1"]
     assert [r[1].value for r in wb[c.Results.SHEET].iter_rows(min_row=2)] == ["BGS"]

@@ -42,6 +42,7 @@ class SheetPlan:
     inputs: tuple[str, ...] = ()             # unlocked columns of existing rows
     new_columns: tuple[str, ...] = ()        # unlocked columns of blank new rows
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # drop-downs
+    dates: tuple[str, ...] = ()              # input columns that must hold a date
     widths: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -172,6 +173,7 @@ def _plan(master: Master, section: Section, period: Period) -> SectionPlan:
                   lists={KeyTasks.COMPLETION: completion,
                          KeyTasks.SOURCE: contract.KeySource.ALL,
                          KeyTasks.POINTS: contract.KEY_TASK_POINTS},
+                  dates=(KeyTasks.DEADLINE,),
                   widths={KeyTasks.TASK: wide, KeyTasks.TARGET: wide}),
         SheetPlan(Deductions.SHEET, _grid(Deductions.COLUMNS, deductions, text_dates=True),
                   widths={Deductions.REASON: wide}),
@@ -229,6 +231,8 @@ def _write_sheet(wb: Workbook, plan: SheetPlan) -> None:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         if header in plan.lists and ranges:
             _drop_down(ws, header, plan.lists[header], c, ranges)
+        if header in plan.dates and ranges:
+            _date_rule(ws, header, c, ranges)
         ws.column_dimensions[_letter(c)].width = plan.widths.get(header, 12.0)
     if plan.name == SectionBook.GUIDE_SHEET:
         ws.column_dimensions["A"].width = plan.widths[""]
@@ -251,6 +255,16 @@ def _drop_down(ws, header: str, options: tuple[str, ...], col: int, ranges) -> N
     dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
                         showErrorMessage=True, errorTitle="输入错误",
                         error=f"“{header}”请从下拉列表中选择:{'、'.join(options)}")
+    for first, last in ranges:
+        dv.add(f"{_letter(col)}{first}:{_letter(col)}{last}")
+    ws.add_data_validation(dv)
+
+
+def _date_rule(ws, header: str, col: int, ranges) -> None:
+    # the master's own rule: a real date from 2000-01-01 (serial 36526) on
+    dv = DataValidation(type="date", operator="greaterThanOrEqual", formula1="36526",
+                        allow_blank=True, showErrorMessage=True, errorTitle="输入错误",
+                        error=f"“{header}”请填写日期,如 2014-12-31")
     for first, last in ranges:
         dv.add(f"{_letter(col)}{first}:{_letter(col)}{last}")
     ws.add_data_validation(dv)
