@@ -305,3 +305,14 @@ def test_section_without_email_is_listed_and_shown_in_status(tmp_path, capsys):
     assert run_cli("status", path) == 0
     rows = {line.split()[1]: line for line in capsys.readouterr().out.splitlines()[1:]}
     assert "缺少电子邮箱" in rows["RSK"] and "已生成邮件" in rows["BGS"]
+
+
+def test_malformed_address_is_not_used(tmp_path, capsys):
+    from openpyxl import load_workbook as load
+    path = build_master(tmp_path / "master.xlsx")
+    wb = load(path)
+    wb[c.Sections.SHEET]["F3"] = "rsk@lyciq.test\nBcc: all@elsewhere.test"
+    wb.save(path)
+    assert run_cli("distribute", path, "--out", tmp_path / "out", "--period", PERIOD) == 1
+    assert "格式不正确(第3行)" in capsys.readouterr().out
+    assert not (tmp_path / "out" / f"人事科_{PERIOD}_邮件.eml").exists()

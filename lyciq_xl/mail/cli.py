@@ -61,6 +61,12 @@ def run_distribute(args: argparse.Namespace) -> int:
         path = split.write_section_book(plan, split.sign_plan(plan, secret),
                                         out_dir / split.file_name(section, period))
         print(f"已生成:{path}")
+        if section.email and not message.valid_address(section.email):
+            print(f"  {section.name}:科室表中的电子邮箱“{section.email}”格式不正确"
+                  f"(第{section.row}行),未生成邮件;请改正后重新运行。")
+            log.record(str(period), section.code, send.NO_ADDRESS, "", path.name)
+            problems += 1
+            continue
         if not section.email:
             print(f"  {section.name}:科室表中没有电子邮箱,未生成邮件,请手工发送上述文件。")
             log.record(str(period), section.code, send.NO_ADDRESS, "", path.name)

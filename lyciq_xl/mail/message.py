@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import re
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -21,6 +22,14 @@ def _env() -> Environment:
                        undefined=StrictUndefined, keep_trailing_newline=True)
 
 
+_ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
+
+
+def valid_address(text: str) -> bool:
+    """One plain address: no display name, no list, no line breaks (header injection)."""
+    return bool(_ADDRESS.fullmatch(text or ""))
+
+
 def date_text(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -36,7 +45,7 @@ def build(section: Section, period: Period, org: str, attachment: Path, sender: 
                                key_tasks=SectionBook.KEY_TASK_INPUTS,
                                reapprove=SectionBook.REAPPROVE))
     env = _env()
-    subject = env.get_template("mail_subject.j2").render(context).strip()
+    subject = " ".join(env.get_template("mail_subject.j2").render(context).split())
     body = env.get_template("mail_body.j2").render(context)
     msg = EmailMessage()
     msg["Subject"] = subject
