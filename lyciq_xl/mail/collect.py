@@ -115,6 +115,7 @@ class Merger:
         self.appended: dict[tuple[str, str, str], int] = {}    # (sheet, code, id) -> row
         self.latest = latest_returns(master)                   # (code, period) -> time
         self._by_number: dict[str, dict[int, Any]] = {}        # sheet -> row no -> Row
+        self._ids: dict[str, set[str]] = {}                    # sheet -> every id
 
     # --- checks ------------------------------------------------------------------
 
@@ -392,9 +393,10 @@ class Merger:
                           formulas, out, ReceiptBook.ADDED)
 
     def _all_ids(self, sheet: str, table: Table) -> set[str]:
-        ident = SHEETS[sheet].ident
-        taken = {canon_text(r[ident]) for r in table.rows}
-        return taken | {i for (s, _, i) in self.appended if s == sheet}
+        if sheet not in self._ids:
+            ident = SHEETS[sheet].ident
+            self._ids[sheet] = {canon_text(r[ident]) for r in table.rows}
+        return self._ids[sheet] | {i for (s, _, i) in self.appended if s == sheet}
 
     def _bad_new_value(self, sheet: str, values: dict) -> str | None:
         if sheet == Indicators.SHEET and canon_text(values[Indicators.CATEGORY]) not in Category.DEDUCTIBLE:

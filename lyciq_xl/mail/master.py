@@ -1,7 +1,7 @@
 """What the mail commands read from the master workbook, read once."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lyciq_xl import contract
@@ -25,12 +25,21 @@ class Master:
     results: Table | None          # 考核结果, present once recalc ran
     receipts: Table | None         # 回收记录 written by earlier collects
     changes: Table | None          # 回收变更 written by earlier collects
+    _index: dict = field(default_factory=dict, repr=False)   # (sheet, header) -> code -> rows
 
     def rows_of(self, table: Table | None, section: Section, header: str) -> list[Row]:
         """Rows of `table` whose `header` cell names `section` (name or code)."""
         if table is None:
             return []
-        return [r for r in table.rows if self.sections.resolve(r[header]) == section]
+        key = (table.sheet, header)
+        if key not in self._index:     # one pass per table, not one per section
+            index: dict[str, list[Row]] = {}
+            for row in table.rows:
+                found = self.sections.resolve(row[header])
+                if found is not None:
+                    index.setdefault(found.code, []).append(row)
+            self._index[key] = index
+        return self._index[key].get(section.code, [])
 
 
 # Sheets the mail commands read: (contract class, required?)
