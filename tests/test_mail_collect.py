@@ -468,3 +468,17 @@ def test_cell_comments_from_excel_do_not_get_a_file_refused(setup):
     wb.save(tmp / "back" / BGS_FILE)
     assert any(n.endswith(".vml") for n in parts(tmp / "back" / BGS_FILE))
     assert run_cli("collect", master, tmp / "back" / BGS_FILE, "--receipts", tmp / "rc") == 0
+
+
+def test_file_with_results_view_is_accepted_when_master_has_none_now(tmp_path):
+    """The workbook went out with a 考核结果 view; the office has since deleted
+    that (tool-owned) sheet from the master: the file is still genuine."""
+    master = build_master(tmp_path / "master.xlsx")
+    assert run_cli("distribute", master, "--out", tmp_path / "out", "--period", PERIOD) == 0
+    assert c.Results.SHEET in load_workbook(tmp_path / "out" / BGS_FILE).sheetnames
+    wb = load_workbook(master)
+    del wb[c.Results.SHEET]
+    wb.save(master)
+    returned = fill(tmp_path / "out" / BGS_FILE, tmp_path / "back", {c.Indicators.SHEET: {"J2": "新人"}})
+    assert run_cli("collect", master, returned, "--receipts", tmp_path / "rc") == 0
+    assert by_id(master, c.Indicators.SHEET)["BGS-LZ-01"]["责任人"] == "新人"

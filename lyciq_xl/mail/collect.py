@@ -186,8 +186,8 @@ class Merger:
                 ) -> dict[str, int] | None:
         """The file's verified locked-row counts, or None (refused)."""
         secret = self.master.settings.secret
-        expected_rows = plan.rows()
-        rows = integrity.decode_rows(book.props.get(SectionBook.PROP_ROWS), expected_rows)
+        # any sheet a section workbook can have (考核结果 only once recalc ran)
+        rows = integrity.decode_rows(book.props.get(SectionBook.PROP_ROWS), split.BOOK_SHEETS)
         if rows is not None:
             cells = integrity.locked_cells(book.sheets, rows)
             data = integrity.payload(out.section.code, str(out.period),

@@ -116,6 +116,9 @@ def guide_lines(master: Master, section: Section, period: Period) -> list[str]:
     ]
 
 
+# Every sheet a section workbook may contain, in order.
+BOOK_SHEETS = (SectionBook.GUIDE_SHEET, Indicators.SHEET, KeyTasks.SHEET, Deductions.SHEET,
+               Results.SHEET)
 REDACTED = "(非本科室信息,已隐去)"
 # 考核责任部门 legitimately names the assessing sections (办公室, 人事科, 综合科, 第六条).
 KEEP_FOREIGN = (Indicators.ASSESSOR, KeyTasks.ASSESSOR, Deductions.ASSESSOR)
