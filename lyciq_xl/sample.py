@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import secrets
-import shutil
 import sys
-import tempfile
 import unicodedata
 import zipfile
 from decimal import Decimal
@@ -36,6 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lyciq_xl import contract as c
 from lyciq_xl import sample_data as data
 from lyciq_xl.errors import InputError
+from lyciq_xl.xlsxio import safefile
 
 SAMPLE_PATH = Path(__file__).resolve().parent.parent / "workbook" / "主工作簿示例.xlsx"
 
@@ -47,7 +45,6 @@ SAMPLE_TIME = dt.datetime(2014, 1, 2, 8, 0, 0)
 
 LAST_ROW = 1000          # validation ranges reach down to this row
 SECTION_LIST_ROWS = 100  # 科室 drop-downs read 科室!B2:B100
-BACKUP_DIR = ".lyciq-backup"
 
 # --- presentation -----------------------------------------------------------
 HEADER_FONT = Font(name="宋体", bold=True, size=11)
@@ -113,8 +110,8 @@ def create(path: Path, blank: bool = False, force: bool = False, *,
                     when=_utc_now())
     try:
         if path.exists():
-            _backup(path)
-        _write_atomically(path, content)
+            safefile.backup(path)
+        safefile.write_atomically(path, content)
     except OSError as exc:
         raise InputError(f"无法写入“{path}”:{exc.strerror or exc}。请检查文件夹是否存在、"
                          f"是否有写入权限、磁盘是否已满。") from exc
@@ -160,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     target = Path(argv[0]) if argv else SAMPLE_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(target, build_sample())
+    safefile.write_atomically(target, build_sample())
     print(f"已生成示例主工作簿:{target}")
     return 0
 
@@ -175,45 +172,8 @@ def _check_target(path: Path, force: bool) -> None:
         raise InputError(f"“{path}”是文件夹,请指定要新建的工作簿文件名,例如“{path / '主工作簿.xlsx'}”。")
     if path.exists() and not force:
         raise InputError(f"文件“{path}”已存在,未做任何修改。如确需重新生成并覆盖,"
-                         f"请加 --force(原文件会先备份到“{BACKUP_DIR}”文件夹)。")
-    lock = path.with_name("~$" + path.name)
-    if lock.exists():
-        raise InputError(f"“{path.name}”正在Excel中打开,请先关闭该工作簿再重试。")
-
-
-def _backup(path: Path) -> Path:
-    """Copy `path` into .lyciq-backup/ beside it, named with a timestamp."""
-    folder = path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{path.stem}.{stamp}{path.suffix}"
-    shutil.copy2(path, target)
-    return target
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    """Temp file in the same folder, fsync, rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".lyciq-", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(temp, _file_mode(path))  # mkstemp's 0600 would hide it from colleagues
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """The replaced file's permissions, or what the umask gives a new file."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+                         f"请加 --force(原文件会先备份到“{safefile.BACKUP_DIR}”文件夹)。")
+    safefile.check_not_locked(path)
 
 
 _CORE_DATES = re.compile(

@@ -15,7 +15,7 @@ from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.contract import (Bonuses, Deductions, External, Indicators, KeyTasks,
-                               PartyBallots, PeerBallots, Standards)
+                               PeerBallots, Standards)
 from lyciq_xl.errors import InputError
 from lyciq_xl.model import (FrameworkSpec, Period, Section, SectionIndex, Settings,
                             load_framework, load_sections, load_settings)

@@ -25,7 +25,6 @@ the zip, unreferenced, which Excel and LibreOffice ignore. docProps/app.xml
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import shutil
@@ -46,23 +45,14 @@ from lyciq_xl.xlsxio import sheetxml
 from lyciq_xl.xlsxio import xmltext as X
 from lyciq_xl.xlsxio.patch import patch_sheet
 from lyciq_xl.xlsxio.reader import check_workbook_path
+from lyciq_xl.xlsxio import safefile
+from lyciq_xl.xlsxio.safefile import check_not_locked  # noqa: F401  (part of the writer's API)
 from lyciq_xl.xlsxio.styles import StyleBook
 
-BACKUP_DIR = ".lyciq-backup"
-KEEP_BACKUPS = 10
 TEMP_PREFIX = ".~lyciq-"
 _STALE_TEMP_SECONDS = 600
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _COPY_CHUNK = 1 << 20
-
-
-def check_not_locked(path: Path) -> None:
-    """InputError if Excel has the workbook open (its `~$<name>` owner file is beside it)."""
-    path = Path(path)
-    lock = path.with_name("~$" + path.name)
-    if lock.exists():
-        raise InputError(f"工作簿“{path.name}”正在Excel中打开(发现锁定文件“{lock.name}”)。"
-                         f"请先在Excel中保存并关闭该工作簿,然后重试;本次未写入任何内容。")
 
 
 @dataclass
@@ -96,10 +86,10 @@ def write_workbook(path: Path, owned: Sequence[OwnedSheet] = (),
             edit = _prepare(zin, path, owned, patches)
             tmp = _write_temp(zin, edit, folder, path)
         shutil.copymode(path, tmp)
-        backup_path = _backup(path, folder) if backup else None
+        backup_path = safefile.backup(path) if backup else None
         os.replace(tmp, path)
         tmp = None
-        _fsync_dir(folder)
+        safefile.fsync_dir(folder)
         return backup_path
     except PermissionError as exc:
         raise InputError(f"无法写入“{path.name}”:权限不足或文件正被其他程序(如Excel)占用。"
@@ -299,21 +289,7 @@ def _part_chunks(zin: zipfile.ZipFile, info: zipfile.ZipInfo | None, edit: _Edit
     return _copy_chunks(zin, info)
 
 
-# --- backups and the folder --------------------------------------------------
-
-def _backup(path: Path, folder: Path) -> Path:
-    """Copy the current bytes to .lyciq-backup/<stem>.<timestamp><suffix>; keep the newest 10."""
-    backup_dir = folder / BACKUP_DIR
-    backup_dir.mkdir(exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = backup_dir / f"{path.stem}.{stamp}{path.suffix}"
-    shutil.copy2(path, target)
-    pattern = re.compile(re.escape(path.stem) + r"\.\d{8}-\d{6}-\d{6}" + re.escape(path.suffix) + "$")
-    ours = sorted(p for p in backup_dir.iterdir() if pattern.match(p.name))
-    for old in ours[:-KEEP_BACKUPS]:
-        old.unlink(missing_ok=True)
-    return target
-
+# --- the folder ---------------------------------------------------------------
 
 def _remove_stale_temps(folder: Path, name: str) -> None:
     """Temp files left by a killed run (a normal failure removes its own)."""
@@ -337,13 +313,3 @@ def _alive(pid: int, candidate: Path) -> bool:
     except PermissionError:
         return True
     return pid != os.getpid()
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
