@@ -201,7 +201,7 @@ def test_tampered_approval_even_with_protection_removed(setup):
 def test_wrong_period_is_refused(setup):
     master, out, tmp = setup
     run_cli("distribute", master, "--out", tmp / "q2", "--period", "2014Q2", "--dept", "BGS")
-    assert_refused(master, tmp / "q2" / f"办公室_2014Q2_绩效填报.xlsx", tmp,
+    assert_refused(master, tmp / "q2" / "办公室_2014Q2_绩效填报.xlsx", tmp,
                    "办公室_2014Q2_回执.xlsx", "期间“2014Q2”", extra=("--period", PERIOD))
 
 
