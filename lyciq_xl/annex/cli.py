@@ -1,0 +1,98 @@
+"""`lyciq-xl annex`: write the annexes (and the results report) into --out."""
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl.workbook import Workbook
+
+from lyciq_xl.annex import framework, html, indicators, key_tasks, pdf, report
+from lyciq_xl.annex.layout import Document, render_workbook
+from lyciq_xl.annex.source import Source
+
+EXIT_OK = 0
+
+
+@dataclass
+class Output:
+    stem: str            # file name without extension (as in issue 3)
+    doc: Document
+    template: str
+
+
+def build_all(source: Source, dept: str | None, include_drafts: bool,
+              assessment=None) -> list[Output]:
+    """Every document for one run; `assessment` (engine) enables the year-end
+    annex 3 and the results report."""
+    scores = assessment.key_task_scores if assessment is not None else None
+    outputs = [
+        Output(framework.FILE_NAME, framework.build(source, dept), "annex1.html.j2"),
+        Output(indicators.FILE_NAME, indicators.build(source, dept, include_drafts),
+               "annex2.html.j2"),
+        Output(key_tasks.FILE_NAME, key_tasks.build(source, dept, include_drafts, scores),
+               "annex3.html.j2"),
+    ]
+    if assessment is not None:
+        outputs.append(Output(report.FILE_NAME, report.build(source, assessment, dept),
+                              "report.html.j2"))
+    return outputs
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.pdf:
+        pdf.soffice()                     # fail before writing anything
+    source, assessment = report.load(args.workbook)
+    source.section(args.dept)             # unknown --dept: InputError, nothing written
+    if assessment is not None and not key_tasks.has_outcomes(source):
+        plan = build_all(source, args.dept, args.include_drafts)
+        year_end = build_all(source, args.dept, args.include_drafts, assessment)
+        outputs = plan[:3] + year_end[3:]  # plan annex 3 until 完成情况 is entered
+    else:
+        outputs = build_all(source, args.dept, args.include_drafts, assessment)
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for item in outputs:
+        path = out / f"{item.stem}.xlsx"
+        save_atomic(render_workbook(item.doc), path)
+        written.append(path)
+        if args.html:
+            html_path = out / f"{item.stem}.html"
+            _write_text_atomic(html_path, html.render(item.doc, item.template))
+            written.append(html_path)
+    if args.pdf:
+        written += pdf.convert([out / f"{o.stem}.xlsx" for o in outputs], out)
+
+    for path in written:
+        print(f"已生成:{path}")
+    for item in outputs:
+        for note in item.doc.notes:
+            print(f"注意:{note}")
+    return EXIT_OK
+
+
+def save_atomic(book: Workbook, path: Path) -> None:
+    """Write next to the target, then rename: a crash never leaves half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".html", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
