@@ -2,6 +2,7 @@
 openpyxl so the tests do not depend on `lyciq_xl.sample`."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -41,6 +42,15 @@ KEY_TASKS = [
 ]
 
 
+# (记录号, 考核期, 日期, 科室, 绩效类别, 指标编号, 标准编号, 事由, 扣分, 部门, 文号, 状态)
+DEDUCTIONS = [
+    (1, "2014Q1", dt.date(2014, 2, 10), "办公室", c.Category.DUTY, "BGS-L01", "S01",
+     "公文延误", 0.5, "办公室", None, c.Status.VALID),
+    (2, "2014Q2", dt.date(2014, 5, 6), "轻纺科", c.Category.MANAGEMENT, "QFK-G01", "S01",
+     "内部管理不到位", 1.2, "办公室", None, c.Status.VALID),
+]
+
+
 def _sheet(book: Workbook, name: str, headers, rows=()) -> None:
     ws = book.create_sheet(name)
     ws.append(list(headers))
@@ -73,7 +83,11 @@ def build_master(path: Path, completion: dict[str, str] | None = None) -> Path:
            [(dept, code, task, c.KeySource.BUREAU, "年底前完成," + LONG, "2014年12月",
              points, "王局长", "李四", "综合科", status, completion.get(code))
             for dept, code, task, points, status, _ in KEY_TASKS])
-    for spec in (c.Standards, c.Deductions, c.External, c.Bonuses):
+    _sheet(book, c.Standards.SHEET, c.Standards.COLUMNS,
+           [("S01", c.StandardSource.ANNEX4, "差错", c.Severity.MINOR, "一般差错", 0.1, 2,
+             "履职绩效,管理绩效")])
+    _sheet(book, c.Deductions.SHEET, c.Deductions.COLUMNS, DEDUCTIONS)
+    for spec in (c.External, c.Bonuses):
         _sheet(book, spec.SHEET, spec.COLUMNS)
     section_names = [name for _, name, _ in c.DEFAULT_SECTIONS]
     _sheet(book, c.PeerBallots.SHEET, list(c.PeerBallots.COLUMNS) + section_names)

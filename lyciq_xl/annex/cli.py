@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
         written.append(path)
         if args.html:
             html_path = out / f"{item.stem}.html"
-            _write_text_atomic(html_path, html.render(item.doc, item.template))
+            extra = {"bars": report.chart_data(item.doc)} if item.stem == report.FILE_NAME else {}
+            _write_text_atomic(html_path, html.render(item.doc, item.template, **extra))
             written.append(html_path)
     if args.pdf:
         written += pdf.convert([out / f"{o.stem}.xlsx" for o in outputs], out)

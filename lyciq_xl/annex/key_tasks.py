@@ -81,7 +81,7 @@ def build(source: Source, dept: str | None = None, include_drafts: bool = False,
                      as_text(row[KeyTasks.LEADER]), as_text(row[KeyTasks.OWNER]),
                      as_text(row[KeyTasks.ASSESSOR])]
             if year_end:
-                _, score = scores.get(row.number, (None, None))
+                score = _score(scores.get(row.number))
                 score_sum += score or 0
                 cells += [as_text(row[KeyTasks.COMPLETION]), score]
             block.lines.append(Line(cells, "data" if approved else "draft"))
@@ -103,6 +103,13 @@ def build(source: Source, dept: str | None = None, include_drafts: bool = False,
         subtitle=f"{source.settings.year}年" + (f"　{only.name}" if only else ""),
         blocks=[block], signoff=signoff_line(only.deputy if only else None),
         landscape=True, notes=unknown_note(KeyTasks.SHEET, unknown))
+
+
+def _score(entry) -> Decimal | None:
+    """得分 of an engine KeyTaskScore (or a (coefficient, score) pair)."""
+    if entry is None:
+        return None
+    return entry.score if hasattr(entry, "score") else entry[1]
 
 
 def _sum_line(columns, label, points, score, year_end, kind) -> Line:
