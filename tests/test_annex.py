@@ -64,8 +64,19 @@ def test_annex2_rows_and_order_are_the_approved_indicators(source, tmp_path):
     first = header_row + 1
     assert f"B{first}:B{first + 2}" in merged            # 办公室 ×3
     assert f"C{first}:C{first + 1}" in merged            # 办公室 履职绩效 ×2
-    assert f"B{first + 3}:B{first + 5}" in merged        # 轻纺科 ×3
-    assert ws.cell(first, 2).value == "办公室" and ws.cell(first + 3, 2).value == "轻纺科"
+    assert ws.cell(first, 2).value == "办公室"
+    # 轻纺科 (rows 8-10) is cut by the page break after row 9 (5 long rows fit on
+    # page 1): each piece is its own merge and shows the label again
+    assert [b.id for b in ws.row_breaks.brk][:1] == [first + 4]
+    assert f"B{first + 3}:B{first + 4}" in merged
+    assert ws.cell(first + 3, 2).value == ws.cell(first + 5, 2).value == "轻纺科"
+
+
+def test_group_split_at_page_breaks():
+    assert layout._split(5, 7, []) == [(5, 7)]
+    assert layout._split(8, 10, [9]) == [(8, 9)]              # row 10 stands alone: no merge
+    assert layout._split(8, 14, [9, 12]) == [(8, 9), (10, 12), (13, 14)]
+    assert layout._split(8, 10, [10, 20]) == [(8, 10)]        # break after the group
 
 
 def test_annex2_drafts_only_when_asked_and_marked(source, tmp_path):

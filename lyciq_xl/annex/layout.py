@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 # Fonts are named as a Chinese Office install names them; where they are
@@ -226,8 +227,14 @@ def render_sheet(ws: Worksheet, doc: Document) -> None:
             numbers.append(row)
             row += 1
         line_rows.append(numbers)
+        breaks = []
+        if doc.repeat_header and len(doc.blocks) == 1 and numbers:
+            breaks = page_breaks(ws, doc, header_rows[0], numbers)
+            for after in breaks:
+                ws.row_breaks.append(Break(id=after))
         for col, first, last_line in block.merges:
-            _merge_group(ws, numbers[first], numbers[last_line], col + 1)
+            for top, bottom in _split(numbers[first], numbers[last_line], breaks):
+                _merge_group(ws, top, bottom, col + 1)
     if doc.signoff:
         row += 1
         ws.merge_cells(f"A{row}:{last}{row}")
@@ -241,6 +248,47 @@ def render_sheet(ws: Worksheet, doc: Document) -> None:
         from lyciq_xl.annex.charts import add_charts
         add_charts(ws, doc, header_rows, line_rows, row + 1)
     print_setup(ws, doc, header_rows[0] if doc.repeat_header else None)
+
+
+# A4 in points and the margins (inches) every annex prints with.
+A4_SHORT, A4_LONG = 595.3, 841.9
+MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 0.6, 0.8, 0.8
+PAGE_SAFETY = 0.95   # our break must come before the printer's own
+
+
+def page_breaks(ws: Worksheet, doc: Document, header_row: int, rows: list[int]) -> list[int]:
+    """Rows after which a printed page should end, as fit-to-width scaling
+    will lay the table out. We set these breaks ourselves so a group (科室)
+    split over two pages can show its label again on the second page."""
+    widths = [ws.column_dimensions[get_column_letter(i)].width or 8
+              for i in range(1, doc.width + 1)]
+    table_pt = sum((w * DIGIT_PX + 5) * 0.75 for w in widths)
+    paper_w, paper_h = (A4_LONG, A4_SHORT) if doc.landscape else (A4_SHORT, A4_LONG)
+    scale = min(1.0, (paper_w - 72 * 2 * MARGIN_SIDE) / table_pt)
+    page = (paper_h - 72 * (MARGIN_TOP + MARGIN_BOTTOM)) / scale * PAGE_SAFETY
+
+    def height(r: int) -> float:
+        return ws.row_dimensions[r].height or 15
+
+    used = sum(height(r) for r in range(1, header_row + 1))
+    breaks = []
+    for r in rows:
+        if used + height(r) > page and r != rows[0]:
+            breaks.append(r - 1)
+            used = height(header_row)        # the repeated header row
+        used += height(r)
+    return breaks
+
+
+def _split(first: int, last: int, breaks: list[int]) -> list[tuple[int, int]]:
+    """A merged range cut at page breaks (each piece keeps its own label)."""
+    pieces, top = [], first
+    for after in breaks:
+        if top <= after < last:
+            pieces.append((top, after))
+            top = after + 1
+    pieces.append((top, last))
+    return [(a, b) for a, b in pieces if b > a] if len(pieces) > 1 else pieces
 
 
 TALL_GROUP = 240   # points: a merged group taller than this may cross a page break
@@ -304,8 +352,8 @@ def print_setup(ws: Worksheet, doc: Document, header_row: int | None) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0          # as many pages tall as needed
-    ws.page_margins.left = ws.page_margins.right = 0.6
-    ws.page_margins.top, ws.page_margins.bottom = 0.8, 0.8
+    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE
+    ws.page_margins.top, ws.page_margins.bottom = MARGIN_TOP, MARGIN_BOTTOM
     ws.page_margins.header, ws.page_margins.footer = 0.3, 0.35
     ws.print_options.horizontalCentered = True
     if header_row:
