@@ -176,11 +176,12 @@ def test_print_setup_read_back(source, tmp_path, name):
 
 def test_row_height_estimate():
     # 20 CJK chars at 10.5 pt: 14 px / 7.5 px = 1.867 units each, ×1.05 slack
-    # = 39.2 units; usable width 21 − 1 = 20 -> 2 lines -> 2 × 10.5 × 1.35 + 6 = 34.35
+    # = 39.2 units; usable width 21 − 1 = 20 -> 2 lines -> 2 × 10.5 × 1.45 + 6 = 36.45
     assert layout.line_count("一" * 20, 21) == 2
-    assert layout.row_height([("一" * 20, 21), ("短", 10)]) == 34.4   # 34.35 rounded half-even
+    assert layout.line_count("一" * 10, 21) == 1                    # 19.6 units
+    assert layout.row_height([("一" * 20, 21), ("短", 10)]) == 36.5
     assert layout.line_count("第一行\n第二行", 30) == 2
-    assert layout.row_height([("", 10)]) == 20.2                     # 1 × 14.175 + 6
+    assert layout.row_height([("", 10)]) == 21.2                     # 1 × 15.225 + 6
 
 
 def test_org_short_name_parameter(tmp_path):

@@ -163,9 +163,10 @@ def line_count(text: str, width: float, size: float = BODY_SIZE) -> int:
 
 def row_height(texts: list[tuple[str, float]], size: float = BODY_SIZE) -> float:
     """Points for a row whose cells are (text, column width); SimSun and Noto
-    CJK line spacing is about 1.35 em, plus a little padding."""
+    CJK line spacing is about 1.45 em (Noto CJK in LibreOffice; SimSun
+    in Excel needs a little less), plus a little padding."""
     lines = max((line_count(t, w, size) for t, w in texts if t), default=1)
-    return round(lines * size * 1.35 + 6, 1)
+    return round(lines * size * 1.45 + 6, 1)
 
 
 # --- xlsx rendering ----------------------------------------------------------------
