@@ -191,3 +191,13 @@ def test_org_short_name_parameter(tmp_path):
     book["参数"].append(["单位简称", "辽阳局"])
     book.save(path)
     assert indicators.build(Source.from_path(path)).title == "辽阳局履职绩效和管理绩效指标"
+
+
+def test_public_api_from_tables(tmp_path):
+    from lyciq_xl.annex import annex1_workbook, annex2_workbook, annex3_workbook
+    from lyciq_xl.annex.source import ANNEX_SHEETS
+    from lyciq_xl.xlsxio.reader import read_tables
+    tables = read_tables(build_master(tmp_path / "m.xlsx"), ANNEX_SHEETS)
+    assert annex2_workbook(tables, dept="JYK").active["D5"].value == "JYK-L01"
+    assert annex3_workbook(tables).active["A1"].value == "附件3"
+    assert annex1_workbook(tables).active.title == "附件1"
