@@ -3,6 +3,7 @@ on their own page after the tables."""
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, Font as DrawingFont
 from openpyxl.worksheet.pagebreak import Break
@@ -28,7 +29,8 @@ def add_charts(ws: Worksheet, doc: Document, header_rows: list[int],
         chart = BarChart()
         chart.type = "col"
         chart.title = spec.title
-        chart.y_axis.title = spec.y_title
+        chart.y_axis.number_format = "0"     # whole points on the axis; bars carry decimals
+        chart.y_axis.majorUnit = 10
         chart.width, chart.height = width_cm, CHART_HEIGHT_CM
         chart.y_axis.scaling.min = 0          # bars from zero: no exaggerated gaps
         chart.y_axis.majorGridlines = None
@@ -43,10 +45,12 @@ def add_charts(ws: Worksheet, doc: Document, header_rows: list[int],
                                        min_row=rows[0], max_row=rows[-1]))
         if len(spec.value_columns) == 1:
             chart.legend = None
+            chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False,
+                                              showLegendKey=False, showPercent=False)  # total on each bar
         # openpyxl >= 3.1 hides axes unless told otherwise
         chart.x_axis.delete = False
         chart.y_axis.delete = False
-        chart.txPr = _chinese_text()
+        chart.txPr = chart.x_axis.txPr = chart.y_axis.txPr = _chinese_text()
         ws.add_chart(chart, f"A{row}")
         row += ROWS_PER_CHART
 

@@ -99,7 +99,6 @@ class Chart:
     category_column: int         # column holding the category labels
     value_columns: list[int]     # one series per column
     stacked: bool = False
-    y_title: str = "分值"
 
 
 @dataclass
