@@ -201,3 +201,10 @@ def test_public_api_from_tables(tmp_path):
     assert annex2_workbook(tables, dept="JYK").active["D5"].value == "JYK-L01"
     assert annex3_workbook(tables).active["A1"].value == "附件3"
     assert annex1_workbook(tables).active.title == "附件1"
+
+
+def test_section_without_approved_rows_gets_a_placeholder(source):
+    lines = indicators.build(source, dept="人事科").blocks[0].lines
+    assert [l.cells[4] for l in lines] == ["(无已审核的指标)"]
+    lines = key_tasks.build(source, dept="检疫科").blocks[0].lines
+    assert [l.cells[3] for l in lines] == ["(无已审核的重点指标)"]

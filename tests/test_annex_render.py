@@ -64,6 +64,21 @@ def test_pdf_annex2_shows_title_label_and_every_indicator(out):
     assert 1 <= _pages(pdf) <= 3                       # 7 rows of long text, landscape
 
 
+def test_pdf_header_row_and_section_label_on_every_page(out):
+    pdf = out / f"{STEMS[1]}.pdf"
+    pages = [_text_page(pdf, n) for n in range(1, _pages(pdf) + 1)]
+    assert len(pages) == 2                 # 5 long rows fit on page 1 (see test_annex.py)
+    assert all("指标名称指标内容评分标准" in p for p in pages)
+    assert "轻纺科" in pages[1]             # the split group shows its label again
+    assert "第2页共2页" in pages[1]
+
+
+def _text_page(pdf: Path, page: int) -> str:
+    raw = subprocess.run(["pdftotext", "-raw", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", "", raw)
+
+
 def test_pdf_annex3_and_annex1(out):
     text = _text(out / f"{STEMS[2]}.pdf")
     assert "辽阳检验检疫局年度重点绩效指标" in text and "附件3" in text
