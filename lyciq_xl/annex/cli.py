@@ -23,35 +23,28 @@ class Output:
     template: str
 
 
-def build_all(source: Source, dept: str | None, include_drafts: bool,
-              assessment=None) -> list[Output]:
-    """Every document for one run; `assessment` (engine) enables the year-end
-    annex 3 and the results report."""
-    scores = assessment.key_task_scores if assessment is not None else None
-    outputs = [
+def build_all(source: Source, assessment, dept: str | None = None,
+              include_drafts: bool = False) -> list[Output]:
+    """Every document of one run. Annex 3 is the year-end variant (完成情况,
+    得分) once any 完成情况 has been entered, the plan otherwise."""
+    scores = assessment.key_task_scores if key_tasks.has_outcomes(source) else None
+    return [
         Output(framework.FILE_NAME, framework.build(source, dept), "annex1.html.j2"),
         Output(indicators.FILE_NAME, indicators.build(source, dept, include_drafts),
                "annex2.html.j2"),
         Output(key_tasks.FILE_NAME, key_tasks.build(source, dept, include_drafts, scores),
                "annex3.html.j2"),
+        Output(report.FILE_NAME, report.build(source, assessment, dept), "report.html.j2"),
     ]
-    if assessment is not None:
-        outputs.append(Output(report.FILE_NAME, report.build(source, assessment, dept),
-                              "report.html.j2"))
-    return outputs
 
 
 def run(args: argparse.Namespace) -> int:
     if args.pdf:
         pdf.soffice()                     # fail before writing anything
     source, assessment = report.load(args.workbook)
-    source.section(args.dept)             # unknown --dept: InputError, nothing written
-    if assessment is not None and not key_tasks.has_outcomes(source):
-        plan = build_all(source, args.dept, args.include_drafts)
-        year_end = build_all(source, args.dept, args.include_drafts, assessment)
-        outputs = plan[:3] + year_end[3:]  # plan annex 3 until 完成情况 is entered
-    else:
-        outputs = build_all(source, args.dept, args.include_drafts, assessment)
+    # builds everything in memory first: an unknown --dept is an InputError
+    # before any file is written
+    outputs = build_all(source, assessment, args.dept, args.include_drafts)
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
