@@ -464,3 +464,10 @@ RULES = {r.code: r for r in (
     Rule("A01", Level.WARNING, "指标已被使用但审核状态不是已审核",
          "请分管局长审核后将审核状态改为“已审核”(第九、十条)。"),
 )}
+
+
+# --- engine addition (proposed for SPEC section 5, not yet there) ---------------
+# 扣分记录.状态 other than 有效/撤销/blank: without it such a row would be silently
+# counted or silently dropped. Blank 状态 is read as 有效.
+RULES["D10"] = Rule("D10", Level.ERROR, "状态须为有效或撤销",
+                    "请在“状态”列选择“有效”或“撤销”(留空按有效计)。")
