@@ -208,3 +208,23 @@ def test_section_without_approved_rows_gets_a_placeholder(source):
     assert [l.cells[4] for l in lines] == ["(无已审核的指标)"]
     lines = key_tasks.build(source, dept="检疫科").blocks[0].lines
     assert [l.cells[3] for l in lines] == ["(无已审核的重点指标)"]
+
+
+def test_sample_master_annexes_hold_exactly_its_approved_rows(sample_master):
+    """Cross-check on the shipped sample: the same rows, read independently."""
+    from openpyxl import load_workbook as load
+    from lyciq_xl import contract as c
+    book = load(sample_master, read_only=True)
+
+    def approved(sheet, id_header):
+        rows = list(book[sheet].iter_rows(values_only=True))
+        head = list(rows[0])
+        return sorted(r[head.index(id_header)] for r in rows[1:]
+                      if r[head.index(c.Indicators.APPROVAL)] == c.Approval.APPROVED)
+
+    source = Source.from_path(sample_master)
+    lines = indicators.build(source).blocks[0].lines
+    assert sorted(l.cells[3] for l in lines) == approved(c.Indicators.SHEET, c.Indicators.ID)
+    assert [l.cells[0] for l in lines] == list(range(1, len(lines) + 1))
+    tasks = [l for l in key_tasks.build(source).blocks[0].lines if l.kind == "data"]
+    assert sorted(l.cells[2] for l in tasks) == approved(c.KeyTasks.SHEET, c.KeyTasks.ID)

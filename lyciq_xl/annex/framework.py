@@ -15,13 +15,13 @@ LABEL = "附件1"
 FILE_NAME = "附件1_绩效指标框架"
 
 COLUMNS = [
-    Column("指标框架", 22, "center"),
-    Column(Framework.CATEGORY, 11, "center"),
-    Column(Framework.ITEM, 13, "center"),
-    Column(Framework.POINTS, 7, "center"),
-    Column(Framework.METHOD, 9, "center"),
-    Column(Framework.ASSESSOR, 14, "center"),
-    Column(Framework.NOTE, 28),
+    Column("指标框架", 17, "center"),
+    Column(Framework.CATEGORY, 9, "center"),
+    Column(Framework.ITEM, 11, "center"),
+    Column(Framework.POINTS, 6, "center"),
+    Column(Framework.METHOD, 8, "center"),
+    Column(Framework.ASSESSOR, 12, "center"),
+    Column(Framework.NOTE, 42),
 ]
 
 

@@ -17,7 +17,7 @@ COLUMNS = [
     Column("序号", 5, "center"),
     Column(Indicators.DEPT, 9, "center"),
     Column(Indicators.CATEGORY, 9, "center"),
-    Column(Indicators.ID, 8, "center"),
+    Column(Indicators.ID, 11, "center"),
     Column(Indicators.NAME, 16),
     Column(Indicators.CONTENT, 30),
     Column(Indicators.STANDARD, 30),

@@ -21,7 +21,7 @@ SUBTOTAL, TOTAL = "小计", "合计"
 PLAN_COLUMNS = [
     Column("序号", 5, "center"),
     Column(KeyTasks.DEPT, 9, "center"),
-    Column(KeyTasks.ID, 8, "center"),
+    Column(KeyTasks.ID, 11, "center"),
     Column(KeyTasks.TASK, 26),
     Column(KeyTasks.SOURCE, 9, "center"),
     Column(KeyTasks.TARGET, 30),
