@@ -227,14 +227,13 @@ def render_sheet(ws: Worksheet, doc: Document) -> None:
             numbers.append(row)
             row += 1
         line_rows.append(numbers)
-        breaks = []
-        if doc.repeat_header and len(doc.blocks) == 1 and numbers:
-            breaks = page_breaks(ws, doc, header_rows[0], numbers)
-            for after in breaks:
-                ws.row_breaks.append(Break(id=after))
+        paginated = doc.repeat_header and len(doc.blocks) == 1 and bool(numbers)
+        breaks = page_breaks(ws, doc, header_rows[0], numbers) if paginated else []
+        for after in breaks:
+            ws.row_breaks.append(Break(id=after))
         for col, first, last_line in block.merges:
             for top, bottom in _split(numbers[first], numbers[last_line], breaks):
-                _merge_group(ws, top, bottom, col + 1)
+                _merge_group(ws, top, bottom, col + 1, centred=paginated)
     if doc.signoff:
         row += 1
         ws.merge_cells(f"A{row}:{last}{row}")
@@ -294,13 +293,13 @@ def _split(first: int, last: int, breaks: list[int]) -> list[tuple[int, int]]:
 TALL_GROUP = 240   # points: a merged group taller than this may cross a page break
 
 
-def _merge_group(ws: Worksheet, first: int, last: int, column: int) -> None:
-    """Merge a group cell (科室, 绩效类别) over its rows. A tall group may be
-    split by a page break, and a centred label could then fall on the break:
-    put its label at the top instead, where the group starts."""
+def _merge_group(ws: Worksheet, first: int, last: int, column: int, centred: bool) -> None:
+    """Merge a group cell (科室, 绩效类别) over its rows. Without our own page
+    breaks a tall group may be split by the printer's, and a centred label
+    could then fall on the break: put its label at the top instead."""
     ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
     height = sum(ws.row_dimensions[r].height or 15 for r in range(first, last + 1))
-    if height > TALL_GROUP:
+    if not centred and height > TALL_GROUP:
         cell = ws.cell(first, column)
         cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top",
                                    wrap_text=True)
