@@ -140,6 +140,16 @@ def test_annex3_year_end_variant_columns(source):
     assert doc.title.endswith("完成情况")
 
 
+def test_annex3_year_end_subtotal_capped_at_framework_points(source):
+    # 办公室 (行政管理科室 framework, 重点 10 points): 7 + 6 = 13 > 10 -> 10
+    scores = {2: (Decimal("1"), Decimal("7")), 3: (Decimal("1"), Decimal("6")),
+              5: (Decimal("1"), Decimal("0.5"))}               # 人事科 RSK-Z01
+    lines = key_tasks.build(source, scores=scores).blocks[0].lines
+    subtotals = [l.cells[-2:] for l in lines if l.kind == "subtotal"]
+    assert subtotals[:2] == [["按上限10分计", Decimal("10")], [None, Decimal("0.5")]]
+    assert lines[-1].cells[-1] == Decimal("10.5")              # 10 + 0.5 + 0 (轻纺科 unscored)
+
+
 def test_annex1_framework_points(source, tmp_path):
     ws = _save(framework.workbook(source), tmp_path, "a1")
     _, headers, rows = _table(ws, "指标框架")

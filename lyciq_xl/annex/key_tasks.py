@@ -8,15 +8,16 @@ from typing import Mapping
 
 from openpyxl.workbook import Workbook
 
-from lyciq_xl.annex.layout import (DRAFT_MARK, Block, Column, Document, Line,
+from lyciq_xl.annex.layout import (DRAFT_MARK, Block, Column, Document, Line, display,
                                    render_workbook, signoff_line)
 from lyciq_xl.annex.source import Source, is_approved, unknown_note
-from lyciq_xl.contract import KeyTasks
+from lyciq_xl.contract import Category, KeyTasks
 from lyciq_xl.table import as_decimal, as_text
 
 LABEL = "附件3"
 FILE_NAME = "附件3_年度重点绩效指标"
 SUBTOTAL, TOTAL = "小计", "合计"
+CAPPED = "按上限{cap}分计"
 
 PLAN_COLUMNS = [
     Column("序号", 5, "center"),
@@ -86,7 +87,12 @@ def build(source: Source, dept: str | None = None, include_drafts: bool = False,
                 cells += [as_text(row[KeyTasks.COMPLETION]), score]
             block.lines.append(Line(cells, "data" if approved else "draft"))
             keys.append(section.code)
-        block.lines.append(_sum_line(columns, SUBTOTAL, points_sum, score_sum, year_end, "subtotal"))
+        line = _sum_line(columns, SUBTOTAL, points_sum, score_sum, year_end, "subtotal")
+        cap = source.framework[section.framework].points(Category.KEY)
+        if year_end and score_sum > cap:      # 重点绩效 counts up to the framework's points
+            score_sum = line.cells[-1] = cap
+            line.cells[-2] = CAPPED.format(cap=display(cap))
+        block.lines.append(line)
         keys.append(None)
         grand_points += points_sum
         grand_score += score_sum
