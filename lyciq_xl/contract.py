@@ -366,6 +366,8 @@ class ParamKey:
     QUOTA_PREFIX = "优秀名额:"
     FAIL_LINE = "不合格分数线"
     SECRET = "分发密钥"  # HMAC key for distributed workbooks (kept in master only)
+    # Optional (annexes): short name in annex titles; default 单位名称 without 出入境.
+    ORG_SHORT = "单位简称"
 
 
 DEFAULT_COMPLETION = (("完成", "1"), ("基本完成", "0.5"), ("未完成", "0"))
