@@ -3,13 +3,12 @@ CSS: @page A4, header row repeated through <thead>)."""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from lyciq_xl.annex.layout import Document
+from lyciq_xl.resources import TEMPLATES
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 @lru_cache(maxsize=1)

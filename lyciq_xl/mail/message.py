@@ -11,8 +11,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from lyciq_xl.contract import Deductions, Indicators, KeyTasks, Results, SectionBook
 from lyciq_xl.model import Period, Section
+from lyciq_xl.resources import TEMPLATES
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"   # repo-level, like annex
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
