@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from annex_fixtures import build_master
 from lyciq_xl.annex import framework, indicators, key_tasks, layout
-from lyciq_xl.annex.cli import save_atomic
+from lyciq_xl.xlsxio.safefile import save_workbook
 from lyciq_xl.annex.source import Source
 from lyciq_xl.errors import InputError
 
@@ -29,7 +29,7 @@ def source(tmp_path_factory) -> Source:
 
 def _save(book, tmp_path: Path, name: str):
     path = tmp_path / f"{name}.xlsx"
-    save_atomic(book, path)
+    save_workbook(book, path)
     return load_workbook(path).active
 
 

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-from openpyxl.workbook import Workbook
 
 from lyciq_xl.annex import framework, html, indicators, key_tasks, pdf, report
 from lyciq_xl.annex.layout import Document, render_workbook
 from lyciq_xl.annex.source import Source
+from lyciq_xl.xlsxio import safefile
 
 EXIT_OK = 0
 
@@ -51,12 +48,13 @@ def run(args: argparse.Namespace) -> int:
     written = []
     for item in outputs:
         path = out / f"{item.stem}.xlsx"
-        save_atomic(render_workbook(item.doc), path)
+        safefile.save_workbook(render_workbook(item.doc), path)
         written.append(path)
         if args.html:
             html_path = out / f"{item.stem}.html"
             extra = {"bars": report.chart_data(item.doc)} if item.stem == report.FILE_NAME else {}
-            _write_text_atomic(html_path, html.render(item.doc, item.template, **extra))
+            safefile.write_atomically(
+                html_path, html.render(item.doc, item.template, **extra).encode("utf-8"))
             written.append(html_path)
     if args.pdf:
         written += pdf.convert([out / f"{o.stem}.xlsx" for o in outputs], out)
@@ -67,26 +65,3 @@ def run(args: argparse.Namespace) -> int:
         for note in item.doc.notes:
             print(f"注意:{note}")
     return EXIT_OK
-
-
-def save_atomic(book: Workbook, path: Path) -> None:
-    """Write next to the target, then rename: a crash never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".html", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -11,6 +11,7 @@ from lyciq_xl import contract
 from lyciq_xl.contract import ReceiptBook, Receipts, SectionBook
 from lyciq_xl.mail.collect import Note, Outcome
 from lyciq_xl.mail.split import UNSAFE_FILENAME
+from lyciq_xl.xlsxio import safefile
 
 
 def receipt_name(outcome: Outcome) -> str:
@@ -66,9 +67,7 @@ def write_receipt(outcome: Outcome, folder: Path, taken: set[str]) -> Path:
     wb.properties.creator = ""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    safefile.save_workbook(wb, path)
     return path
 
 

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from lyciq_xl.errors import InputError
+from lyciq_xl.xlsxio import safefile
 
 PASSWORD_ENV = "LYCIQ_SMTP_PASSWORD"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -83,17 +84,14 @@ class SendLog:
         self.data.setdefault(period, {})[code] = {
             "status": status, "to": to, "file": file, "error": error,
             "time": dt.datetime.now().isoformat(timespec="seconds")}
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(self.data, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(self.path)
+        safefile.write_atomically(
+            self.path, json.dumps(self.data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def write_eml(message: EmailMessage, path: Path) -> Path:
     """A draft Outlook opens ready to send (X-Unsent)."""
     message["X-Unsent"] = "1"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(bytes(message))
-    tmp.replace(path)
+    safefile.write_atomically(path, bytes(message))
     return path
 
 

@@ -22,12 +22,19 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lyciq_xl import contract
-from lyciq_xl.contract import (Category, Deductions, Indicators, KeyTasks, Results,
-                               SectionBook)
+from lyciq_xl.contract import (
+    Category,
+    Deductions,
+    Indicators,
+    KeyTasks,
+    Results,
+    SectionBook,
+)
 from lyciq_xl.mail import integrity
 from lyciq_xl.mail.master import Master
 from lyciq_xl.model import Period, Section
 from lyciq_xl.table import Row, as_text
+from lyciq_xl.xlsxio import safefile
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")     # pale yellow: "fill me in"
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -286,7 +293,5 @@ def write_section_book(plan: SectionPlan, props: dict[str, str], path: Path) -> 
     for name, value in props.items():
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    safefile.save_workbook(wb, path)
     return path
