@@ -72,11 +72,11 @@ def bench_recalc(source: Path, repeats: int, tmp: Path) -> tuple[float, int]:
 def phases(path: Path) -> dict[str, float]:
     """In-process split of one recalc into its phases (seconds)."""
     from lyciq_xl.engine import evaluate, owned_sheets
-    from lyciq_xl.recalc import _bulk_allocation
+    from lyciq_xl.table import bulk_allocation
     from lyciq_xl.xlsxio.reader import read_tables
     from lyciq_xl.xlsxio.writer import write_workbook
     times, t = {}, time.perf_counter()
-    with _bulk_allocation():
+    with bulk_allocation():
         tables = read_tables(path)
         times["read+normalise"], t = time.perf_counter() - t, time.perf_counter()
         assessment = evaluate(tables)

@@ -5,8 +5,6 @@ same `evaluate` on the open workbook instead.
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import sys
 from pathlib import Path
@@ -15,29 +13,16 @@ from lyciq_xl import contract
 from lyciq_xl.engine import Assessment, evaluate, owned_sheets, to_json
 from lyciq_xl.errors import InputError
 from lyciq_xl.summary import summary_text
+from lyciq_xl.table import bulk_allocation
 from lyciq_xl.xlsxio.reader import read_tables
 from lyciq_xl.xlsxio.writer import check_not_locked, write_workbook
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
 
 
-@contextlib.contextmanager
-def _bulk_allocation():
-    """Pause the cyclic GC while millions of short-lived cell objects are
-    created: it would otherwise rescan them repeatedly (about a third of the
-    time at province scale). Nothing here creates reference cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def assess_file(path: Path) -> Assessment:
     """Read a master workbook and evaluate it, writing nothing."""
-    with _bulk_allocation():
+    with bulk_allocation():
         return evaluate(read_tables(Path(path)))
 
 

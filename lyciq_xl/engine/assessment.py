@@ -1,8 +1,6 @@
 """`evaluate(tables) -> Assessment`: read, validate, score — pure, no I/O."""
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from lyciq_xl.engine import rules, scoring
@@ -10,7 +8,7 @@ from lyciq_xl.engine.findings import Finding, sort_findings
 from lyciq_xl.engine.records import Inputs, load_inputs
 from lyciq_xl.engine.scoring import Detail, KeyTaskScore, ResultRow, ServiceRow
 from lyciq_xl.model import FrameworkSpec, Period, SectionIndex, Settings
-from lyciq_xl.table import Table
+from lyciq_xl.table import Table, bulk_allocation
 
 
 @dataclass
@@ -46,26 +44,12 @@ class Assessment:
         return explain(self, dept, period)
 
 
-@contextmanager
-def _no_gc_pauses():
-    """Evaluating creates ~10 objects a deduction row and no reference cycles;
-    the cyclic collector would repeatedly rescan the whole input (a third of
-    the run time at province scale)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def evaluate(tables: dict[str, Table]) -> Assessment:
     """Tables as returned by `read_tables` -> scores and findings.
 
     Raises InputError when a configuration sheet (参数, 科室, 指标框架, 扣分标准)
     is unusable; every other problem becomes a Finding."""
-    with _no_gc_pauses():
+    with bulk_allocation():
         return _evaluate(tables)
 
 
