@@ -33,30 +33,48 @@ def cell_address(row_number: int, column_index: int) -> str:
     return f"{column_letter(column_index)}{row_number}"
 
 
+def _float(value: float) -> Any:
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    # repr() is the shortest text that round-trips, i.e. what Excel stored
+    # in the XML: 0.1 stays 0.1, a genuine 0.30000000000000004 stays that.
+    return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+
+
+def _text(value: str) -> str | None:
+    return value.strip() or None
+
+
+def _keep(value: Any) -> Any:
+    return value
+
+
+# Dispatch on the exact type: this runs for every cell of every sheet, so it
+# is the hot path of reading a province-scale workbook.
+_NORMALISERS = {
+    str: _text, float: _float, int: Decimal, bool: _keep, Decimal: _keep,
+    dt.date: _keep, dt.datetime: _keep, dt.time: _keep, type(None): _keep,
+}
+
+
 def normalise(value: Any) -> Any:
     """One cell value as the core sees it."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return None
-        # repr() is the shortest text that round-trips, i.e. what Excel stored
-        # in the XML: 0.1 stays 0.1, a genuine 0.30000000000000004 stays that.
-        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value
-    if isinstance(value, dt.time):
-        return value
-    return str(value).strip() or None
+    convert = _NORMALISERS.get(type(value))
+    if convert is None:
+        return str(value).strip() or None
+    return convert(value)
+
+
+def _normalise_column(column: list[Any]) -> list[Any]:
+    # Column-wise, because whole columns usually share one type (calamine
+    # gives '' for blanks): a text column is one fast comprehension. This is
+    # the hot path of reading a province-scale workbook.
+    types = set(map(type, column))
+    if types == {str}:
+        return [v.strip() or None for v in column]
+    if types == {float}:
+        return [_float(v) for v in column]
+    return [normalise(v) for v in column]
 
 
 def normalise_header(value: Any) -> str | None:
@@ -118,7 +136,7 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int                 # 1-based Excel row number
     values: dict[str, Any]      # header -> normalised value
@@ -166,10 +184,13 @@ def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
         names = "、".join(f"“{h}”" for h in missing)
         raise InputError(f"工作表“{sheet}”缺少必填列{names}。"
                          f"请在第1行添加这些列标题(列的顺序不限)。")
-    rows = []
-    for offset, raw_row in enumerate(grid[1:], start=2):
-        values = {h: normalise(raw_row[i]) if i < len(raw_row) else None
-                  for h, i in columns.items()}
-        if any(v is not None for v in values.values()):
-            rows.append(Row(offset, values))
+    body = grid[1:]
+    width = max(columns.values(), default=-1) + 1
+    if any(len(r) < width for r in body):
+        body = [list(r) + [None] * (width - len(r)) for r in body]
+    headers = list(columns)
+    normalised = [_normalise_column([r[columns[h]] for r in body]) for h in headers]
+    rows = [Row(number, dict(zip(headers, values)))
+            for number, values in enumerate(zip(*normalised), start=2)
+            if values.count(None) != len(values)]
     return Table(sheet, columns, rows)

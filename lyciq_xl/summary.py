@@ -1,0 +1,50 @@
+"""Short Chinese summaries of an assessment, for the terminal and the
+ribbon's message box (the same words in both places)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from lyciq_xl import contract
+from lyciq_xl.contract import Level
+
+MAX_LISTED_FINDINGS = 10
+
+
+def _count(assessment, level: str) -> int:
+    return sum(1 for f in assessment.findings if f.level == level)
+
+
+def message_box_text(assessment) -> str:
+    """One line for the message box after 重新计算."""
+    errors, warnings = _count(assessment, Level.ERROR), _count(assessment, Level.WARNING)
+    if not errors and not warnings:
+        return "重新计算完成:未发现问题,结果见“考核结果”。"
+    return (f"重新计算完成:错误 {errors} 条,警告 {warnings} 条,"
+            f"详见“{contract.Findings.SHEET}”。有错误的行未计入得分。")
+
+
+def _score(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def summary_text(assessment) -> str:
+    lines = [message_box_text(assessment)]
+    year = str(assessment.settings.year)
+    periods = sorted({r.period for r in assessment.results if r.period != year})
+    if periods:
+        lines.append(f"考核期:{'、'.join(periods)} 及 {year} 年度,"
+                     f"共 {len(assessment.sections)} 个科室。")
+    annual = [r for r in assessment.results if r.period == year]
+    for series in contract.Series.ALL:
+        ranked = sorted((r for r in annual if r.series == series), key=lambda r: r.rank)
+        if ranked:
+            top = ";".join(f"{r.rank}. {r.name} {_score(r.total)} {r.grade or ''}".rstrip()
+                           for r in ranked[:3])
+            lines.append(f"{series}:{top}")
+    for finding in assessment.findings[:MAX_LISTED_FINDINGS]:
+        lines.append(f"  [{finding.level}] {finding.sheet}!{finding.cell} "
+                     f"{finding.rule} {finding.message}")
+    hidden = len(assessment.findings) - MAX_LISTED_FINDINGS
+    if hidden > 0:
+        lines.append(f"  ……另有 {hidden} 条,见工作表“{contract.Findings.SHEET}”。")
+    return "\n".join(lines)
