@@ -462,3 +462,15 @@ RULES = {r.code: r for r in (
     Rule("A01", Level.WARNING, "指标已被使用但审核状态不是已审核",
          "请分管局长审核后将审核状态改为“已审核”(第九、十条)。"),
 )}
+
+
+# --- Ribbon cell marks (lyciq_xl.xl) --------------------------------------------
+class Marks:
+    """Input cells the ribbon's 重新计算/校验 filled with a colour, one row each,
+    so that the next run clears exactly those fills and no one else's
+    (xlwings' remote clients cannot read fills back). Owned by the tool."""
+    SHEET = "标记记录"
+    SHEET_NAME = "工作表"
+    CELL = "单元格"
+    LEVEL = "级别"
+    COLUMNS = (SHEET_NAME, CELL, LEVEL)

@@ -48,10 +48,12 @@ def expected_sources() -> dict[str, str]:
     cls = (root / "addin" / "Dictionary.cls").read_text()
     cls = cls[cls.index("Attribute VB_Name"):]
     ribbon = (build.MACROS / "LyciqRibbon.bas").read_text()
+    actions = (build.MACROS / "LyciqActions.bas").read_text()
 
     def crlf(text):
         return "".join(line + "\r\n" for line in text.splitlines())
-    return {"xlwings": crlf(bas), "Dictionary": crlf(cls), "LyciqRibbon": crlf(ribbon)}
+    return {"xlwings": crlf(bas), "Dictionary": crlf(cls), "LyciqRibbon": crlf(ribbon),
+            "LyciqActions": crlf(actions)}
 
 
 def test_content_types(parts):
@@ -124,7 +126,8 @@ def test_vba_sources_are_ascii():
 def test_olevba_reads_every_module_back(vba_bin):
     parser = VBA_Parser(str(vba_bin))
     got = {name.rsplit(".", 1)[0]: code for _, _, name, code in parser.extract_all_macros()}
-    assert sorted(got) == ["Dictionary", "LyciqRibbon", "Sheet1", "ThisWorkbook", "xlwings"]
+    assert sorted(got) == ["Dictionary", "LyciqActions", "LyciqRibbon", "Sheet1",
+                           "ThisWorkbook", "xlwings"]
     for name, code in expected_sources().items():
         assert got[name] == code, name
     assert got["ThisWorkbook"].startswith(

@@ -39,7 +39,23 @@ def stub_module(subs: list[str]) -> str:
         lines += ["", f"Public Function Call_{sub}() As String",
                   '    LastCommand = ""', f"    LyciqRibbon.{sub} Nothing",
                   f"    Call_{sub} = LastCommand", "End Function"]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + FILL_PROBE
+
+
+# LyciqFill (macros/LyciqActions.bas) on a real sheet: fill three cells, then
+# clear two of them; B2 had a fill of its own before.
+FILL_PROBE = """
+Public Function Call_Fill() As String
+    Dim ws As Object
+    Set ws = ThisWorkbook.Worksheets(1)
+    ws.Range("B2").Interior.Color = RGB(1, 2, 3)
+    LyciqActions.LyciqFill ThisWorkbook, ws.Name, "A1,C3,B2", "#FFC7CE"
+    Call_Fill = ws.Range("A1").Interior.Color & "," & ws.Range("C3").Interior.Color
+    LyciqActions.LyciqFill ThisWorkbook, ws.Name, "A1,B2", ""
+    Call_Fill = Call_Fill & "," & ws.Range("A1").Interior.ColorIndex & "," & _
+        ws.Range("B2").Interior.ColorIndex & "," & ws.Range("C3").Interior.Color
+End Function
+"""
 
 
 def test_libreoffice_runs_each_callback(tmp_path):
@@ -48,10 +64,11 @@ def test_libreoffice_runs_each_callback(tmp_path):
     book.write_bytes(build.package(build.read_sources(runpython=stub_module(subs)), xlsm=True))
     result = subprocess.run(
         [SYSTEM_PYTHON, str(DRIVER), str(book), str(tmp_path / "lo-profile"),
-         *[f"LyciqStub.Call_{s}" for s in subs]],
+         *[f"LyciqStub.Call_{s}" for s in subs], "LyciqStub.Call_Fill"],
         capture_output=True, text=True, timeout=180, check=True)
     out = json.loads(result.stdout.strip().splitlines()[-1])
-    assert out["_modules"] == ["LyciqRibbon", "LyciqStub", "Sheet1", "ThisWorkbook"]
+    assert out["_modules"] == ["LyciqActions", "LyciqRibbon", "LyciqStub", "Sheet1",
+                               "ThisWorkbook"]
     expected = {
         "LyciqRecalculate": "import lyciq_xl.xl as m; m.recalculate()",
         "LyciqValidate": "import lyciq_xl.xl as m; m.validate()",
@@ -61,6 +78,9 @@ def test_libreoffice_runs_each_callback(tmp_path):
         "LyciqCollect": "import lyciq_xl.xl as m; m.collect()",
     }
     assert {s: out[f"LyciqStub.Call_{s}"] for s in subs} == expected
+    # #FFC7CE is RGB(255, 199, 206) = 255 + 199*256 + 206*65536 = 13551615;
+    # a cleared fill has ColorIndex xlNone = -4142; C3 keeps its mark.
+    assert out["LyciqStub.Call_Fill"] == "13551615,13551615,-4142,-4142,13551615"
 
 
 def test_stub_wrappers_cover_every_button():

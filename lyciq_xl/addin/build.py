@@ -61,9 +61,9 @@ def read_sources(macros: Path = MACROS, *, runpython: str | None = None) -> Sour
         vp.document_module("ThisWorkbook", vp._VB_BASE["ThisWorkbook"],
                            (macros / "ThisWorkbook.cls").read_text(encoding="ascii")),
         vp.document_module("Sheet1", vp._VB_BASE["Sheet"]),
-        vp.module_from_source((macros / "LyciqRibbon.bas").read_text(encoding="ascii"),
-                              vp.PROCEDURAL),
     ]
+    modules += [vp.module_from_source(path.read_text(encoding="ascii"), vp.PROCEDURAL)
+                for path in sorted(macros.glob("*.bas"))]
     if runpython is None:
         modules += xlwings_vba()
     else:
