@@ -166,23 +166,29 @@ def _marks_made(book: xw.Book) -> set[tuple[str, str]]:
     return made
 
 
+def area_chunks(cells: list[str], limit: int = _COM_AREA_CHARS) -> list[str]:
+    """Multi-area addresses ("I7,I9,K3") of at most `limit` characters each."""
+    chunks: list[str] = []
+    for cell in cells:
+        if chunks and len(chunks[-1]) + 1 + len(cell) <= limit:
+            chunks[-1] += "," + cell
+        else:
+            chunks.append(cell)
+    return chunks
+
+
 def _fill(book: xw.Book, sheet_name: str, cells: list[str], color: str | None) -> None:
     """Fill (or, with None, unfill) cells of one sheet in as few calls as the
-    engine allows."""
+    engine allows: one macro call per sheet remotely, one call per multi-area
+    range under COM."""
     if not cells:
         return
     if is_remote(book):
         book.app.macro(FILL_MACRO)(sheet_name, ",".join(cells), color or "")
         return
     sheet = book.sheets[sheet_name]
-    chunk: list[str] = []
-    for cell in cells + [None]:
-        if cell is None or sum(len(c) + 1 for c in chunk) + len(cell) > _COM_AREA_CHARS:
-            if chunk:
-                sheet.range(",".join(chunk)).color = color
-            chunk = []
-        if cell is not None:
-            chunk.append(cell)
+    for address in area_chunks(cells):
+        sheet.range(address).color = color
 
 
 def refresh_marks(book: xw.Book, findings) -> int:

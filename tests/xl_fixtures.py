@@ -44,7 +44,9 @@ def _payload_value(value: Any) -> Any:
     return value
 
 
-def payload_from_xlsx(path: Path) -> dict:
+def payload_from_xlsx(path: Path, book_name: str | None = None) -> dict:
+    """`book_name`: what the client reports as the book's name (Excel's
+    FullName when a test needs the remote book to know its folder)."""
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     sheets = []
     for name in book.sheet_names:
@@ -52,13 +54,13 @@ def payload_from_xlsx(path: Path) -> dict:
         values = [[_payload_value(v) for v in row] for row in grid] or [[]]
         sheets.append({"name": name, "values": values, "pictures": [], "tables": []})
     return {"client": "VBA", "version": xw.__version__,
-            "book": {"name": Path(path).name, "active_sheet_index": 0, "selection": "A1"},
+            "book": {"name": book_name or Path(path).name, "active_sheet_index": 0, "selection": "A1"},
             "names": [], "sheets": sheets}
 
 
-def run_remote(func: Callable[[], None], path: Path) -> list[dict]:
+def run_remote(func: Callable[[], None], path: Path, book_name: str | None = None) -> list[dict]:
     """Run a ribbon function on `path` through the remote engine; the actions."""
-    book = xw.Book(json=payload_from_xlsx(path))
+    book = xw.Book(json=payload_from_xlsx(path, book_name))
     try:
         book.set_mock_caller()
         func()
