@@ -133,6 +133,10 @@ def run_addin(args: argparse.Namespace, *, platform: str | None = None,
             # from a source checkout, (re)build first; otherwise use the shipped file
             if addin_build.MACROS.is_dir():
                 addin = addin_build.build(addin)
+            if not addin.is_file():
+                print(f"找不到加载项文件 {addin}。请在本工具的源码目录中以 pip install -e 安装,"
+                      f"或先运行 lyciq-xl build。", file=sys.stderr)
+                return EXIT_UNAVAILABLE
             lines = install(p, addin, sys.executable)
         elif args.action == "uninstall":
             lines = uninstall(p)
