@@ -60,3 +60,10 @@ def test_install_status_uninstall(tmp_path, capsys, platform):
 
     assert run_addin(args("uninstall"), **kw) == 0
     assert not (startup / "lyciq.xlam").exists() and not conf.exists()
+
+
+def test_build_command_writes_the_same_bytes(tmp_path, capsys):
+    out = tmp_path / "sub" / "lyciq.xlam"
+    assert main(["build", "--out", str(out)]) == 0
+    assert out.read_bytes() == build.DEFAULT_OUT.read_bytes()
+    assert f"已构建加载项:{out}" in capsys.readouterr().out

@@ -31,7 +31,7 @@ _PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
 XLWINGS_PROJECT_LINE = 'Public Const PROJECT_NAME As String = "myaddin"'
 PROJECT_NAME = "lyciq"
 CONF_SHEET = "lyciq"              # the add-in's single (hidden) sheet
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)      # the earliest time a zip can hold
 
 
 @dataclass(frozen=True)
@@ -156,10 +156,14 @@ def package(src: Sources, *, xlsm: bool = False) -> bytes:
     with zipfile.ZipFile(buf, "w") as zf:
         for name in order:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # Stored, not deflated: deflate output may differ between zlib
+            # builds (zlib-ng), and the committed add-in must rebuild to the
+            # same bytes everywhere. The package is ~100 KB either way.
+            info.compress_type = zipfile.ZIP_STORED
             info.create_system = 0
+            info.create_version = info.extract_version = 20
             info.external_attr = 0
-            zf.writestr(info, parts[name], compresslevel=9)
+            zf.writestr(info, parts[name])
     return buf.getvalue()
 
 
