@@ -19,8 +19,13 @@ SYSTEM_PYTHON = "/usr/bin/python3"      # the Python with LibreOffice's uno modu
 DRIVER = Path(__file__).with_name("addin_lo_driver.py")
 UI_NS = "{http://schemas.microsoft.com/office/2009/07/customui}"
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None,
-                                reason="LibreOffice is not installed")
+def _has_uno() -> bool:
+    return Path(SYSTEM_PYTHON).exists() and subprocess.run(
+        [SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or not _has_uno(),
+                                reason="LibreOffice (with its Python bridge) is not installed")
 
 
 def callbacks() -> list[str]:
