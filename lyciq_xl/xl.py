@@ -42,11 +42,6 @@ _COM_AREA_CHARS = 250          # Range("I7,I9,...") takes at most 255 characters
 
 # --- the workbook ----------------------------------------------------------------
 
-def active_book() -> xw.Book:
-    """The clerk's workbook (see the module docstring)."""
-    return xw.Book.caller().app.books.active
-
-
 def is_remote(book: xw.Book) -> bool:
     return book.app.engine.name == "remote"
 
@@ -217,8 +212,8 @@ def refresh_marks(book: xw.Book, findings) -> int:
 
 # --- message box and error handling ------------------------------------------------
 
-def alert(book: xw.Book, text: str, critical: bool = False) -> None:
-    book.app.alert(text, title=TITLE, buttons="ok", mode="critical" if critical else "info")
+def alert(app: xw.App, text: str, critical: bool = False) -> None:
+    app.alert(text, title=TITLE, buttons="ok", mode="critical" if critical else "info")
 
 
 def ribbon_action(func: Callable[[xw.Book], str]) -> Callable[[], None]:
@@ -226,13 +221,16 @@ def ribbon_action(func: Callable[[xw.Book], str]) -> Callable[[], None]:
     clerk-facing Chinese message of a LyciqError (nothing written then)."""
     @functools.wraps(func)
     def run() -> None:
-        book = active_book()
+        app = xw.Book.caller().app
         try:
+            book = app.books.active
+            if book is None:               # Excel open with no workbook
+                raise InputError("请先打开主工作簿,再点击功能区按钮。")
             message = func(book)
         except LyciqError as exc:
-            alert(book, f"未完成:{exc}", critical=True)
+            alert(app, f"未完成:{exc}", critical=True)
             return
-        alert(book, message)
+        alert(app, message)
     return run
 
 
@@ -333,5 +331,5 @@ def collect(book: xw.Book) -> str:
 
 
 __all__ = ["recalculate", "validate", "generate_annex2", "generate_annex3",
-           "distribute", "collect", "active_book", "read_tables", "write_owned",
+           "distribute", "collect", "read_tables", "write_owned",
            "refresh_marks"]
