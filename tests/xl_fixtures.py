@@ -20,7 +20,6 @@ import openpyxl  # noqa: E402
 import python_calamine  # noqa: E402
 import xlwings as xw  # noqa: E402
 from openpyxl.styles import PatternFill  # noqa: E402
-from openpyxl.utils import get_column_letter  # noqa: E402
 from xlwings.pro import _xlremote  # noqa: E402
 
 REMOTE_BAS = Path(xw.__file__).parent / "addin" / "Remote.bas"
@@ -146,4 +145,4 @@ def fill_of(ws, address: str) -> str | None:
 
 
 __all__ = ["vba_replayable_actions", "payload_from_xlsx", "run_remote", "replay",
-           "fill_of", "get_column_letter"]
+           "fill_of"]

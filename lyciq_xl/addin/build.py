@@ -58,9 +58,9 @@ def read_sources(macros: Path = MACROS, *, runpython: str | None = None) -> Sour
     """The add-in's sources. `runpython` replaces xlwings' VBA with a stub
     module (test builds that LibreOffice Basic can compile)."""
     modules = [
-        vp.document_module("ThisWorkbook", vp._VB_BASE["ThisWorkbook"],
+        vp.document_module("ThisWorkbook", vp.VB_BASE["ThisWorkbook"],
                            (macros / "ThisWorkbook.cls").read_text(encoding="ascii")),
-        vp.document_module("Sheet1", vp._VB_BASE["Sheet"]),
+        vp.document_module("Sheet1", vp.VB_BASE["Sheet"]),
     ]
     modules += [vp.module_from_source(path.read_text(encoding="ascii"), vp.PROCEDURAL)
                 for path in sorted(macros.glob("*.bas"))]

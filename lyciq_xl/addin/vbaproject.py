@@ -25,7 +25,7 @@ OFFICE_LIBID = ("*\\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#"
                 "#Microsoft Office 16.0 Object Library")
 
 PROCEDURAL, CLASS, DOCUMENT = "procedural", "class", "document"
-_VB_BASE = {"ThisWorkbook": "0{00020819-0000-0000-C000-000000000046}",
+VB_BASE = {"ThisWorkbook": "0{00020819-0000-0000-C000-000000000046}",
             "Sheet": "0{00020820-0000-0000-C000-000000000046}"}
 
 
