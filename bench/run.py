@@ -60,9 +60,10 @@ def recalc_cmd(path: Path) -> list[str]:
 
 def bench_recalc(source: Path, repeats: int, tmp: Path) -> tuple[float, int]:
     def once():
-        work = tmp / source.name
+        work = tmp / "work" / source.name
+        work.parent.mkdir(exist_ok=True)
         shutil.copyfile(source, work)
-        shutil.rmtree(tmp / ".lyciq-backup", ignore_errors=True)
+        shutil.rmtree(work.parent / ".lyciq-backup", ignore_errors=True)
         wall, rss, _ = run_measured(recalc_cmd(work))
         return wall, rss
     return median_of(repeats, once)

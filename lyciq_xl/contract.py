@@ -464,6 +464,13 @@ RULES = {r.code: r for r in (
 )}
 
 
+# --- engine addition (proposed for SPEC section 5, not yet there) ---------------
+# 扣分记录.状态 other than 有效/撤销/blank: without it such a row would be silently
+# counted or silently dropped. Blank 状态 is read as 有效.
+RULES["D10"] = Rule("D10", Level.ERROR, "状态须为有效或撤销",
+                    "请在“状态”列选择“有效”或“撤销”(留空按有效计)。")
+
+
 # --- Ribbon cell marks (lyciq_xl.xl) --------------------------------------------
 class Marks:
     """Input cells the ribbon's 重新计算/校验 filled with a colour, one row each,

@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from lyciq_xl import contract
 

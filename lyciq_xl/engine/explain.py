@@ -1,0 +1,140 @@
+"""Why a section got its score: the derivation, category by category, so the
+performance office can answer an appeal (`lyciq-xl explain`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from lyciq_xl.contract import Category
+from lyciq_xl.engine.findings import Finding
+from lyciq_xl.engine.records import Bonus, Deduction, KeyTask
+from lyciq_xl.engine.scoring import BallotItem, KeyTaskScore, RateItem, ResultRow
+from lyciq_xl.errors import InputError
+from lyciq_xl.model import Period, Section
+from lyciq_xl.table import as_text
+
+
+@dataclass
+class Explanation:
+    section: Section
+    period: str
+    result: ResultRow
+    base: dict[str, Decimal]                                  # 履职/管理 base points
+    deductions: dict[str, list[Deduction]]                    # category -> counted rows
+    is_year: bool
+    key_tasks: list[tuple[KeyTask, KeyTaskScore]] = field(default_factory=list)
+    key_sum: Decimal = Decimal(0)
+    key_cap: Decimal = Decimal(0)
+    service: dict[str, BallotItem | RateItem] = field(default_factory=dict)
+    bonuses: list[Bonus] = field(default_factory=list)
+    bonus_sum: Decimal = Decimal(0)
+    bonus_cap: Decimal = Decimal(0)
+    grave: list[Deduction] = field(default_factory=list)
+    excluded: list[Finding] = field(default_factory=list)     # errors on rows left out
+
+    def text(self) -> str:
+        return render_explanation(self)
+
+
+def explain(assessment, dept: str, period: str | None = None) -> Explanation:
+    section = assessment.sections.resolve(dept)
+    if section is None:
+        raise InputError(f"科室“{dept}”不存在,请填写“科室”表中的科室名称或科室代码。")
+    wanted = Period.parse(period) if period else Period(assessment.settings.year)
+    if wanted not in assessment.periods:
+        shown = "、".join(str(p) for p in assessment.periods)
+        raise InputError(f"考核期“{period}”没有考核结果,可选:{shown}。")
+    detail = assessment.details[section.code]
+    quarter = wanted.quarter
+    result = assessment.result(section.code, str(wanted))
+    where = {(s, r) for s, r, q in detail.excluded if wanted.is_year or q == wanted}
+    excluded = [f for f in assessment.findings if f.is_error and (f.sheet, f.row) in where]
+    e = Explanation(section, str(wanted), result, detail.base,
+                    {c: detail.deducted(c, quarter) for c in Category.DEDUCTIBLE},
+                    wanted.is_year, excluded=excluded)
+    if wanted.is_year:
+        e.key_tasks, e.key_sum, e.key_cap = detail.key_tasks, detail.key_sum, detail.key_cap
+        e.service = detail.service
+        e.bonuses, e.bonus_sum, e.bonus_cap = detail.bonuses, detail.bonus_sum, detail.bonus_cap
+        e.grave = detail.grave
+    return e
+
+
+# --- text rendering (Chinese) ---------------------------------------------------------------
+
+def _n(value: Decimal | None) -> str:
+    return "—" if value is None else as_text(value)
+
+
+def _deduction_lines(e: Explanation, category: str, score: Decimal) -> list[str]:
+    rows = e.deductions[category]
+    spent = sum((d.points for d in rows), Decimal(0))
+    lines = [f"【{category}】扣分制:基础分 {_n(e.base[category])} − 扣分合计 {_n(spent)}"
+             f" = {_n(score)}(扣分不设下限)"]
+    for d in rows:
+        lines.append(f"  记录号 {d.record_no or '(空)'} | 第{d.row}行 | {d.period} | 标准编号 {d.standard_id}"
+                     f" | 扣分 {_n(d.points)} | 事由:{d.reason or ''}")
+    if not rows:
+        lines.append("  (本期无有效扣分)")
+    return lines
+
+
+def _cap(total: Decimal, cap: Decimal) -> str:
+    return "(超过上限,按上限计)" if total > cap else ""
+
+
+def _key_lines(e: Explanation) -> list[str]:
+    lines = [f"【{Category.KEY}】得分制:Σ 分值 × 完成系数 = {_n(e.key_sum)},"
+             f"上限 {_n(e.key_cap)},得分 {_n(e.result.key)}{_cap(e.key_sum, e.key_cap)}"]
+    for k, s in e.key_tasks:
+        lines.append(f"  指标编号 {k.id or '(空)'} | 第{k.row}行 | {k.task or ''} | 分值 {_n(k.points)}"
+                     f" × 完成系数 {_n(s.coefficient)}({k.completion or '未填'})= {_n(s.score)}")
+    return lines
+
+
+def _service_lines(e: Explanation) -> list[str]:
+    lines = [f"【{Category.SERVICE}】得分制,合计 {e.result.service:.2f}(各分项四舍五入保留2位小数)"]
+    for name, item in e.service.items():
+        if isinstance(item, BallotItem):
+            mean = "—" if item.mean is None else f"{item.mean:.4f}"
+            trimmed = f",去掉最高、最低各1票({_n(item.dropped[0])}、{_n(item.dropped[1])})" if item.dropped else ""
+            lines.append(f"  {name}:有效票 {len(item.ratios)} 张{trimmed},计入 {item.used} 张,"
+                         f"平均系数 {mean} × 分值 {_n(item.points)} = {item.score:.2f}")
+        else:
+            mean = "—" if item.mean is None else f"{item.mean:.2f}"
+            rows = "、".join(f"第{r}行 {_n(v)}" for r, v in item.rates) or "无"
+            lines.append(f"  {name}:得分率({rows})平均 {mean} ÷ 100 × 分值 {_n(item.points)}"
+                         f" = {item.score:.2f}")
+    return lines
+
+
+def _bonus_lines(e: Explanation) -> list[str]:
+    lines = [f"【{Category.EXCELLENCE}】加分制:加分合计 {_n(e.bonus_sum)},上限 {_n(e.bonus_cap)},"
+             f"得分 {_n(e.result.excellence)}{_cap(e.bonus_sum, e.bonus_cap)}"]
+    for b in e.bonuses:
+        lines.append(f"  第{b.row}行 | {b.period} | {b.item or ''} | {b.level} | 加分 {_n(b.points)}")
+    return lines
+
+
+def _grade_lines(e: Explanation) -> list[str]:
+    r = e.result
+    lines = [f"总分 {r.total:.2f},{r.series}排名第 {r.rank} 名" + (f",等次:{r.grade}" if r.grade else "")]
+    for d in e.grave:
+        lines.append(f"  记录号 {d.record_no} 引用附件5重大事故标准 {d.standard_id},不能评为优秀")
+    return lines
+
+
+def render_explanation(e: Explanation) -> str:
+    r = e.result
+    lines = [f"{e.section.name}({e.section.code},{e.section.series})考核期 {e.period} 得分说明", ""]
+    lines += _deduction_lines(e, Category.DUTY, r.duty)
+    lines += _deduction_lines(e, Category.MANAGEMENT, r.management)
+    if e.is_year:
+        lines += _key_lines(e) + _service_lines(e) + _bonus_lines(e)
+    else:
+        lines.append("(季度结果只含履职绩效和管理绩效,其余类别在年度结果中计算)")
+    lines += [""] + _grade_lines(e)
+    lines.append(f"待核(因错误未计入的行):{r.pending}")
+    for f in e.excluded:
+        lines.append(f"  {f.sheet}!{f.cell} [{f.rule}] {f.message}")
+    return "\n".join(lines)

@@ -1,0 +1,63 @@
+"""Findings: one problem in one cell, with a Chinese message built from the
+rule's title and fix in `contract.RULES` plus the offending value."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lyciq_xl import contract
+from lyciq_xl.table import Table, as_text
+
+# Findings are listed in sheet order (the order of the input contract).
+_SHEET_ORDER = {spec.SHEET: i for i, spec in enumerate(contract.INPUT_SHEETS)}
+_CELL = re.compile(r"([A-Z]+)(\d+)")
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str      # contract.Level.ERROR / WARNING
+    sheet: str
+    cell: str       # e.g. "I7"
+    rule: str       # e.g. "D01"
+    message: str    # Chinese: the value, what is wrong, how to fix it
+    # Where, for sorting and for deciding what an error leaves out of the scores.
+    row: int = field(default=0, compare=False, repr=False)
+    header: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == contract.Level.ERROR
+
+    @property
+    def link(self) -> str:
+        """In-workbook hyperlink target, e.g. "'扣分记录'!I7"."""
+        return f"'{self.sheet}'!{self.cell}"
+
+    def sort_key(self) -> tuple:
+        match = _CELL.fullmatch(self.cell)
+        letters = match.group(1) if match else ""
+        return (_SHEET_ORDER.get(self.sheet, len(_SHEET_ORDER)), self.row,
+                len(letters), letters, self.rule)
+
+
+def shown(value) -> str:
+    """A cell value quoted for a message; blanks say so."""
+    text = as_text(value)
+    return "(空白)" if text is None else f"“{text}”"
+
+
+def finding(code: str, table: Table, row: int, header: str, detail: str) -> Finding:
+    """A finding of rule `code` on the cell under `header` in Excel row `row`."""
+    rule = contract.RULES[code]
+    message = f"{rule.title}:{detail}。{rule.fix}"
+    return Finding(rule.level, table.sheet, table.address(row, header), code, message,
+                   row, header)
+
+
+def header_finding(code: str, table: Table, header: str, detail: str) -> Finding:
+    """A finding on a header cell in row 1 (e.g. an unknown ballot column)."""
+    return finding(code, table, 1, header, detail)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=Finding.sort_key)

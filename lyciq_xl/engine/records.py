@@ -1,0 +1,341 @@
+"""Typed rows parsed once from the input Tables.
+
+Parsing never rejects a data row: it records the raw value and its parsed
+form (None when unusable) so the rules can name the exact cell. Only the
+configuration sheets (参数, 科室, 指标框架, 扣分标准) raise InputError, since a
+broken configuration makes every score meaningless.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from lyciq_xl import contract
+from lyciq_xl.contract import (Bonuses, Deductions, External, Indicators, KeyTasks,
+                               PeerBallots, Standards)
+from lyciq_xl.errors import InputError
+from lyciq_xl.model import (FrameworkSpec, Period, Section, SectionIndex, Settings,
+                            load_framework, load_sections, load_settings)
+from lyciq_xl.table import Table, as_date, as_decimal, as_text
+
+
+def memo(fn):
+    """fn with a per-load cache: 扣分记录 columns such as 考核期, 科室, 标准编号 and
+    扣分 repeat a few hundred distinct values over 200,000 rows."""
+    cache: dict = {}
+
+    def cached(value):
+        key = (type(value), value)      # True == Decimal(1): keep types apart
+        try:
+            return cache[key]
+        except KeyError:
+            result = cache[key] = fn(value)
+            return result
+    return cached
+
+
+def text_of(value: Any) -> str | None:
+    """as_text with a fast path for the usual case, a str."""
+    return value if type(value) is str else as_text(value)
+
+
+def _key(value: Any) -> str | None:
+    """Identifier text as typed by clerks: NFKC (full-width -> ASCII), stripped."""
+    text = as_text(value)
+    if text is None:
+        return None
+    return unicodedata.normalize("NFKC", text).strip() or None
+
+
+# --- 扣分标准 -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    source: str | None
+    severity: str | None
+    case: str | None
+    min: Decimal
+    max: Decimal
+    categories: frozenset[str]
+    row: int
+
+    @property
+    def is_grave_accident(self) -> bool:
+        """附件5 工作责任事故 of 等级 重大: blocks 优秀 (杜绝重大事故)."""
+        return (self.source == contract.StandardSource.ANNEX5
+                and self.severity == contract.Severity.GRAVE)
+
+
+def _split_categories(text: str | None) -> list[str]:
+    text = text or ""
+    for sep in contract.LIST_SEPARATORS[1:]:
+        text = text.replace(sep, contract.LIST_SEPARATORS[0])
+    return [part.strip() for part in text.split(contract.LIST_SEPARATORS[0]) if part.strip()]
+
+
+def load_standards(table: Table) -> dict[str, Standard]:
+    standards: dict[str, Standard] = {}
+    for row in table.rows:
+        where = f"工作表“{Standards.SHEET}”第{row.number}行"
+        sid = _key(row[Standards.ID])
+        if sid is None:
+            raise InputError(f"{where}缺少标准编号,请补全或删除该行。")
+        if sid in standards:
+            raise InputError(f"{where}的标准编号“{sid}”与第{standards[sid].row}行重复,标准编号必须唯一。")
+        low, high = as_decimal(row[Standards.MIN]), as_decimal(row[Standards.MAX])
+        if low is None or high is None or low < 0 or low > high:
+            raise InputError(f"{where}(单元格 {table.address(row, Standards.MIN)}、"
+                             f"{table.address(row, Standards.MAX)})的最低扣分/最高扣分须为数字,"
+                             f"且 0 ≤ 最低扣分 ≤ 最高扣分。")
+        categories = _split_categories(as_text(row[Standards.CATEGORIES]))
+        if not categories or any(c not in contract.Category.DEDUCTIBLE for c in categories):
+            raise InputError(f"{where}(单元格 {table.address(row, Standards.CATEGORIES)})的适用绩效类别"
+                             f"须为“履职绩效”、“管理绩效”或“履职绩效,管理绩效”。")
+        standards[sid] = Standard(
+            id=sid, source=as_text(row[Standards.SOURCE]), severity=as_text(row[Standards.LEVEL]),
+            case=as_text(row[Standards.CASE]), min=low, max=high,
+            categories=frozenset(categories), row=row.number)
+    return standards
+
+
+# --- 履职管理指标 ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Indicator:
+    section: str       # 科室代码
+    category: str
+    id: str
+    name: str | None
+    approval: str | None
+    row: int
+
+
+def load_indicators(table: Table, sections: SectionIndex) -> dict[tuple[str, str, str], Indicator]:
+    """(科室代码, 绩效类别, 指标编号) -> Indicator; rows with an unknown 科室 or
+    category can never be cited and are simply not indexed (the first of
+    duplicate keys wins)."""
+    indicators: dict[tuple[str, str, str], Indicator] = {}
+    for row in table.rows:
+        section = sections.resolve(row[Indicators.DEPT])
+        category, iid = as_text(row[Indicators.CATEGORY]), _key(row[Indicators.ID])
+        if section is None or category is None or iid is None:
+            continue
+        key = (section.code, category, iid)
+        indicators.setdefault(key, Indicator(
+            section.code, category, iid, as_text(row[Indicators.NAME]),
+            as_text(row[Indicators.APPROVAL]), row.number))
+    return indicators
+
+
+# --- 扣分记录 -------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Deduction:
+    row: int
+    record_no: str | None
+    period_raw: Any
+    period: Period | None          # parsed, any year
+    date_raw: Any
+    date: dt.date | None
+    dept_raw: Any
+    section: Section | None
+    category: str | None
+    indicator: str | None
+    standard_id: str | None
+    reason: str | None
+    points_raw: Any
+    points: Decimal | None
+    status: str | None             # blank is read as 有效
+    span: tuple[dt.date, dt.date] | None   # first and last day of `period`
+
+
+def load_deductions(table: Table, sections: SectionIndex) -> list[Deduction]:
+    D = Deductions
+    date, number = memo(as_date), memo(as_decimal)
+    coded: dict[tuple, tuple] = {}   # raw coded columns -> parsed, one lookup a row
+
+    def parse_codes(raw: tuple) -> tuple:
+        period, dept, category, indicator, standard, status = raw
+        parsed = Period.parse(period)
+        return (parsed, sections.resolve(dept), as_text(category), _key(indicator),
+                _key(standard), as_text(status),
+                (parsed.first_day, parsed.last_day) if parsed else None)
+
+    out = []
+    for row in table.rows:
+        v = row.values   # every REQUIRED header is a key (table_from_grid)
+        raw = (v[D.PERIOD], v[D.DEPT], v[D.CATEGORY], v[D.INDICATOR], v[D.STANDARD], v[D.STATUS])
+        codes = coded.get(raw) or coded.setdefault(raw, parse_codes(raw))
+        d, pts = v[D.DATE], v[D.POINTS]
+        out.append(Deduction(
+            row.number, text_of(v[D.RECORD_NO]), raw[0], codes[0], d, date(d),
+            raw[1], codes[1], codes[2], codes[3], codes[4], text_of(v[D.REASON]),
+            pts, number(pts), codes[5], codes[6]))
+    return out
+
+
+# --- 重点指标 -------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class KeyTask:
+    row: int
+    dept_raw: Any
+    section: Section | None
+    id: str | None
+    task: str | None
+    points_raw: Any
+    points: Decimal | None
+    approval: str | None
+    completion: str | None
+
+
+def load_key_tasks(table: Table, sections: SectionIndex) -> list[KeyTask]:
+    K = KeyTasks
+    return [KeyTask(r.number, r[K.DEPT], sections.resolve(r[K.DEPT]), _key(r[K.ID]),
+                    as_text(r[K.TASK]), r[K.POINTS], as_decimal(r[K.POINTS]),
+                    as_text(r[K.APPROVAL]), as_text(r[K.COMPLETION]))
+            for r in table.rows]
+
+
+# --- 相互评价 / 党组评价 -----------------------------------------------------------------
+
+@dataclass(slots=True)
+class Ballot:
+    row: int
+    ballot_no: str | None
+    period_raw: Any
+    period: Period | None
+    voter_raw: Any                 # 相互评价 only
+    voter: Section | None
+    grades: dict[str, Any]         # column header -> cell value (non-blank only)
+
+
+@dataclass
+class BallotSheet:
+    table: Table
+    has_voter: bool
+    columns: dict[str, Section]    # header -> the section it rates
+    unknown_columns: list[str]     # headers that name no section (B03)
+    repeated_columns: list[str] = field(default_factory=list)   # a section's second column (B03)
+    ballots: list[Ballot] = field(default_factory=list)
+
+
+def load_ballots(table: Table, sections: SectionIndex, spec: type) -> BallotSheet:
+    has_voter = spec is PeerBallots
+    sheet = BallotSheet(table, has_voter, {}, [])
+    rated: set[str] = set()
+    for header in table.extra_columns(spec.COLUMNS):
+        section = sections.resolve(header)
+        if section is None:
+            sheet.unknown_columns.append(header)
+        elif section.code in rated:          # e.g. both 办公室 and BGS
+            sheet.repeated_columns.append(header)
+        else:
+            rated.add(section.code)
+            sheet.columns[header] = section
+    columns = sheet.columns
+    period, voter = memo(Period.parse), memo(sections.resolve)
+    for r in table.rows:
+        v = r.values
+        voter_raw = v[PeerBallots.VOTER] if has_voter else None
+        sheet.ballots.append(Ballot(
+            r.number, as_text(v[spec.BALLOT_NO]), v[spec.PERIOD], period(v[spec.PERIOD]),
+            voter_raw, voter(voter_raw) if has_voter else None,
+            {h: v[h] for h in columns if v[h] is not None}))
+    return sheet
+
+
+# --- 外部评价 / 创优加分 ------------------------------------------------------------------
+
+@dataclass(slots=True)
+class ExternalRate:
+    row: int
+    period_raw: Any
+    period: Period | None
+    dept_raw: Any
+    section: Section | None
+    government_raw: Any
+    enterprise_raw: Any
+
+
+def load_external(table: Table, sections: SectionIndex) -> list[ExternalRate]:
+    E = External
+    return [ExternalRate(r.number, r[E.PERIOD], Period.parse(r[E.PERIOD]), r[E.DEPT],
+                         sections.resolve(r[E.DEPT]), r[E.GOVERNMENT], r[E.ENTERPRISE])
+            for r in table.rows]
+
+
+@dataclass(slots=True)
+class Bonus:
+    row: int
+    period_raw: Any
+    period: Period | None
+    dept_raw: Any
+    section: Section | None
+    item: str | None
+    level: str | None
+    points_raw: Any
+    points: Decimal | None
+
+
+def load_bonuses(table: Table, sections: SectionIndex) -> list[Bonus]:
+    B = Bonuses
+    return [Bonus(r.number, r[B.PERIOD], Period.parse(r[B.PERIOD]), r[B.DEPT],
+                  sections.resolve(r[B.DEPT]), as_text(r[B.ITEM]), as_text(r[B.LEVEL]),
+                  r[B.POINTS], as_decimal(r[B.POINTS]))
+            for r in table.rows]
+
+
+# --- everything -------------------------------------------------------------------------
+
+@dataclass
+class Inputs:
+    tables: dict[str, Table]
+    settings: Settings
+    sections: SectionIndex
+    frameworks: dict[str, FrameworkSpec]
+    standards: dict[str, Standard]
+    indicators: dict[tuple[str, str, str], Indicator]
+    deductions: list[Deduction]
+    key_tasks: list[KeyTask]
+    peer: BallotSheet
+    party: BallotSheet
+    external: list[ExternalRate]
+    bonuses: list[Bonus]
+
+    def framework(self, section: Section) -> FrameworkSpec:
+        return self.frameworks[section.framework]
+
+    def in_year(self, period: Period | None) -> bool:
+        return period is not None and period.year == self.settings.year
+
+
+def _table(tables: dict[str, Table], spec: type) -> Table:
+    try:
+        return tables[spec.SHEET]
+    except KeyError:
+        raise InputError(f"工作簿缺少工作表“{spec.SHEET}”。"
+                         f"请按主工作簿格式添加(可用 lyciq-xl init 生成模板参照)。") from None
+
+
+def load_inputs(tables: dict[str, Table]) -> Inputs:
+    c = contract
+    sections = load_sections(_table(tables, c.Sections))
+    return Inputs(
+        tables=tables,
+        settings=load_settings(_table(tables, c.Params)),
+        sections=sections,
+        frameworks=load_framework(_table(tables, c.Framework)),
+        standards=load_standards(_table(tables, c.Standards)),
+        indicators=load_indicators(_table(tables, c.Indicators), sections),
+        deductions=load_deductions(_table(tables, c.Deductions), sections),
+        key_tasks=load_key_tasks(_table(tables, c.KeyTasks), sections),
+        peer=load_ballots(_table(tables, c.PeerBallots), sections, c.PeerBallots),
+        party=load_ballots(_table(tables, c.PartyBallots), sections, c.PartyBallots),
+        external=load_external(_table(tables, c.External), sections),
+        bonuses=load_bonuses(_table(tables, c.Bonuses), sections),
+    )

@@ -1,0 +1,61 @@
+"""What `recalc` writes: the three owned sheets, and the JSON for scripts."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from lyciq_xl.contract import Findings, Results, ServiceDetail
+from lyciq_xl.engine.assessment import Assessment
+from lyciq_xl.owned import OwnedSheet
+
+SCORE_FORMAT = "0.00"
+
+
+def results_sheet(a: Assessment) -> OwnedSheet:
+    R = Results
+    rows = [[r.period, r.code, r.name, r.series, r.duty, r.management, r.key, r.service,
+             r.excellence, r.total, r.rank, r.grade, r.pending] for r in a.results]
+    scores = (R.DUTY, R.MANAGEMENT, R.KEY, R.SERVICE, R.EXCELLENCE, R.TOTAL)
+    widths = {R.PERIOD: 10, R.CODE: 10, R.DEPT: 14, R.SERIES: 14, R.RANK: 9, R.GRADE: 8, R.PENDING: 7}
+    widths.update({h: 10 for h in scores})
+    return OwnedSheet(R.SHEET, R.COLUMNS, rows, {h: SCORE_FORMAT for h in scores}, widths)
+
+
+def service_sheet(a: Assessment) -> OwnedSheet:
+    S = ServiceDetail
+    rows = [[s.period, s.dept, s.peer, s.party, s.government, s.enterprise, s.ballots]
+            for s in a.service]
+    scores = (S.PEER, S.PARTY, S.GOVERNMENT, S.ENTERPRISE)
+    widths = {S.PERIOD: 10, S.DEPT: 14, S.BALLOTS: 10, **{h: 13 for h in scores}}
+    return OwnedSheet(S.SHEET, S.COLUMNS, rows, {h: SCORE_FORMAT for h in scores}, widths)
+
+
+def findings_sheet(a: Assessment) -> OwnedSheet:
+    F = Findings
+    rows = [[f.level, f.sheet, f.cell, f.rule, f.message] for f in a.findings]
+    links = {(i, F.CELL): f.link for i, f in enumerate(a.findings)}
+    widths = {F.LEVEL: 7, F.SHEET_NAME: 14, F.CELL: 9, F.RULE: 7, F.MESSAGE: 90}
+    return OwnedSheet(F.SHEET, F.COLUMNS, rows, {}, widths, links)
+
+
+def owned_sheets(a: Assessment) -> list[OwnedSheet]:
+    """考核结果, 服务评价明细, 校验结果 — in that order."""
+    return [results_sheet(a), service_sheet(a), findings_sheet(a)]
+
+
+def _plain(value: Any) -> Any:
+    return format(value, "f") if isinstance(value, Decimal) else value
+
+
+def to_json(a: Assessment) -> dict:
+    """Results, service detail and findings; Decimals as exact strings."""
+    return {
+        "year": a.settings.year,
+        "periods": [str(p) for p in a.periods],
+        "errors": a.error_count,
+        "warnings": a.warning_count,
+        "results": [{k: _plain(v) for k, v in vars(r).items()} for r in a.results],
+        "service": [{k: _plain(v) for k, v in vars(s).items()} for s in a.service],
+        "findings": [{"level": f.level, "sheet": f.sheet, "cell": f.cell, "rule": f.rule,
+                      "message": f.message} for f in a.findings],
+    }

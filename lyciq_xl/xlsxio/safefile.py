@@ -1,0 +1,77 @@
+"""Safe replacement of files a clerk depends on: Excel's lock, backups,
+atomic writes. Shared by every command that writes a workbook in place."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from lyciq_xl.errors import InputError
+
+BACKUP_DIR = ".lyciq-backup"
+KEEP_BACKUPS = 10
+
+
+def check_not_locked(path: Path) -> None:
+    """InputError if Excel has the workbook open (its `~$<name>` owner file is beside it)."""
+    path = Path(path)
+    lock = path.with_name("~$" + path.name)
+    if lock.exists():
+        raise InputError(f"工作簿“{path.name}”正在Excel中打开(发现锁定文件“{lock.name}”)。"
+                         f"请先在Excel中保存并关闭该工作簿,然后重试;本次未写入任何内容。")
+
+
+def backup(path: Path) -> Path:
+    """Copy the current bytes to .lyciq-backup/<stem>.<timestamp><suffix>
+    beside the file; keep the newest KEEP_BACKUPS of that workbook."""
+    backup_dir = path.parent / BACKUP_DIR
+    backup_dir.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"{path.stem}.{stamp}{path.suffix}"
+    shutil.copy2(path, target)
+    pattern = re.compile(re.escape(path.stem) + r"\.\d{8}-\d{6}-\d{6}" + re.escape(path.suffix) + "$")
+    ours = sorted(p for p in backup_dir.iterdir() if pattern.match(p.name))
+    for old in ours[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def file_mode(path: Path) -> int:
+    """The replaced file's permissions, or what the umask gives a new file
+    (mkstemp's 0600 would hide the workbook from colleagues)."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX only; Windows has no directory fsync)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Temp file in the same folder, fsync, rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".~lyciq-", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(temp, file_mode(path))
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
