@@ -114,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workbook", type=Path)
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--receipts", type=Path, help="回执输出目录")
+    p.add_argument("--period", help="只接收该期间的工作簿(默认:参数“年度”内的任一期间)")
     p.set_defaults(func=_cmd_collect)
 
     p = sub.add_parser("status", help="查看各科室报送情况")

@@ -366,6 +366,8 @@ class ParamKey:
     QUOTA_PREFIX = "优秀名额:"
     FAIL_LINE = "不合格分数线"
     SECRET = "分发密钥"  # HMAC key for distributed workbooks (kept in master only)
+    # Optional (annexes): short name in annex titles; default 单位名称 without 出入境.
+    ORG_SHORT = "单位简称"
 
 
 DEFAULT_COMPLETION = (("完成", "1"), ("基本完成", "0.5"), ("未完成", "0"))
@@ -462,6 +464,63 @@ RULES = {r.code: r for r in (
     Rule("A01", Level.WARNING, "指标已被使用但审核状态不是已审核",
          "请分管局长审核后将审核状态改为“已审核”(第九、十条)。"),
 )}
+
+
+# --- distribute / collect (section workbooks, receipts) -----------------------
+# Added for `distribute`/`collect`/`status` (lyciq_xl/mail). Custom document
+# properties carry a section workbook's identity and its HMAC.
+
+class SectionBook:
+    GUIDE_SHEET = "填报说明"
+    FILE_SUFFIX = "绩效填报"            # <科室名称>_<期间>_绩效填报.xlsx
+    RECEIPT_SUFFIX = "回执"             # <科室名称>_<期间>_回执.xlsx
+    PROP_CODE = "科室代码"
+    PROP_PERIOD = "期间"
+    PROP_VERSION = "模板版本"
+    PROP_ROWS = "锁定行数"              # existing rows per sheet, covered by the HMAC
+    PROP_MAC = "校验码"                 # HMAC-SHA256 of the locked content
+    NEW_ROWS = 10                       # blank rows offered for new indicators
+    # Input columns (unlocked) of the rows the section already has.
+    INDICATOR_INPUTS = (Indicators.CONTENT, Indicators.STANDARD, Indicators.METHOD,
+                        Indicators.OWNER)
+    KEY_TASK_INPUTS = (KeyTasks.TARGET, KeyTasks.DEADLINE, KeyTasks.OWNER,
+                       KeyTasks.COMPLETION)
+    # Columns a new indicator row may fill (科室 and 审核状态 are set on merge).
+    INDICATOR_NEW = (Indicators.CATEGORY, Indicators.ID, Indicators.NAME,
+                     Indicators.CONTENT, Indicators.STANDARD, Indicators.METHOD,
+                     Indicators.CYCLE, Indicators.OWNER)
+    # Changing these on an approved (已审核) indicator sends it back to 草拟:
+    # the deputy director approved the content, not whatever replaces it.
+    REAPPROVE = (Indicators.CONTENT, Indicators.STANDARD, Indicators.METHOD,
+                 KeyTasks.TARGET, KeyTasks.DEADLINE)
+    KEY_TASK_NEW = (KeyTasks.ID, KeyTasks.TASK, KeyTasks.SOURCE, KeyTasks.TARGET,
+                    KeyTasks.DEADLINE, KeyTasks.POINTS, KeyTasks.LEADER,
+                    KeyTasks.OWNER, KeyTasks.COMPLETION)
+
+
+class ReceiptBook:
+    """The 回执 workbook sent back to a section for every returned file."""
+    SHEET = "回执"
+    SHEET_NAME = "工作表"
+    CELL = "单元格"
+    RESULT = "结果"
+    DETAIL = "说明"
+    BEFORE = "原值"
+    AFTER = "新值"
+    COLUMNS = (SHEET_NAME, CELL, RESULT, DETAIL, BEFORE, AFTER)
+    ACCEPTED = "已接收"
+    REFUSED = "已拒收"
+    CHANGED = "已更新"
+    ADDED = "已新增"
+    SKIPPED = "未导入"
+    NOTE = "提示"
+    VERDICT = "结论"                    # summary label above the table
+
+
+# 回收记录 gets one column beyond SPEC's six: the file's SHA-256, so the same
+# file collected twice is recognised and never re-applied over later edits.
+RECEIPT_DIGEST = "文件SHA256"
+RECEIPTS_COLUMNS = Receipts.COLUMNS + (RECEIPT_DIGEST,)
 
 
 # --- engine addition (proposed for SPEC section 5, not yet there) ---------------

@@ -33,9 +33,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lyciq_xl import contract as c
 from lyciq_xl import sample_data as data
 from lyciq_xl.errors import InputError
+from lyciq_xl.resources import WORKBOOK_DIR
 from lyciq_xl.xlsxio import safefile
 
-SAMPLE_PATH = Path(__file__).resolve().parent.parent / "workbook" / "主工作簿示例.xlsx"
+SAMPLE_PATH = WORKBOOK_DIR / "主工作簿示例.xlsx"
 
 # The committed sample must be reproducible, so it carries a fixed, obviously
 # fake key (labelled in 参数.说明); a real `init` draws a random one.

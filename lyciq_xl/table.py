@@ -73,7 +73,9 @@ def _normalise_column(column: list[Any]) -> list[Any]:
     if types == {str}:
         return [v.strip() or None for v in column]
     if types == {float}:
-        return [_float(v) for v in column]
+        # Scores repeat (0.1, 0.5, 1 ...): convert each distinct value once.
+        seen: dict[float, Any] = {}
+        return [seen[v] if v in seen else seen.setdefault(v, _float(v)) for v in column]
     return [normalise(v) for v in column]
 
 

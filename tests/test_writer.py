@@ -523,3 +523,35 @@ def test_patch_row_with_implicit_cell_positions(tmp_path):
                                       '<c r="D1"><v>9</v></c></row>')
     write_workbook(path, patches={Params.SHEET: {(1, 2): "新", (1, 1): Decimal("6")}})
     assert grid(path, Params.SHEET) == [["a", 6, "新", 9]]
+
+
+def _raw_members(path: Path) -> dict[str, tuple[int, int, bytes]]:
+    """member -> (CRC, compressed size, compressed bytes) as stored in the zip."""
+    out = {}
+    with zipfile.ZipFile(path) as archive, open(path, "rb") as f:
+        for info in archive.infolist():
+            f.seek(info.header_offset + 26)
+            n, m = int.from_bytes(f.read(2), "little"), int.from_bytes(f.read(2), "little")
+            f.seek(info.header_offset + 30 + n + m)
+            out[info.filename] = (info.CRC, info.compress_size, f.read(info.compress_size))
+    return out
+
+
+def test_untouched_parts_keep_their_compressed_bytes(tmp_path):
+    # Not re-deflated: the stored bytes of every part we do not own are the
+    # clerk's own, and the copy stays fast for a 60 MB 扣分记录 sheet.
+    path = build_master(tmp_path / "主工作簿.xlsx")
+    # Store the parts as Excel might, at another deflate level than Python's
+    # default, so re-deflating would change the stored bytes.
+    members = parts(path)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    before = _raw_members(path)
+    write_workbook(path, [FINDINGS, RESULTS])
+    after = _raw_members(path)
+    for name, raw in before.items():
+        if name not in PACKAGE_PARTS:
+            assert after[name] == raw, f"{name} recompressed"
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None

@@ -153,28 +153,26 @@ class Deduction:
     span: tuple[dt.date, dt.date] | None   # first and last day of `period`
 
 
+def _period_with_span(value: Any) -> tuple[Period | None, tuple[dt.date, dt.date] | None]:
+    period = Period.parse(value)
+    return period, (period.first_day, period.last_day) if period else None
+
+
 def load_deductions(table: Table, sections: SectionIndex) -> list[Deduction]:
     D = Deductions
+    # Each coded column is parsed once per distinct value, column by column:
+    # combinations of them are nearly unique, single columns are not.
+    period, dept, text, key = memo(_period_with_span), memo(sections.resolve), memo(as_text), memo(_key)
     date, number = memo(as_date), memo(as_decimal)
-    coded: dict[tuple, tuple] = {}   # raw coded columns -> parsed, one lookup a row
-
-    def parse_codes(raw: tuple) -> tuple:
-        period, dept, category, indicator, standard, status = raw
-        parsed = Period.parse(period)
-        return (parsed, sections.resolve(dept), as_text(category), _key(indicator),
-                _key(standard), as_text(status),
-                (parsed.first_day, parsed.last_day) if parsed else None)
-
     out = []
     for row in table.rows:
         v = row.values   # every REQUIRED header is a key (table_from_grid)
-        raw = (v[D.PERIOD], v[D.DEPT], v[D.CATEGORY], v[D.INDICATOR], v[D.STANDARD], v[D.STATUS])
-        codes = coded.get(raw) or coded.setdefault(raw, parse_codes(raw))
-        d, pts = v[D.DATE], v[D.POINTS]
+        p, d, pts = v[D.PERIOD], v[D.DATE], v[D.POINTS]
+        parsed, span = period(p)
         out.append(Deduction(
-            row.number, text_of(v[D.RECORD_NO]), raw[0], codes[0], d, date(d),
-            raw[1], codes[1], codes[2], codes[3], codes[4], text_of(v[D.REASON]),
-            pts, number(pts), codes[5], codes[6]))
+            row.number, text_of(v[D.RECORD_NO]), p, parsed, d, date(d),
+            v[D.DEPT], dept(v[D.DEPT]), text(v[D.CATEGORY]), key(v[D.INDICATOR]),
+            key(v[D.STANDARD]), text_of(v[D.REASON]), pts, number(pts), text(v[D.STATUS]), span))
     return out
 
 

@@ -3,6 +3,7 @@ atomic writes. Shared by every command that writes a workbook in place."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import shutil
@@ -75,3 +76,10 @@ def write_atomically(path: Path, content: bytes) -> None:
         Path(temp).unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def save_workbook(book, path: Path) -> None:
+    """Save a new openpyxl (or any `.save(file)`) workbook atomically."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomically(Path(path), buffer.getvalue())

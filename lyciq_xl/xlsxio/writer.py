@@ -44,6 +44,7 @@ from lyciq_xl.xlsxio import package as P
 from lyciq_xl.xlsxio import sheetxml
 from lyciq_xl.xlsxio import xmltext as X
 from lyciq_xl.xlsxio.patch import patch_sheet
+from lyciq_xl.xlsxio.rawcopy import copy_raw
 from lyciq_xl.xlsxio.reader import check_workbook_path
 from lyciq_xl.xlsxio import safefile
 from lyciq_xl.xlsxio.safefile import check_not_locked  # noqa: F401  (part of the writer's API)
@@ -52,7 +53,6 @@ from lyciq_xl.xlsxio.styles import StyleBook
 TEMP_PREFIX = ".~lyciq-"
 _STALE_TEMP_SECONDS = 600
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_COPY_CHUNK = 1 << 20
 
 
 @dataclass
@@ -250,12 +250,6 @@ def _write_part(zout: zipfile.ZipFile, info: zipfile.ZipInfo, chunks: Iterator[b
             dst.write(chunk)
 
 
-def _copy_chunks(zin: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    with zin.open(info) as src:
-        while chunk := src.read(_COPY_CHUNK):
-            yield chunk
-
-
 def _write_temp(zin: zipfile.ZipFile, edit: _Edit, folder: Path, path: Path) -> Path:
     fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f"-{path.name}.tmp", dir=folder)
     tmp = Path(name)
@@ -264,6 +258,9 @@ def _write_temp(zin: zipfile.ZipFile, edit: _Edit, folder: Path, path: Path) -> 
             with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zout:
                 for info in zin.infolist():
                     if info.filename in edit.drop:
+                        continue
+                    if info.filename not in edit.generate and info.filename not in edit.replace:
+                        copy_raw(zin, zout, info)
                         continue
                     _write_part(zout, _zip_info(info.filename, info, fast=info.filename in edit.generate),
                                 _part_chunks(zin, info, edit), info.file_size)
@@ -284,9 +281,7 @@ def _part_chunks(zin: zipfile.ZipFile, info: zipfile.ZipInfo | None, edit: _Edit
     if name in edit.generate:
         sheet, sheet_plan, kept = edit.generate[name]
         return sheetxml.worksheet_chunks(sheet, sheet_plan, kept)
-    if name in edit.replace:
-        return iter((edit.replace[name],))
-    return _copy_chunks(zin, info)
+    return iter((edit.replace[name],))
 
 
 # --- the folder ---------------------------------------------------------------

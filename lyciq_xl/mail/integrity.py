@@ -1,0 +1,117 @@
+"""Identity and tamper evidence of a section workbook.
+
+The workbook carries its identity (科室代码, 期间, 模板版本) and an
+HMAC-SHA256 in custom document properties (docProps/custom.xml, kept by Excel,
+WPS and LibreOffice). The HMAC is keyed by the master's 分发密钥, which never
+leaves the master, and covers a canonical serialisation of every LOCKED cell
+(by sheet and address) plus the identity: editing a locked cell - even after
+removing the sheet protection, which is no security at all - breaks it, while
+editing input cells does not.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+from decimal import Decimal
+from typing import Any, Iterable, Mapping, Sequence
+
+from lyciq_xl import contract
+from lyciq_xl.contract import SectionBook
+from lyciq_xl.table import cell_address, normalise, normalise_header
+
+Grid = Sequence[Sequence[Any]]
+
+# Sheets whose rows below the header hold input columns (unlocked).
+INPUT_COLUMNS = {
+    contract.Indicators.SHEET: SectionBook.INDICATOR_INPUTS,
+    contract.KeyTasks.SHEET: SectionBook.KEY_TASK_INPUTS,
+}
+
+
+def new_secret() -> str:
+    """A fresh 分发密钥: 256 random bits as hex."""
+    return secrets.token_hex(32)
+
+
+def canon(value: Any) -> str:
+    """One cell as stable text, equal for what we wrote and for what calamine
+    reads back after Excel/WPS/LibreOffice re-saved it (1.50 == 1.5 == 1.5e0)."""
+    value = normalise(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if isinstance(value, dt.datetime):
+        return value.isoformat() if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def locked_cells(sheets: Mapping[str, Grid], rows: Mapping[str, int]
+                 ) -> dict[tuple[str, str], str]:
+    """(sheet, address) -> canonical text of every non-blank locked cell.
+
+    `rows[sheet]` is how many rows from the top (header included) are the
+    locked region; below it an input sheet only has new-indicator rows."""
+    cells: dict[tuple[str, str], str] = {}
+    for sheet, count in rows.items():
+        grid = sheets.get(sheet) or []
+        headers = [normalise_header(h) for h in (grid[0] if grid else [])]
+        inputs = set(INPUT_COLUMNS.get(sheet, ()))
+        for r, line in enumerate(grid[:count]):
+            for c, value in enumerate(line):
+                if r > 0 and c < len(headers) and headers[c] in inputs:
+                    continue
+                text = canon(value)
+                if text:
+                    cells[(sheet, cell_address(r + 1, c))] = text
+    return cells
+
+
+def payload(code: str, period: str, version: str, rows: Mapping[str, int],
+            cells: Mapping[tuple[str, str], str]) -> bytes:
+    body = {
+        "code": code, "period": period, "version": version,
+        "rows": sorted(rows.items()),
+        "cells": sorted([s, a, t] for (s, a), t in cells.items()),
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sign(secret: str, data: bytes) -> str:
+    return hmac.new(secret.encode("utf-8"), data, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str, data: bytes, mac: str) -> bool:
+    return hmac.compare_digest(sign(secret, data), (mac or "").strip().lower())
+
+
+def encode_rows(rows: Mapping[str, int]) -> str:
+    return json.dumps(dict(sorted(rows.items())), ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_rows(text: str | None, allowed: Iterable[str]) -> dict[str, int] | None:
+    """The 锁定行数 property back; None when malformed (treated as tampering)."""
+    try:
+        rows = json.loads(text or "")
+    except ValueError:
+        return None
+    allowed = set(allowed)
+    if not isinstance(rows, dict) or not all(
+            isinstance(k, str) and k in allowed and isinstance(v, int) and 0 < v <= 100_000
+            for k, v in rows.items()):
+        return None
+    return rows
+
+
+def properties(code: str, period: str, rows: Mapping[str, int], mac: str) -> dict[str, str]:
+    return {SectionBook.PROP_CODE: code, SectionBook.PROP_PERIOD: period,
+            SectionBook.PROP_VERSION: contract.TEMPLATE_VERSION,
+            SectionBook.PROP_ROWS: encode_rows(rows), SectionBook.PROP_MAC: mac}

@@ -1,0 +1,297 @@
+"""Build one section's workbook FROM SCRATCH (never a copy of the master).
+
+Starting from an empty openpyxl workbook means nothing of another section can
+ride along: no hidden sheets, defined names, shared strings, styles, pivot
+caches or document properties other than the ones written here. Only the
+contract's columns are copied (a clerk's own extra columns may say anything).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from lyciq_xl import contract
+from lyciq_xl.contract import (
+    Category,
+    Deductions,
+    Indicators,
+    KeyTasks,
+    Results,
+    SectionBook,
+)
+from lyciq_xl.mail import integrity
+from lyciq_xl.mail.master import Master
+from lyciq_xl.model import Period, Section
+from lyciq_xl.table import Row, as_text
+from lyciq_xl.xlsxio import safefile
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")     # pale yellow: "fill me in"
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+@dataclass
+class SheetPlan:
+    """One sheet of the section workbook: values plus which cells are inputs."""
+    name: str
+    grid: list[list[Any]]
+    inputs: tuple[str, ...] = ()             # unlocked columns of existing rows
+    new_columns: tuple[str, ...] = ()        # unlocked columns of blank new rows
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # drop-downs
+    dates: tuple[str, ...] = ()              # input columns that must hold a date
+    widths: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def locked_rows(self) -> int:
+        return len(self.grid)
+
+
+@dataclass
+class SectionPlan:
+    section: Section
+    period: Period
+    sheets: list[SheetPlan]
+
+    def grids(self) -> dict[str, list[list[Any]]]:
+        return {s.name: s.grid for s in self.sheets}
+
+    def rows(self) -> dict[str, int]:
+        return {s.name: s.locked_rows for s in self.sheets}
+
+
+def file_name(section: Section, period: Period, suffix: str = SectionBook.FILE_SUFFIX) -> str:
+    return UNSAFE_FILENAME.sub("_", f"{section.name}_{period}_{suffix}") + ".xlsx"
+
+
+def _cell(value: Any, as_text_only: bool = False) -> Any:
+    """A master value as written to the section book (text-safe, exact)."""
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)) and as_text_only:
+        return as_text(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else float(value)
+    return value
+
+
+def _grid(columns: tuple[str, ...], rows: list[Row], text_dates: bool = False) -> list[list[Any]]:
+    return [list(columns)] + [[_cell(r[h], text_dates) for h in columns] for r in rows]
+
+
+def _in_period(row: Row, period: Period) -> bool:
+    p = Period.parse(row[Deductions.PERIOD])
+    if p is None or p.year != period.year:
+        return False
+    return period.is_year or p == period
+
+
+def guide_lines(master: Master, section: Section, period: Period) -> list[str]:
+    org = master.settings.org_name
+    completion = "、".join(master.settings.completion)
+    d = period.deadline
+    return [
+        f"{org}{period}绩效填报说明",
+        f"科室:{section.name}({section.code})",
+        f"期间:{period}",
+        f"报送截止日期:{d.year}年{d.month}月{d.day}日(考核期结束后次月5日前,第六条)",
+        "1. 请只填写黄色单元格,其余单元格已锁定。",
+        f"2. “{Indicators.SHEET}”表:填写{'、'.join(SectionBook.INDICATOR_INPUTS)}。"
+        f"已审核指标的{'、'.join(SectionBook.REAPPROVE)}如有改动,汇总后该指标改为“草拟”,"
+        "须分管局长重新审核(第九、十条)。",
+        f"3. “{KeyTasks.SHEET}”表:填写{'、'.join(SectionBook.KEY_TASK_INPUTS)};"
+        f"完成情况请从下拉列表选择({completion})。",
+        f"4. 新增指标请填写在表格下方的黄色空行中(每表最多{SectionBook.NEW_ROWS}行);"
+        "新增指标汇总后为“草拟”状态,须经分管局长审核。",
+        f"5. “{Deductions.SHEET}”和“{Results.SHEET}”两表仅供核对,不能修改;如有异议请书面反馈绩效办。",
+        "6. 工作表保护只是为了防止误操作,并不是安全措施。本文件的锁定内容和文件属性带有"
+        "校验码(HMAC),汇总时逐一核验;锁定内容一旦被改动(包括撤销保护后修改),文件将被拒收。",
+        "7. 请勿修改文件名;请保存为“Excel工作簿(*.xlsx)”,不要另存为启用宏的工作簿(.xlsm)或.xls。",
+        "8. 填好后作为邮件附件回复。汇总后您会收到一份回执,列出已接收的内容或需要修改的问题。",
+    ]
+
+
+# Every sheet a section workbook may contain, in order.
+BOOK_SHEETS = (SectionBook.GUIDE_SHEET, Indicators.SHEET, KeyTasks.SHEET, Deductions.SHEET,
+               Results.SHEET)
+REDACTED = "(非本科室信息,已隐去)"
+# 考核责任部门 legitimately names the assessing sections (办公室, 人事科, 综合科, 第六条).
+KEEP_FOREIGN = (Indicators.ASSESSOR, KeyTasks.ASSESSOR, Deductions.ASSESSOR)
+
+
+def foreign_tokens(master: Master, section: Section) -> set[str]:
+    """Exact cell texts that identify another section: its code, name, e-mail
+    and indicator ids (ids the section shares itself are not foreign)."""
+    own, foreign = set(), set()
+    for s in master.sections:
+        bucket = own if s == section else foreign
+        bucket.update(t for t in (s.code, s.name, s.email) if t)
+        for table, dept, ident in ((master.indicators, Indicators.DEPT, Indicators.ID),
+                                   (master.key_tasks, KeyTasks.DEPT, KeyTasks.ID)):
+            bucket.update(integrity.canon(r[ident]) for r in master.rows_of(table, s, dept))
+    return foreign - own - {""}
+
+
+def redact(grid: list[list[Any]], foreign: set[str]) -> list[list[Any]]:
+    """Blank out cells of the section's own rows that name another section
+    (e.g. a deduction citing another section's indicator id by mistake)."""
+    keep = {c for c, h in enumerate(grid[0]) if h in KEEP_FOREIGN}
+    return [grid[0]] + [[REDACTED if c not in keep and integrity.canon(v) in foreign else v
+                         for c, v in enumerate(row)] for row in grid[1:]]
+
+
+def plan_section(master: Master, section: Section, period: Period) -> SectionPlan:
+    plan = _plan(master, section, period)
+    foreign = foreign_tokens(master, section)
+    for sheet in plan.sheets:
+        if sheet.name != SectionBook.GUIDE_SHEET:
+            sheet.grid = redact(sheet.grid, foreign)
+    return plan
+
+
+def _plan(master: Master, section: Section, period: Period) -> SectionPlan:
+    completion = tuple(master.settings.completion)
+    indicators = master.rows_of(master.indicators, section, Indicators.DEPT)
+    key_tasks = master.rows_of(master.key_tasks, section, KeyTasks.DEPT)
+    deductions = [r for r in master.rows_of(master.deductions, section, Deductions.DEPT)
+                  if _in_period(r, period)]
+    results = [r for r in master.rows_of(master.results, section, Results.CODE)
+               if (Period.parse(r[Results.PERIOD]) or Period(0)).year == period.year]
+    wide = 30.0
+    sheets = [
+        SheetPlan(SectionBook.GUIDE_SHEET,
+                  [[line] for line in guide_lines(master, section, period)],
+                  widths={"": 110.0}),
+        SheetPlan(Indicators.SHEET, _grid(Indicators.COLUMNS, indicators),
+                  inputs=SectionBook.INDICATOR_INPUTS, new_columns=SectionBook.INDICATOR_NEW,
+                  lists={Indicators.CATEGORY: Category.DEDUCTIBLE},
+                  widths={h: wide for h in (Indicators.NAME,) + SectionBook.INDICATOR_INPUTS}),
+        SheetPlan(KeyTasks.SHEET, _grid(KeyTasks.COLUMNS, key_tasks),
+                  inputs=SectionBook.KEY_TASK_INPUTS, new_columns=SectionBook.KEY_TASK_NEW,
+                  lists={KeyTasks.COMPLETION: completion,
+                         KeyTasks.SOURCE: contract.KeySource.ALL,
+                         KeyTasks.POINTS: contract.KEY_TASK_POINTS},
+                  dates=(KeyTasks.DEADLINE,),
+                  widths={KeyTasks.TASK: wide, KeyTasks.TARGET: wide}),
+        SheetPlan(Deductions.SHEET, _grid(Deductions.COLUMNS, deductions, text_dates=True),
+                  widths={Deductions.REASON: wide}),
+    ]
+    if master.results is not None:
+        sheets.append(SheetPlan(Results.SHEET, _grid(Results.COLUMNS, results, text_dates=True)))
+    return SectionPlan(section, period, sheets)
+
+
+def sign_plan(plan: SectionPlan, secret: str) -> dict[str, str]:
+    """The custom document properties of the plan, HMAC included."""
+    rows = plan.rows()
+    code, period = plan.section.code, str(plan.period)
+    cells = integrity.locked_cells(plan.grids(), rows)
+    mac = integrity.sign(secret, integrity.payload(code, period, contract.TEMPLATE_VERSION,
+                                                   rows, cells))
+    return integrity.properties(code, period, rows, mac)
+
+
+# --- writing -------------------------------------------------------------------
+
+def _put(ws, row: int, col: int, value: Any):
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"     # never a formula, whatever the text starts with
+    elif isinstance(value, (dt.date, dt.datetime)):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def _write_sheet(wb: Workbook, plan: SheetPlan) -> None:
+    ws = wb.create_sheet(plan.name)
+    headers = plan.grid[0] if plan.name != SectionBook.GUIDE_SHEET else []
+    for r, line in enumerate(plan.grid, start=1):
+        for c, value in enumerate(line, start=1):
+            cell = _put(ws, r, c, value)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if headers and r == 1:
+                cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    if plan.name == SectionBook.GUIDE_SHEET:
+        ws["A1"].font = Font(bold=True, size=14)
+    last_new = plan.locked_rows + (SectionBook.NEW_ROWS if plan.new_columns else 0)
+    for c, header in enumerate(headers, start=1):
+        ranges = []
+        if header in plan.inputs and plan.locked_rows > 1:
+            ranges.append((2, plan.locked_rows))
+        if header in plan.new_columns:
+            ranges.append((plan.locked_rows + 1, last_new))
+        for first, last in ranges:
+            for r in range(first, last + 1):
+                cell = ws.cell(row=r, column=c)
+                cell.protection = Protection(locked=False)
+                cell.fill = INPUT_FILL
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if header in plan.lists and ranges:
+            _drop_down(ws, header, plan.lists[header], c, ranges)
+        if header in plan.dates and ranges:
+            _date_rule(ws, header, c, ranges)
+        ws.column_dimensions[_letter(c)].width = plan.widths.get(header, 12.0)
+    if plan.name == SectionBook.GUIDE_SHEET:
+        ws.column_dimensions["A"].width = plan.widths[""]
+    else:
+        ws.freeze_panes = "A2"
+        ws.print_title_rows = "1:1"
+    ws.protection.sheet = True
+    # Formatting rows/columns stays allowed (False = not protected), so a
+    # clerk can widen a column; inserting/deleting rows or sorting is not.
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _letter(c: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(c)
+
+
+def _drop_down(ws, header: str, options: tuple[str, ...], col: int, ranges) -> None:
+    dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
+                        showErrorMessage=True, errorTitle="输入错误",
+                        error=f"“{header}”请从下拉列表中选择:{'、'.join(options)}")
+    for first, last in ranges:
+        dv.add(f"{_letter(col)}{first}:{_letter(col)}{last}")
+    ws.add_data_validation(dv)
+
+
+def _date_rule(ws, header: str, col: int, ranges) -> None:
+    # the master's own rule: a real date from 2000-01-01 (serial 36526) on
+    dv = DataValidation(type="date", operator="greaterThanOrEqual", formula1="36526",
+                        allow_blank=True, showErrorMessage=True, errorTitle="输入错误",
+                        error=f"“{header}”请填写日期,如 2014-12-31")
+    for first, last in ranges:
+        dv.add(f"{_letter(col)}{first}:{_letter(col)}{last}")
+    ws.add_data_validation(dv)
+
+
+def write_section_book(plan: SectionPlan, props: dict[str, str], path: Path) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in plan.sheets:
+        _write_sheet(wb, sheet)
+    wb.active = 0
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.properties.creator = ""
+    wb.properties.lastModifiedBy = ""
+    wb.properties.title = None
+    for name, value in props.items():
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safefile.save_workbook(wb, path)
+    return path

@@ -1,0 +1,330 @@
+"""Open a returned workbook without trusting anything in it.
+
+Order matters: the raw bytes and the zip directory are checked first (size,
+members, compression ratio, macro/ActiveX/external-link/embedded parts),
+then every member is actually decompressed under a byte budget (a zip's
+declared sizes can lie), then every XML part is parsed with defusedxml (no
+DTD, no entities), and only then is the workbook handed to calamine - which
+reads cached values only, so formulas never run. Any failure raises
+UntrustedFileError with a Chinese reason.
+"""
+from __future__ import annotations
+
+import email
+import email.policy
+import email.utils
+import io
+import posixpath
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+import python_calamine
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+from xml.etree.ElementTree import ParseError
+
+from lyciq_xl.errors import UntrustedFileError
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file: int = 10 * 1024 * 1024          # a section workbook is ~30 KB
+    max_members: int = 300
+    max_total: int = 60 * 1024 * 1024         # all members decompressed
+    max_ratio: int = 100                      # per member, once it is large
+    ratio_floor: int = 1024 * 1024            # small parts may compress well
+    max_eml: int = 30 * 1024 * 1024
+    # calamine materialises a sheet as a dense grid: one cell at XFD1048576
+    # would allocate billions of cells, so the extent is checked first.
+    max_rows: int = 20_000
+    max_cols: int = 200
+
+
+DEFAULT_LIMITS = Limits()
+MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam", ".xls", ".xlsb", ".xlt", ".xla")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+FORBIDDEN_PARTS = (  # lower-case substrings of part names -> reason
+    ("vbaproject", "含有宏(VBA)"),
+    ("activex", "含有ActiveX控件"),
+    ("externallink", "含有外部链接"),
+    ("embeddings/", "含有嵌入对象"),
+    ("oleobject", "含有嵌入对象"),
+    ("connections.xml", "含有外部数据连接"),
+)
+FORBIDDEN_RELATIONS = {  # last segment of a relationship Type -> reason
+    "vbaproject": "宏(VBA)", "activexcontrol": "ActiveX控件", "control": "ActiveX控件",
+    "externallink": "外部链接", "oleobject": "嵌入对象", "package": "嵌入对象",
+    "attachedtemplate": "外部模板", "connections": "外部数据连接",
+}
+MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "ms-office.activex")
+
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+NS_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+REL_CUSTOM = "/custom-properties"
+
+
+@dataclass
+class SafeWorkbook:
+    name: str
+    props: dict[str, str]                              # custom document properties
+    sheets: dict[str, list[list[Any]]]                 # sheet -> dense grid from A1
+    formulas: dict[str, set[str]] = field(default_factory=dict)  # sheet -> addresses
+
+
+def refuse(name: str, reason: str, fix: str) -> UntrustedFileError:
+    return UntrustedFileError(f"文件“{name}”被拒收:{reason}。{fix}")
+
+
+def safe_name(name: str) -> str:
+    """Just the base name of an attachment / path, never a path."""
+    return PureWindowsPath(PurePosixPath(name or "").name).name or "未命名附件"
+
+
+def check_name(name: str) -> None:
+    lower = name.lower()
+    if lower.endswith(MACRO_SUFFIXES):
+        raise refuse(name, "是启用宏的工作簿或旧版Excel格式(.xlsm/.xls/.xlsb),出于安全原因不接收",
+                     "请在Excel中“另存为”“Excel工作簿(*.xlsx)”后重新发送。")
+    if not lower.endswith(".xlsx"):
+        raise refuse(name, "不是Excel工作簿(.xlsx)", "请发送分发时收到的.xlsx文件。")
+
+
+def _open_zip(name: str, data: bytes, limits: Limits) -> zipfile.ZipFile:
+    if len(data) > limits.max_file:
+        raise refuse(name, f"文件过大({len(data) // 1024} KB,上限 {limits.max_file // 1024} KB)",
+                     "请只填写分发的工作簿,不要插入图片或附件。")
+    if data[:8] == OLE_MAGIC:
+        raise refuse(name, "是加密文件或旧版Excel格式(.xls)", "请取消文件密码,另存为.xlsx后重新发送。")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise refuse(name, f"不是有效的Excel工作簿(文件已损坏:{exc})",
+                     "请在Excel中打开并另存为.xlsx后重新发送。") from exc
+    if len(infos) > limits.max_members:
+        raise refuse(name, f"内部部件过多({len(infos)}个),疑似压缩炸弹", "请重新发送分发的原文件。")
+    declared = 0
+    for info in infos:
+        lower = info.filename.lower()
+        for needle, reason in FORBIDDEN_PARTS:
+            if needle in lower:
+                raise refuse(name, f"{reason}({info.filename}),出于安全原因不接收",
+                             "请删除宏/控件/外部链接/嵌入对象,另存为.xlsx后重新发送。")
+        if info.flag_bits & 0x1:
+            raise refuse(name, "内容已加密", "请取消文件密码后重新发送。")
+        declared += info.file_size
+        if info.file_size > limits.ratio_floor and \
+                info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise refuse(name, f"部件“{info.filename}”压缩比异常"
+                         f"({info.file_size}/{info.compress_size}),疑似压缩炸弹",
+                         "请重新发送分发的原文件。")
+    if declared > limits.max_total:
+        raise refuse(name, "解压后内容过大,疑似压缩炸弹", "请重新发送分发的原文件。")
+    return archive
+
+
+def _inflate(name: str, archive: zipfile.ZipFile, limits: Limits) -> dict[str, bytes]:
+    """Decompress every member, counting real bytes: declared sizes can lie."""
+    parts, budget = {}, limits.max_total
+    for info in archive.infolist():
+        chunks, size = [], 0
+        try:
+            with archive.open(info) as stream:
+                while chunk := stream.read(65536):
+                    size += len(chunk)
+                    if size > budget or size > info.file_size:
+                        raise refuse(name, f"部件“{info.filename}”解压后超出限制,疑似压缩炸弹",
+                                     "请重新发送分发的原文件。")
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError,
+                RuntimeError) as exc:   # RuntimeError: encrypted member
+            raise refuse(name, f"部件“{info.filename}”无法解压({exc})",
+                         "请在Excel中打开并另存为.xlsx后重新发送。") from exc
+        budget -= size
+        parts[info.filename] = b"".join(chunks)
+    return parts
+
+
+def _parse_xml(name: str, part: str, data: bytes):
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True,
+                                 forbid_external=True)
+    except DefusedXmlException as exc:
+        raise refuse(name, f"部件“{part}”含有XML实体/文档类型声明({type(exc).__name__}),"
+                     "可能是恶意构造的文件", "请重新发送分发的原文件。") from exc
+    except ParseError as exc:
+        raise refuse(name, f"部件“{part}”不是有效的XML({exc})",
+                     "请在Excel中打开并另存为.xlsx后重新发送。") from exc
+
+
+def _xml_parts(name: str, parts: dict[str, bytes]) -> dict[str, Any]:
+    trees = {}
+    for part, data in parts.items():
+        if part.lower().endswith(".vml"):
+            # legacy VML (cell comments) is often not well-formed XML and no
+            # reader here parses it; only refuse declarations in it
+            if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+                raise refuse(name, f"部件“{part}”含有XML实体/文档类型声明,可能是恶意构造的文件",
+                             "请重新发送分发的原文件。")
+            continue
+        # by name and by content: a rels target may point at "sheet1.dat"
+        if part.lower().endswith((".xml", ".rels")) or \
+                data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+            trees[part] = _parse_xml(name, part, data)
+    for part, tree in trees.items():
+        if part.lower().endswith(".rels"):
+            for rel in tree:
+                kind = (rel.get("Type") or "").rsplit("/", 1)[-1].lower()
+                if kind in FORBIDDEN_RELATIONS:
+                    raise refuse(name, f"含有{FORBIDDEN_RELATIONS[kind]}(关系 {kind}),出于安全原因不接收",
+                                 "请删除宏/控件/外部链接/嵌入对象,另存为.xlsx后重新发送。")
+    types = trees.get("[Content_Types].xml")
+    if types is None:
+        raise refuse(name, "缺少[Content_Types].xml,不是有效的Excel工作簿", "请重新发送分发的原文件。")
+    for node in types:
+        ctype = (node.get("ContentType") or "").lower()
+        if any(m in ctype for m in MACRO_CONTENT_TYPES):
+            raise refuse(name, f"含有宏或控件(内容类型 {ctype}),出于安全原因不接收",
+                         "请另存为“Excel工作簿(*.xlsx)”后重新发送。")
+    return trees
+
+
+def _rel_target(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def _custom_props(trees: dict[str, Any]) -> dict[str, str]:
+    rels = trees.get("_rels/.rels")
+    part = None
+    for rel in (rels if rels is not None else []):
+        if (rel.get("Type") or "").endswith(REL_CUSTOM):
+            part = _rel_target("", rel.get("Target") or "")
+    root = trees.get(part or "docProps/custom.xml")
+    props = {}
+    for prop in (root if root is not None else []):
+        if prop.tag == f"{NS_CUSTOM}property" and prop.get("name"):
+            props[prop.get("name")] = "".join(prop.itertext()).strip()
+    return props
+
+
+def _formulas(trees: dict[str, Any]) -> dict[str, set[str]]:
+    """sheet name -> addresses of cells holding a formula (values are imported
+    as the cached text only; the receipt mentions them)."""
+    book = trees.get("xl/workbook.xml")
+    rels = trees.get("xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
+        return {}
+    targets = {r.get("Id"): _rel_target("xl/workbook.xml", r.get("Target") or "")
+               for r in rels if r.tag == f"{NS_PKG_REL}Relationship"}
+    found = {}
+    for sheet in book.iter(f"{NS_MAIN}sheet"):
+        tree = trees.get(targets.get(sheet.get(f"{NS_REL}id"), ""))
+        if tree is None:
+            continue
+        cells = {c.get("r") for c in tree.iter(f"{NS_MAIN}c") if c.find(f"{NS_MAIN}f") is not None}
+        if cells:
+            found[sheet.get("name")] = cells
+    return found
+
+
+def _check_extent(name: str, trees: dict[str, Any], limits: Limits) -> None:
+    """Refuse worksheets reaching beyond a sane grid before calamine sees them."""
+    for part, tree in trees.items():
+        if tree.tag != f"{NS_MAIN}worksheet":
+            continue
+        last_row = 0
+        for row in tree.iter(f"{NS_MAIN}row"):
+            last_row = _int(row.get("r"), last_row + 1)
+            last_col = -1
+            for cell in row.iter(f"{NS_MAIN}c"):
+                ref = cell.get("r")
+                if ref:
+                    letters = ref.rstrip("0123456789")
+                    last_row = max(last_row, _int(ref[len(letters):], last_row))
+                    last_col = _col_index(letters) if letters else last_col + 1
+                else:
+                    last_col += 1
+                if last_col >= limits.max_cols:
+                    raise refuse(name, f"工作表部件“{part}”的列数超出限制({limits.max_cols}列)",
+                                 "请只在分发的表格范围内填写。")
+            if last_row > limits.max_rows:
+                raise refuse(name, f"工作表部件“{part}”的行数超出限制({limits.max_rows}行)",
+                             "请只在分发的表格范围内填写。")
+
+
+def _int(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 9 else default
+
+
+def _col_index(letters: str) -> int:
+    index = 0
+    for ch in letters.upper()[:4]:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def open_untrusted(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> SafeWorkbook:
+    name = safe_name(name)
+    check_name(name)
+    archive = _open_zip(name, data, limits)
+    trees = _xml_parts(name, _inflate(name, archive, limits))
+    _check_extent(name, trees, limits)
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False)
+                  for s in book.sheet_names}
+    except python_calamine.CalamineError as exc:
+        raise refuse(name, f"无法读取工作表({exc})", "请在Excel中打开并另存为.xlsx后重新发送。") from exc
+    return SafeWorkbook(name, _custom_props(trees), sheets, _formulas(trees))
+
+
+def attachments(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, bytes]]:
+    """The attachments of an .eml message as (base name, bytes); .xlsx ones
+    and anything that looks like a workbook (so a .xlsm is refused by name)."""
+    if len(data) > limits.max_eml:
+        raise refuse(name, "邮件文件过大", "请只附上分发的工作簿。")
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    found = []
+    for part in message.walk():
+        if part.is_multipart() or not part.get_filename():
+            continue
+        filename = safe_name(part.get_filename())
+        if filename.lower().endswith((".xlsx",) + MACRO_SUFFIXES):
+            payload = part.get_payload(decode=True) or b""
+            found.append((filename, payload))
+    if not found:
+        raise refuse(name, "邮件中没有Excel工作簿附件", "请把填好的.xlsx工作簿作为附件发送。")
+    return found
+
+
+def message_date(data: bytes):
+    """When the message arrived: the timestamp our own mail server stamped on
+    the topmost Received header - the sender's Date header is whatever their
+    client (or they) wrote, so it is only the fallback. None if neither."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    candidates = []
+    received = message.get_all("Received") or []
+    if received:
+        candidates.append(str(received[0]).rpartition(";")[2])
+    candidates.append(str(message.get("Date") or ""))
+    for text in candidates:
+        try:
+            when = email.utils.parsedate_to_datetime(" ".join(text.split()))
+        except (TypeError, ValueError, IndexError):
+            continue
+        if when is not None and when.tzinfo is not None:
+            return when
+    return None
+
+
+def is_draft(data: bytes) -> bool:
+    """An unsent draft written by distribute (X-Unsent: 1), not a reply."""
+    headers = email.message_from_bytes(data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0],
+                                       policy=email.policy.default)
+    return (headers.get("X-Unsent") or "").strip() == "1"

@@ -1,0 +1,173 @@
+"""A small master workbook for the mail tests, built with openpyxl per SPEC 5.
+
+Four sections, each with its own indicators, key tasks, deductions and
+results, so every section workbook has something to leak if splitting were
+careless. Values are chosen to be unique per section (ids embed the code).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from lyciq_xl import contract as c
+
+SECRET = "0123456789abcdef0123456789abcdef-test-secret"
+YEAR = 2014
+SECTIONS = (  # code, name, series, e-mail
+    ("BGS", "办公室", c.Series.ADMIN, "bgs@lyciq.test"),
+    ("RSK", "人事科", c.Series.ADMIN, "rsk@lyciq.test"),
+    ("ZHK", "综合科", c.Series.BUSINESS, "zhk@lyciq.test"),
+    ("QFK", "轻纺科", c.Series.BUSINESS, "qfk@lyciq.test"),
+)
+
+
+def _sheet(wb, name, headers, rows):
+    ws = wb.create_sheet(name)
+    ws.append(list(headers))
+    for row in rows:
+        ws.append(list(row))
+    return ws
+
+
+def build_master(path: Path, secret: str | None = SECRET, with_results: bool = True) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    params = [[c.ParamKey.ORG_NAME, "辽阳出入境检验检疫局", None], [c.ParamKey.YEAR, YEAR, None]]
+    params += [[c.ParamKey.COMPLETION_PREFIX + k, float(v), None] for k, v in c.DEFAULT_COMPLETION]
+    params += [[c.ParamKey.RATING_PREFIX + k, float(v), None] for k, v in c.DEFAULT_RATINGS]
+    params += [[c.ParamKey.BONUS_PREFIX + k, float(v), None] for k, v in c.DEFAULT_BONUS_LEVELS]
+    if secret:
+        params.append([c.ParamKey.SECRET, secret, "分发工作簿校验用"])
+    _sheet(wb, c.Params.SHEET, c.Params.COLUMNS, params)
+    _sheet(wb, c.Sections.SHEET, c.Sections.COLUMNS,
+           [[code, name, series, f"{name}分管局长", f"{name}负责人", mail]
+            for code, name, series, mail in SECTIONS])
+    _sheet(wb, c.Framework.SHEET, c.Framework.REQUIRED, [list(r) for r in c.DEFAULT_FRAMEWORK])
+    ind, key, ded, res = [], [], [], []
+    for code, name, series, _ in SECTIONS:
+        for n, cat in ((1, c.Category.DUTY), (2, c.Category.DUTY), (3, c.Category.MANAGEMENT)):
+            ind.append([name, cat, f"{code}-LZ-0{n}", f"{name}指标{n}", f"{name}内容{n}",
+                        f"{name}标准{n}", "查阅资料", "季度", "绩效办", f"{code}责任人{n}",
+                        c.Approval.APPROVED])
+        for n, pts in ((1, 1.5), (2, 0.5)):
+            key.append([name, f"{code}-ZD-0{n}", f"{name}重点事项{n}", c.KeySource.BUREAU,
+                        f"{name}目标{n}", dt.date(YEAR, 12, 31), pts, f"{name}分管局长",
+                        f"{code}重点责任人{n}", "绩效办", c.Approval.APPROVED, None])
+        ded.append([f"{code}-R1", f"{YEAR}Q3", dt.date(YEAR, 8, 1), name, c.Category.DUTY,
+                    f"{code}-LZ-01", "S1", f"{name}扣分事由", 0.5, "绩效办", None, c.Status.VALID])
+        res.append([f"{YEAR}Q3", code, name, series, 39.5, 30, None, None, None, 69.5, 1, None, 0])
+    _sheet(wb, c.Indicators.SHEET, c.Indicators.COLUMNS, ind)
+    _sheet(wb, c.KeyTasks.SHEET, c.KeyTasks.COLUMNS, key)
+    _sheet(wb, c.Standards.SHEET, c.Standards.COLUMNS,
+           [["S1", c.StandardSource.ANNEX4, "差错", c.Severity.MINOR, "一般差错", 0.1, 1,
+             c.Category.DUTY]])
+    _sheet(wb, c.Deductions.SHEET, c.Deductions.COLUMNS, ded)
+    names = [s[1] for s in SECTIONS]
+    _sheet(wb, c.PeerBallots.SHEET, list(c.PeerBallots.COLUMNS) + names, [])
+    _sheet(wb, c.PartyBallots.SHEET, list(c.PartyBallots.COLUMNS) + names, [])
+    _sheet(wb, c.External.SHEET, c.External.COLUMNS, [])
+    _sheet(wb, c.Bonuses.SHEET, c.Bonuses.COLUMNS, [])
+    if with_results:
+        _sheet(wb, c.Results.SHEET, c.Results.COLUMNS, res)
+    wb.save(path)
+    return path
+
+
+# --- helpers shared by the mail tests --------------------------------------------
+
+import email
+import email.policy
+import hashlib
+import shutil
+import socket
+import subprocess
+import uuid
+import zipfile
+
+from lyciq_xl.cli import main as cli_main
+
+
+def run_cli(*argv) -> int:
+    return cli_main([str(a) for a in argv])
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    """sheet name -> zip part, read from workbook.xml and its rels."""
+    import re
+    p = parts(path)
+    rels = {}
+    for m in re.finditer(r"<Relationship ([^>]*)/?>", p["xl/_rels/workbook.xml.rels"].decode()):
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+        rels[attrs["Id"]] = attrs["Target"].lstrip("/").removeprefix("xl/")
+    out = {}
+    for m in re.finditer(r"<sheet ([^>]*)/>", p["xl/workbook.xml"].decode()):
+        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', m.group(1)))
+        out[attrs["name"]] = "xl/" + rels[attrs["r:id"]]
+    return out
+
+
+def rewrite_zip(src: Path, dst: Path, replace: dict[str, bytes] = {}, add: dict[str, bytes] = {}):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, replace.get(item.filename, zin.read(item.filename)))
+        for name, data in add.items():
+            zout.writestr(name, data)
+    return dst
+
+
+def libreoffice_resave(src: Path, workdir: Path) -> Path:
+    """Re-save an .xlsx through LibreOffice headless, as a section using
+    LibreOffice/WPS would."""
+    out = workdir / f"lo-{uuid.uuid4().hex[:8]}"
+    profile = f"file:///tmp/lo-profile-mail-{uuid.uuid4().hex[:8]}"
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    result = out / src.name
+    assert result.exists(), "LibreOffice did not write the file"
+    shutil.rmtree(profile.removeprefix("file://"), ignore_errors=True)
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Recorder:
+    """aiosmtpd handler: keeps every message, refuses addresses in `refuse`."""
+
+    def __init__(self, refuse=()):
+        self.refuse = set(refuse)
+        self.messages = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((list(envelope.rcpt_tos),
+                              email.message_from_bytes(envelope.content, policy=email.policy.default)))
+        return "250 Message accepted"
+
+
+def smtp_server(refuse=()):
+    from aiosmtpd.controller import Controller
+    handler = Recorder(refuse)
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return controller, handler
