@@ -284,12 +284,11 @@ def output_folder(book: xw.Book) -> Path:
 
 
 def _annex(book: xw.Book, which: str) -> str:
-    try:
-        from lyciq_xl.annex import indicators, key_tasks
-        from lyciq_xl.annex.cli import save_atomic
-        from lyciq_xl.annex.source import Source
-    except ImportError:
-        return f"生成{which}的功能尚未提供,请使用命令行 lyciq-xl annex。"
+    """Annex 2 or 3 of the open workbook, saved next to it, as `lyciq-xl
+    annex` writes it (annex 3 is the year-end variant once 完成情况 exist)."""
+    from lyciq_xl.annex import indicators, key_tasks
+    from lyciq_xl.annex.source import Source
+    from lyciq_xl.xlsxio import safefile
     folder = output_folder(book)
     tables = read_tables(book)
     source = Source.from_tables(tables)
@@ -297,12 +296,12 @@ def _annex(book: xw.Book, which: str) -> str:
         workbook, stem = indicators.workbook(source), indicators.FILE_NAME
     else:
         scores = None
-        if key_tasks.has_outcomes(source):          # year end: scored annex 3
+        if key_tasks.has_outcomes(source):
             from lyciq_xl.engine import evaluate
             scores = evaluate(tables).key_task_scores
-        workbook, stem = key_tasks.workbook(source, None, False, scores), key_tasks.FILE_NAME
+        workbook, stem = key_tasks.workbook(source, scores=scores), key_tasks.FILE_NAME
     path = folder / f"{stem}.xlsx"
-    save_atomic(workbook, path)
+    safefile.save_workbook(workbook, path)
     return f"已生成{which}:{path}"
 
 

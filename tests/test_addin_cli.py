@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from lyciq_xl import resources
 from lyciq_xl.addin import build
 from lyciq_xl.addin.cli import run_addin
 from lyciq_xl.cli import main
@@ -47,12 +48,12 @@ def test_install_status_uninstall(tmp_path, capsys, platform):
     lines = conf.read_text(encoding="utf-8").splitlines()
     assert lines[0] == '"LICENSE_KEY","keep-me"'
     assert lines[1] == f'"{key}","{sys.executable}"'
-    assert lines[2] == f'"PYTHONPATH","{build.REPO}"'
+    assert lines[2] == f'"PYTHONPATH","{resources.ROOT}"'
     assert "重新启动 Excel" in capsys.readouterr().out
 
     assert run_addin(args("status"), **kw) == 0
     out = capsys.readouterr().out
-    assert "已安装,且为最新版本" in out and f"PYTHONPATH = {build.REPO}" in out
+    assert "已安装,且为最新版本" in out and f"PYTHONPATH = {resources.ROOT}" in out
 
     (startup / "lyciq.xlam").write_bytes(b"old")
     run_addin(args("status"), **kw)

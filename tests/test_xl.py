@@ -202,22 +202,28 @@ def test_missing_sheet_shows_message_and_writes_nothing(sample_path):
 
 def test_annex_needs_a_saved_workbook(sample_path):
     # the remote client sends only the book's name, not where it is saved
-    pytest.importorskip("lyciq_xl.annex.indicators")
     _, alerts = ribbon(xl.generate_annex2, sample_path)
     assert alerts[0].startswith("未完成:请先把工作簿保存到本机文件夹")
 
 
 @pytest.mark.parametrize("func,label", [(xl.generate_annex2, "附件2"),
                                         (xl.generate_annex3, "附件3")])
-def test_annex_saved_next_to_the_workbook(sample_path, func, label):
-    pytest.importorskip("lyciq_xl.annex.indicators")
+def test_annex_saved_next_to_the_workbook(sample_path, tmp_path, func, label):
     before = set(sample_path.parent.iterdir())
     actions = run_remote(func, sample_path, book_name=str(sample_path))
     assert [a["func"] for a in actions] == ["alert"]     # nothing written into the book
     new, = set(sample_path.parent.iterdir()) - before
     assert actions[0]["args"][0] == f"已生成{label}:{new}"
-    assert new.suffix == ".xlsx" and label in new.name
-    assert openpyxl.load_workbook(new).worksheets
+    # the same annex as `lyciq-xl annex` writes from the same workbook
+    assert cli_main(["annex", str(sample_path), "--out", str(tmp_path / "cli")]) == 0
+    theirs = tmp_path / "cli" / new.name
+    mine_book = python_calamine.CalamineWorkbook.from_path(str(new))
+    their_book = python_calamine.CalamineWorkbook.from_path(str(theirs))
+    assert mine_book.sheet_names == their_book.sheet_names
+    for name in mine_book.sheet_names:
+        mine = mine_book.get_sheet_by_name(name).to_python()
+        assert mine == their_book.get_sheet_by_name(name).to_python()
+        assert any(label in str(v) for row in mine[:3] for v in row)
 
 
 @pytest.mark.parametrize("func,text", [(xl.distribute, "分发工作簿功能尚未提供"),

@@ -13,11 +13,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from lyciq_xl import resources
 from lyciq_xl.addin import vbaproject as vp
 
-REPO = Path(__file__).resolve().parents[2]
-MACROS = REPO / "macros"
-DEFAULT_OUT = REPO / "workbook" / "lyciq.xlam"
+MACROS = resources.MACROS
+DEFAULT_OUT = resources.WORKBOOK_DIR / "lyciq.xlam"
 
 XLAM_MAIN = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
 XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"

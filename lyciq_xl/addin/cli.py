@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from lyciq_xl import resources
 from lyciq_xl.addin import build as addin_build
 
 EXIT_OK, EXIT_UNAVAILABLE = 0, 2
@@ -66,8 +67,7 @@ def _write_conf(path: Path, conf: dict[str, str]) -> None:
 def settings(p: Places, python: str) -> dict[str, str]:
     """The settings the add-in needs: our interpreter, and the folder that
     holds the lyciq_xl package (harmless when it is pip-installed)."""
-    package_root = Path(__file__).resolve().parents[2]
-    return {p.interpreter_key: python, "PYTHONPATH": str(package_root)}
+    return {p.interpreter_key: python, "PYTHONPATH": str(resources.ROOT)}
 
 
 def install(p: Places, addin: Path, python: str) -> list[str]:
