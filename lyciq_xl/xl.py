@@ -317,18 +317,121 @@ def generate_annex3(book: xw.Book) -> str:
     return _annex(book, "附件3")
 
 
+# --- distribution (lyciq_xl.mail) ------------------------------------------------
+
+def apply_patches(book: xw.Book, patches: dict[str, dict[tuple[int, int], Any]]) -> None:
+    """Cell edits {sheet: {(row 1-based, column 0-based): value}} as one value
+    block per run of adjacent cells in a row: O(changed rows), not O(cells)."""
+    for sheet_name, cells in patches.items():
+        sheet = book.sheets[sheet_name]
+        runs: list[tuple[int, int, list[Any]]] = []
+        for (row, col), value in sorted(cells.items()):
+            if runs and runs[-1][0] == row and runs[-1][1] + len(runs[-1][2]) == col:
+                runs[-1][2].append(cell_value(value))
+            else:
+                runs.append((row, col, [cell_value(value)]))
+        for row, col, values in runs:
+            sheet.range((row, col + 1)).value = [values]
+
+
+def _mail_master(book: xw.Book):
+    from lyciq_xl.mail.master import SHEETS, master_from_tables
+    names = {s.name for s in book.sheets}
+    tables = {spec.SHEET: table_from_grid(spec.SHEET, read_grid(book.sheets[spec.SHEET]),
+                                          spec.REQUIRED if needed else ())
+              for spec, needed in SHEETS if spec.SHEET in names}
+    return master_from_tables(Path(book.fullname), tables)
+
+
+def _secret(book: xw.Book, master) -> str:
+    """The master's 分发密钥; on first distribution a new one is added as the
+    next row of 参数 (the only change distribution makes to the master)."""
+    from lyciq_xl.contract import ParamKey, Params
+    from lyciq_xl.mail.integrity import new_secret
+    if master.settings.secret:
+        if len(master.settings.secret) < 16:
+            raise InputError(f"参数“{ParamKey.SECRET}”太短(至少16个字符),请删除该行让程序"
+                             f"自动生成,或填写更长的随机字符串。")
+        return master.settings.secret
+    secret = new_secret()
+    row = max([r.number for r in master.params.rows], default=1) + 1
+    cols = master.params.columns
+    patch = {(row, cols[Params.KEY]): ParamKey.SECRET, (row, cols[Params.VALUE]): secret}
+    if Params.NOTE in cols:
+        patch[(row, cols[Params.NOTE])] = "校验分发工作簿用,请勿修改、勿外传"
+    apply_patches(book, {Params.SHEET: patch})
+    return secret
+
+
 @ribbon_action
 def distribute(book: xw.Book) -> str:
-    """分发工作簿 (the distribution module has not landed yet)."""
-    return "分发工作簿功能尚未提供,请使用命令行 lyciq-xl distribute。"
+    """分发工作簿: one workbook per section for the year, plus an e-mail draft
+    (.eml, opened and sent from Outlook), in <工作簿名>_分发 next to the master.
+    Sending by SMTP stays on the command line (it needs server settings)."""
+    try:
+        from lyciq_xl.mail import message, send, split
+        from lyciq_xl.mail.master import resolve_period
+    except ImportError:
+        return "分发工作簿功能尚未提供,请使用命令行 lyciq-xl distribute。"
+    folder = output_folder(book)
+    master = _mail_master(book)
+    period = resolve_period(master, None)
+    secret = _secret(book, master)
+    out_dir = folder / f"{master.path.stem}_分发"
+    out_dir.mkdir(exist_ok=True)
+    log = send.SendLog(master.path)
+    drafted, without = 0, []
+    for section in master.sections:
+        plan = split.plan_section(master, section, period)
+        path = split.write_section_book(plan, split.sign_plan(plan, secret),
+                                        out_dir / split.file_name(section, period))
+        if not section.email or not message.valid_address(section.email):
+            log.record(str(period), section.code, send.NO_ADDRESS, "", path.name)
+            without.append(section.name)
+            continue
+        msg = message.build(section, period, master.settings.org_name, path, None)
+        send.write_eml(msg, out_dir / (split.file_name(section, period, "邮件")[:-5] + ".eml"))
+        log.record(str(period), section.code, send.DRAFTED, section.email, path.name)
+        drafted += 1
+    text = (f"已生成 {len(master.sections)} 个科室的{period}填报工作簿和 {drafted} 封邮件草稿,"
+            f"保存在“{out_dir}”;双击 .eml 文件在 Outlook 中打开后发送。")
+    if without:
+        text += f"{'、'.join(without)}没有有效的电子邮箱(见“科室”表),请手工发送其工作簿。"
+    return text
 
 
 @ribbon_action
 def collect(book: xw.Book) -> str:
-    """汇总回收 (the distribution module has not landed yet)."""
-    return "汇总回收功能尚未提供,请使用命令行 lyciq-xl collect。"
+    """汇总回收: read the returned workbooks (or .eml) the clerk saved in
+    <工作簿名>_回收 next to the master, merge them into the open workbook,
+    write 回收记录/回收变更 and one 回执 per file."""
+    try:
+        from lyciq_xl.mail import receipts
+        from lyciq_xl.mail.cli import _inputs as returned_files   # size limits, .eml unpacking
+        from lyciq_xl.mail.collect import collect_run
+    except ImportError:
+        return "汇总回收功能尚未提供,请使用命令行 lyciq-xl collect。"
+    folder = output_folder(book)
+    stem = Path(book.fullname).stem
+    inbox = folder / f"{stem}_回收"
+    if not inbox.is_dir() or not any(inbox.iterdir()):
+        inbox.mkdir(exist_ok=True)
+        return f"请把各科室交回的工作簿(或邮件 .eml)保存到文件夹“{inbox}”,再点“汇总回收”。"
+    master = _mail_master(book)
+    run = collect_run(master, returned_files([inbox]), None)
+    if run.changes_master:
+        apply_patches(book, run.patches)
+        for owned in run.owned:
+            write_owned(book, owned)
+    receipt_dir = folder / f"{stem}_回执"
+    taken: set[str] = set()
+    for outcome in run.outcomes:
+        receipts.write_receipt(outcome, receipt_dir, taken)
+    refused = sum(not o.accepted for o in run.outcomes)
+    return (f"汇总回收完成:共 {len(run.outcomes)} 个文件,接收 {len(run.outcomes) - refused} 个,"
+            f"拒收 {refused} 个;回执已写入“{receipt_dir}”。请再点“重新计算”更新得分。")
 
 
 __all__ = ["recalculate", "validate", "generate_annex2", "generate_annex3",
            "distribute", "collect", "read_tables", "write_owned",
-           "refresh_marks"]
+           "refresh_marks", "apply_patches"]

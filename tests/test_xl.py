@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import python_calamine
+import xlwings as xw
 
 from lyciq_xl import contract, xl
 from lyciq_xl.addin import build
@@ -226,11 +227,69 @@ def test_annex_saved_next_to_the_workbook(sample_path, tmp_path, func, label):
         assert any(label in str(v) for row in mine[:3] for v in row)
 
 
+def _has_mail() -> bool:
+    return importlib.util.find_spec("lyciq_xl.mail") is not None
+
+
+@pytest.mark.skipif(_has_mail(), reason="the distribution package has landed")
 @pytest.mark.parametrize("func,text", [(xl.distribute, "分发工作簿功能尚未提供"),
                                        (xl.collect, "汇总回收功能尚未提供")])
 def test_not_yet_available(sample_path, func, text):
     _, alerts = ribbon(func, sample_path)
     assert alerts[0].startswith(text)
+
+
+@pytest.mark.skipif(not _has_mail(), reason="the distribution package has not landed")
+def test_distribute_then_collect_like_the_cli(sample_path, tmp_path):
+    from lyciq_xl.contract import KeyTasks, Receipts
+    from lyciq_xl.mail import split  # noqa: F401 - the package under test is present
+    master = sample_path
+    actions = run_remote(xl.distribute, master, book_name=str(master))
+    assert [a["func"] for a in actions] == ["alert"]     # the sample already has its key
+    out = master.parent / f"{master.stem}_分发"
+    books = sorted(out.glob("*.xlsx"))
+    assert len(books) == len(read_sheet(master, contract.Sections.SHEET)) - 1
+    assert actions[0]["args"][0].startswith(f"已生成 {len(books)} 个科室的")
+
+    # a section fills in a 完成情况 and sends its workbook back
+    returned = openpyxl.load_workbook(books[0])
+    ws = returned[KeyTasks.SHEET]
+    col = [c.value for c in ws[1]].index(KeyTasks.COMPLETION) + 1
+    ws.cell(2, col).value = "基本完成"
+    returned.save(books[0])
+
+    _, alerts = ribbon(xl.collect, master)                # no folder given: explains where
+    inbox = master.parent / f"{master.stem}_回收"
+    actions = run_remote(xl.collect, master, book_name=str(master))
+    assert actions[-1]["args"][0].startswith("请把各科室交回的工作簿")
+    shutil.copyfile(books[0], inbox / books[0].name)
+    actions = run_remote(xl.collect, master, book_name=str(master))
+    assert {a["func"] for a in actions} <= vba_replayable_actions()
+    assert actions[-1]["args"][0].startswith("汇总回收完成:共 1 个文件,接收 1 个,拒收 0 个")
+
+    cli_master = tmp_path / "cli" / master.name
+    cli_master.parent.mkdir()
+    shutil.copyfile(master, cli_master)
+    assert cli_main(["collect", str(cli_master), str(books[0]),
+                     "--receipts", str(tmp_path / "receipts")]) == 0
+    replay(master, actions)
+    assert read_sheet(master, KeyTasks.SHEET) == read_sheet(cli_master, KeyTasks.SHEET)
+    received = list(contract.RECEIPTS_COLUMNS).index(Receipts.RECEIVED)
+    mine, theirs = read_sheet(master, Receipts.SHEET), read_sheet(cli_master, Receipts.SHEET)
+    assert [r[:received] + r[received + 1:] for r in mine] == \
+        [r[:received] + r[received + 1:] for r in theirs]
+    assert read_sheet(master, contract.Changes.SHEET) == read_sheet(cli_master, contract.Changes.SHEET)
+
+
+def test_apply_patches_groups_adjacent_cells(sample_path):
+    patches = {Deductions.SHEET: {(3, 1): "x", (3, 2): Decimal("0.5"), (3, 4): "y", (5, 0): "z"}}
+
+    def patch() -> None:
+        book = xw.Book.caller()
+        xl.apply_patches(book, patches)
+    actions = run_remote(patch, sample_path)
+    assert [(a["start_row"], a["start_column"], a["values"]) for a in actions] == \
+        [(2, 1, [["x", 0.5]]), (2, 4, [["y"]]), (4, 0, [["z"]])]
 
 
 # --- small pure helpers -----------------------------------------------------------
