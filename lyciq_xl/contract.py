@@ -441,6 +441,10 @@ RULES = {r.code: r for r in (
          "如确属两次扣分请在事由中注明区别,否则请将重复记录的状态改为“撤销”。"),
     Rule("D09", Level.ERROR, "日期不在考核期内",
          "请核对日期或考核期,日期须落在该季度(或年度)之内。"),
+    # D10 extends SPEC section 5: a 状态 other than 有效/撤销/blank would
+    # otherwise be silently counted or silently dropped. Blank reads as 有效.
+    Rule("D10", Level.ERROR, "状态须为有效或撤销",
+         "请在“状态”列选择“有效”或“撤销”(留空按有效计)。"),
     Rule("K01", Level.ERROR, "重点指标分值须为1.5、1或0.5",
          "请按工作难度和重要程度赋1.5、1或0.5分(第十条)。"),
     Rule("K02", Level.WARNING, "完成情况为空或不在完成系数表中(按0分计)",
@@ -521,13 +525,6 @@ class ReceiptBook:
 # file collected twice is recognised and never re-applied over later edits.
 RECEIPT_DIGEST = "文件SHA256"
 RECEIPTS_COLUMNS = Receipts.COLUMNS + (RECEIPT_DIGEST,)
-
-
-# --- engine addition (proposed for SPEC section 5, not yet there) ---------------
-# 扣分记录.状态 other than 有效/撤销/blank: without it such a row would be silently
-# counted or silently dropped. Blank 状态 is read as 有效.
-RULES["D10"] = Rule("D10", Level.ERROR, "状态须为有效或撤销",
-                    "请在“状态”列选择“有效”或“撤销”(留空按有效计)。")
 
 
 # --- Ribbon cell marks (lyciq_xl.xl) --------------------------------------------
