@@ -368,11 +368,8 @@ def distribute(book: xw.Book) -> str:
     """分发工作簿: one workbook per section for the year, plus an e-mail draft
     (.eml, opened and sent from Outlook), in <工作簿名>_分发 next to the master.
     Sending by SMTP stays on the command line (it needs server settings)."""
-    try:
-        from lyciq_xl.mail import message, send, split
-        from lyciq_xl.mail.master import resolve_period
-    except ImportError:
-        return "分发工作簿功能尚未提供,请使用命令行 lyciq-xl distribute。"
+    from lyciq_xl.mail import message, send, split
+    from lyciq_xl.mail.master import resolve_period
     folder = output_folder(book)
     master = _mail_master(book)
     period = resolve_period(master, None)
@@ -405,12 +402,9 @@ def collect(book: xw.Book) -> str:
     """汇总回收: read the returned workbooks (or .eml) the clerk saved in
     <工作簿名>_回收 next to the master, merge them into the open workbook,
     write 回收记录/回收变更 and one 回执 per file."""
-    try:
-        from lyciq_xl.mail import receipts
-        from lyciq_xl.mail.cli import _inputs as returned_files   # size limits, .eml unpacking
-        from lyciq_xl.mail.collect import collect_run
-    except ImportError:
-        return "汇总回收功能尚未提供,请使用命令行 lyciq-xl collect。"
+    from lyciq_xl.mail import receipts
+    from lyciq_xl.mail.cli import _inputs as returned_files   # size limits, .eml unpacking
+    from lyciq_xl.mail.collect import collect_run
     folder = output_folder(book)
     stem = Path(book.fullname).stem
     inbox = folder / f"{stem}_回收"

@@ -227,22 +227,8 @@ def test_annex_saved_next_to_the_workbook(sample_path, tmp_path, func, label):
         assert any(label in str(v) for row in mine[:3] for v in row)
 
 
-def _has_mail() -> bool:
-    return importlib.util.find_spec("lyciq_xl.mail") is not None
-
-
-@pytest.mark.skipif(_has_mail(), reason="the distribution package has landed")
-@pytest.mark.parametrize("func,text", [(xl.distribute, "分发工作簿功能尚未提供"),
-                                       (xl.collect, "汇总回收功能尚未提供")])
-def test_not_yet_available(sample_path, func, text):
-    _, alerts = ribbon(func, sample_path)
-    assert alerts[0].startswith(text)
-
-
-@pytest.mark.skipif(not _has_mail(), reason="the distribution package has not landed")
 def test_distribute_then_collect_like_the_cli(sample_path, tmp_path):
     from lyciq_xl.contract import KeyTasks, Receipts
-    from lyciq_xl.mail import split  # noqa: F401 - the package under test is present
     master = sample_path
     actions = run_remote(xl.distribute, master, book_name=str(master))
     assert [a["func"] for a in actions] == ["alert"]     # the sample already has its key
@@ -258,10 +244,11 @@ def test_distribute_then_collect_like_the_cli(sample_path, tmp_path):
     ws.cell(2, col).value = "基本完成"
     returned.save(books[0])
 
-    _, alerts = ribbon(xl.collect, master)                # no folder given: explains where
     inbox = master.parent / f"{master.stem}_回收"
-    actions = run_remote(xl.collect, master, book_name=str(master))
-    assert actions[-1]["args"][0].startswith("请把各科室交回的工作簿")
+    actions = run_remote(xl.collect, master, book_name=str(master))   # explains where
+    assert [a["func"] for a in actions] == ["alert"]
+    assert actions[0]["args"][0] == (f"请把各科室交回的工作簿(或邮件 .eml)保存到文件夹“{inbox}”,"
+                                     f"再点“汇总回收”。")
     shutil.copyfile(books[0], inbox / books[0].name)
     actions = run_remote(xl.collect, master, book_name=str(master))
     assert {a["func"] for a in actions} <= vba_replayable_actions()
