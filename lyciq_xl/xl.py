@@ -301,7 +301,11 @@ def _annex(book: xw.Book, which: str) -> str:
             scores = evaluate(tables).key_task_scores
         workbook, stem = key_tasks.workbook(source, scores=scores), key_tasks.FILE_NAME
     path = folder / f"{stem}.xlsx"
-    safefile.save_workbook(workbook, path)
+    safefile.check_not_locked(path)   # the previous annex still open in Excel
+    try:
+        safefile.save_workbook(workbook, path)
+    except PermissionError as exc:    # Windows: the old annex is open in Excel
+        raise InputError(f"无法保存“{path}”:该文件可能正在 Excel 中打开,请关闭后重试。") from exc
     return f"已生成{which}:{path}"
 
 

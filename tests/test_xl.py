@@ -295,3 +295,14 @@ def test_area_chunks_stay_under_excels_limit():
     assert all(len(c) <= 250 for c in chunks)
     assert ",".join(chunks).split(",") == cells
     assert xl.area_chunks(["A1", "B2"]) == ["A1,B2"]
+
+
+def test_annex_open_in_excel_is_not_overwritten(sample_path):
+    from lyciq_xl.annex import indicators
+    target = sample_path.parent / f"{indicators.FILE_NAME}.xlsx"
+    target.write_bytes(b"old")
+    (sample_path.parent / f"~${target.name}").write_bytes(b"")   # Excel's owner file
+    actions = run_remote(xl.generate_annex2, sample_path, book_name=str(sample_path))
+    alerts = replay(sample_path, actions)
+    assert alerts[0].startswith("未完成:工作簿“") and "正在Excel中打开" in alerts[0]
+    assert target.read_bytes() == b"old"
