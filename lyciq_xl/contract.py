@@ -525,3 +525,15 @@ class ReceiptBook:
 # file collected twice is recognised and never re-applied over later edits.
 RECEIPT_DIGEST = "文件SHA256"
 RECEIPTS_COLUMNS = Receipts.COLUMNS + (RECEIPT_DIGEST,)
+
+
+# --- Ribbon cell marks (lyciq_xl.xl) --------------------------------------------
+class Marks:
+    """Input cells the ribbon's 重新计算/校验 filled with a colour, one row each,
+    so that the next run clears exactly those fills and no one else's
+    (xlwings' remote clients cannot read fills back). Owned by the tool."""
+    SHEET = "标记记录"
+    SHEET_NAME = "工作表"
+    CELL = "单元格"
+    LEVEL = "级别"
+    COLUMNS = (SHEET_NAME, CELL, LEVEL)

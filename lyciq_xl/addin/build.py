@@ -1,0 +1,176 @@
+"""Assemble the add-in workbook/lyciq.xlam from the text sources in macros/.
+
+The package is written part by part (no template workbook): content types,
+relationships, a one-sheet workbook, the ribbon (customUI14.xml) and
+vbaProject.bin. Same sources => same bytes: zip entries in a fixed order,
+fixed timestamps and attributes, nothing random anywhere.
+"""
+from __future__ import annotations
+
+import importlib.resources
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lyciq_xl import resources
+from lyciq_xl.addin import vbaproject as vp
+
+MACROS = resources.MACROS
+DEFAULT_OUT = resources.WORKBOOK_DIR / "lyciq.xlam"
+
+XLAM_MAIN = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
+XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+REL_UI14 = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
+# xlwings' custom add-in module reads its settings from <PROJECT_NAME>.conf;
+# ours is lyciq.conf (see docs/addin.md): the add-in never changes how any
+# other xlwings workbook on the machine picks its Python.
+XLWINGS_PROJECT_LINE = 'Public Const PROJECT_NAME As String = "myaddin"'
+PROJECT_NAME = "lyciq"
+CONF_SHEET = "lyciq"              # the add-in's single (hidden) sheet
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)      # the earliest time a zip can hold
+
+
+@dataclass(frozen=True)
+class Sources:
+    ribbon: bytes                 # customUI14.xml
+    modules: list[vp.Module]
+
+
+def xlwings_vba() -> list[vp.Module]:
+    """xlwings' own VBA, from the installed xlwings (so VBA and Python match)."""
+    root = importlib.resources.files("xlwings")
+    bas = (root / "xlwings_custom_addin.bas").read_text(encoding="utf-8")
+    if XLWINGS_PROJECT_LINE not in bas:
+        raise RuntimeError("xlwings_custom_addin.bas no longer defines PROJECT_NAME "
+                           "as expected; check the pinned xlwings version")
+    bas = bas.replace(XLWINGS_PROJECT_LINE,
+                      f'Public Const PROJECT_NAME As String = "{PROJECT_NAME}"')
+    cls = (root / "addin" / "Dictionary.cls").read_text(encoding="utf-8")
+    return [vp.module_from_source(bas, vp.PROCEDURAL),
+            vp.module_from_source(cls, vp.CLASS)]
+
+
+def read_sources(macros: Path = MACROS, *, runpython: str | None = None) -> Sources:
+    """The add-in's sources. `runpython` replaces xlwings' VBA with a stub
+    module (test builds that LibreOffice Basic can compile)."""
+    modules = [
+        vp.document_module("ThisWorkbook", vp.VB_BASE["ThisWorkbook"],
+                           (macros / "ThisWorkbook.cls").read_text(encoding="ascii")),
+        vp.document_module("Sheet1", vp.VB_BASE["Sheet"]),
+    ]
+    modules += [vp.module_from_source(path.read_text(encoding="ascii"), vp.PROCEDURAL)
+                for path in sorted(macros.glob("*.bas"))]
+    if runpython is None:
+        modules += xlwings_vba()
+    else:
+        modules.append(vp.module_from_source(runpython, vp.PROCEDURAL))
+    return Sources((macros / "ribbon.xml").read_bytes(), modules)
+
+
+def _xml(body: str) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body).encode()
+
+
+def _content_types(main: str) -> bytes:
+    overrides = [
+        ("/xl/workbook.xml", main),
+        ("/xl/worksheets/sheet1.xml",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"),
+        ("/xl/styles.xml",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"),
+        ("/docProps/app.xml",
+         "application/vnd.openxmlformats-officedocument.extended-properties+xml"),
+        ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+    ]
+    return _xml(
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+        + "".join(f'<Override PartName="{p}" ContentType="{t}"/>' for p, t in overrides)
+        + "</Types>")
+
+
+def _rels(items: list[tuple[str, str, str]]) -> bytes:
+    return _xml(f'<Relationships xmlns="{_PKG_R}">' + "".join(
+        f'<Relationship Id="{i}" Type="{t}" Target="{target}"/>' for i, t, target in items)
+        + "</Relationships>")
+
+
+def _parts(src: Sources, main: str) -> dict[str, bytes]:
+    od = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    visibility = ' visibility="hidden"' if main == XLAM_MAIN else ""
+    return {
+        "[Content_Types].xml": _content_types(main),
+        "_rels/.rels": _rels([
+            ("rId1", f"{od}/officeDocument", "xl/workbook.xml"),
+            ("rId2", f"{_PKG_R}/metadata/core-properties", "docProps/core.xml"),
+            ("rId3", f"{od}/extended-properties", "docProps/app.xml"),
+            ("rId4", REL_UI14, "customUI/customUI14.xml"),
+        ]),
+        "customUI/customUI14.xml": src.ribbon,
+        "docProps/app.xml": _xml(
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            "<Application>lyciq-xl</Application></Properties>"),
+        "docProps/core.xml": _xml(
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+            ' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>绩效考核加载项</dc:title>'
+            "<dc:creator>lyciq-xl</dc:creator></cp:coreProperties>"),
+        "xl/_rels/workbook.xml.rels": _rels([
+            ("rId1", f"{od}/worksheet", "worksheets/sheet1.xml"),
+            ("rId2", f"{od}/styles", "styles.xml"),
+            ("rId3", REL_VBA, "vbaProject.bin"),
+        ]),
+        "xl/workbook.xml": _xml(
+            f'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="{_R}">'
+            '<workbookPr codeName="ThisWorkbook"/>'
+            f"<bookViews><workbookView{visibility}/></bookViews>"
+            f'<sheets><sheet name="{CONF_SHEET}" sheetId="1" r:id="rId1"/></sheets>'
+            "</workbook>"),
+        "xl/worksheets/sheet1.xml": _xml(
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<sheetPr codeName="Sheet1"/><sheetData/></worksheet>'),
+        "xl/styles.xml": _xml(
+            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+            '<fill><patternFill patternType="gray125"/></fill></fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+            "</styleSheet>"),
+        "xl/vbaProject.bin": vp.build_vba_project(src.modules),
+    }
+
+
+def package(src: Sources, *, xlsm: bool = False) -> bytes:
+    """The .xlam (or, for tests, .xlsm) bytes for `src`."""
+    parts = _parts(src, XLSM_MAIN if xlsm else XLAM_MAIN)
+    order = ["[Content_Types].xml"] + sorted(p for p in parts if p != "[Content_Types].xml")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            # Stored, not deflated: deflate output may differ between zlib
+            # builds (zlib-ng), and the committed add-in must rebuild to the
+            # same bytes everywhere. The package is ~100 KB either way.
+            info.compress_type = zipfile.ZIP_STORED
+            info.create_system = 0
+            info.create_version = info.extract_version = 20
+            info.external_attr = 0
+            zf.writestr(info, parts[name])
+    return buf.getvalue()
+
+
+def build(out: Path = DEFAULT_OUT, macros: Path = MACROS) -> Path:
+    """Write the add-in to `out` (only if its bytes changed) and return it."""
+    data = package(read_sources(macros))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.exists() or out.read_bytes() != data:
+        out.write_bytes(data)
+    return out

@@ -1,0 +1,204 @@
+"""The add-in built from macros/: package structure, VBA read back by
+olevba, ribbon callbacks, reproducibility, and the CFB/PROJECT details."""
+import io
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+import olefile
+import pytest
+from defusedxml import ElementTree
+from oletools.olevba import VBA_Parser
+
+from lyciq_xl.addin import build, vbaproject
+from lyciq_xl.addin.ovba import decompress
+
+CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+UI_NS = "{http://schemas.microsoft.com/office/2009/07/customui}"
+
+
+@pytest.fixture(scope="module")
+def xlam() -> bytes:
+    return build.package(build.read_sources())
+
+
+@pytest.fixture(scope="module")
+def parts(xlam):
+    with zipfile.ZipFile(io.BytesIO(xlam)) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+@pytest.fixture(scope="module")
+def vba_bin(parts, tmp_path_factory) -> Path:
+    # on disk: olevba's stomping check needs a real file
+    path = tmp_path_factory.mktemp("vba") / "vbaProject.bin"
+    path.write_bytes(parts["xl/vbaProject.bin"])
+    return path
+
+
+def expected_sources() -> dict[str, str]:
+    """Each module's stored source, worked out from the files independently
+    of the builder: CRLF endings, class headers dropped, PROJECT_NAME set."""
+    import xlwings
+    root = Path(xlwings.__file__).parent
+    bas = (root / "xlwings_custom_addin.bas").read_text().replace(
+        'PROJECT_NAME As String = "myaddin"', 'PROJECT_NAME As String = "lyciq"')
+    cls = (root / "addin" / "Dictionary.cls").read_text()
+    cls = cls[cls.index("Attribute VB_Name"):]
+    ribbon = (build.MACROS / "LyciqRibbon.bas").read_text()
+    actions = (build.MACROS / "LyciqActions.bas").read_text()
+
+    def crlf(text):
+        return "".join(line + "\r\n" for line in text.splitlines())
+    return {"xlwings": crlf(bas), "Dictionary": crlf(cls), "LyciqRibbon": crlf(ribbon),
+            "LyciqActions": crlf(actions)}
+
+
+def test_content_types(parts):
+    types = ElementTree.fromstring(parts["[Content_Types].xml"])
+    overrides = {o.get("PartName"): o.get("ContentType") for o in types.iter(CT_NS + "Override")}
+    defaults = {d.get("Extension"): d.get("ContentType") for d in types.iter(CT_NS + "Default")}
+    assert overrides["/xl/workbook.xml"] == "application/vnd.ms-excel.addin.macroEnabled.main+xml"
+    assert defaults["bin"] == "application/vnd.ms-office.vbaProject"
+    assert defaults["xml"] == "application/xml"          # covers customUI14.xml
+    for part in overrides:
+        assert part.lstrip("/") in parts, part
+
+
+def test_relationships(parts):
+    root = ElementTree.fromstring(parts["_rels/.rels"])
+    rels = {r.get("Type"): r.get("Target") for r in root.iter(REL_NS + "Relationship")}
+    assert rels["http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"] \
+        == "customUI/customUI14.xml"
+    assert rels["http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"] \
+        == "xl/workbook.xml"
+    wb = ElementTree.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    wrels = {r.get("Type"): r.get("Target") for r in wb.iter(REL_NS + "Relationship")}
+    assert wrels["http://schemas.microsoft.com/office/2006/relationships/vbaProject"] == "vbaProject.bin"
+    for target in list(rels.values()) + ["xl/" + t for t in wrels.values()]:
+        assert target in parts, target
+    assert b'codeName="ThisWorkbook"' in parts["xl/workbook.xml"]
+    assert b'codeName="Sheet1"' in parts["xl/worksheets/sheet1.xml"]
+
+
+def test_ribbon_tab_groups_and_buttons(parts):
+    ui = ElementTree.fromstring(parts["customUI/customUI14.xml"])
+    tab, = ui.iter(UI_NS + "tab")
+    assert tab.get("label") == "绩效考核"
+    groups = {g.get("label"): [b.get("label") for b in g.iter(UI_NS + "button")]
+              for g in tab.iter(UI_NS + "group")}
+    assert groups == {"计算": ["重新计算", "校验"], "附件": ["生成附件2", "生成附件3"],
+                      "分发": ["分发工作簿", "汇总回收"]}
+    for button in ui.iter(UI_NS + "button"):
+        assert button.get("imageMso") and button.get("screentip") and button.get("supertip")
+
+
+def test_every_onaction_has_its_sub(parts):
+    ui = ElementTree.fromstring(parts["customUI/customUI14.xml"])
+    source = (build.MACROS / "LyciqRibbon.bas").read_text()
+    actions = [b.get("onAction") for b in ui.iter(UI_NS + "button")]
+    assert len(actions) == 6
+    for action in actions:
+        module, sub = action.split(".")
+        assert module == "LyciqRibbon"
+        assert re.search(rf"^Sub {sub}\(control As IRibbonControl\)$", source, re.M), action
+
+
+def test_each_callback_runs_one_xl_function():
+    source = (build.MACROS / "LyciqRibbon.bas").read_text()
+    commands = re.findall(r'RunPython "(.*)"', source)
+    assert commands == [f"import lyciq_xl.xl as m; m.{f}()" for f in (
+        "recalculate", "validate", "generate_annex2", "generate_annex3",
+        "distribute", "collect")]
+
+
+def test_vba_sources_are_ascii():
+    for path in build.MACROS.glob("*.bas"):
+        assert path.read_bytes().isascii(), path
+    assert (build.MACROS / "ThisWorkbook.cls").read_bytes().isascii()
+    with pytest.raises(ValueError, match="not ASCII"):
+        vbaproject.module_from_source('Attribute VB_Name = "X"\nMsgBox "考核"\n',
+                                      vbaproject.PROCEDURAL)
+
+
+def test_olevba_reads_every_module_back(vba_bin):
+    parser = VBA_Parser(str(vba_bin))
+    got = {name.rsplit(".", 1)[0]: code for _, _, name, code in parser.extract_all_macros()}
+    assert sorted(got) == ["Dictionary", "LyciqActions", "LyciqRibbon", "Sheet1",
+                           "ThisWorkbook", "xlwings"]
+    for name, code in expected_sources().items():
+        assert got[name] == code, name
+    assert got["ThisWorkbook"].startswith(
+        'Attribute VB_Name = "ThisWorkbook"\r\n'
+        'Attribute VB_Base = "0{00020819-0000-0000-C000-000000000046}"\r\n')
+    assert parser.detect_vba_stomping() is False
+    parser.close()
+
+
+def test_source_only_project(vba_bin):
+    ole = olefile.OleFileIO(str(vba_bin))
+    # Reserved1 0x61CC, Version 0xFFFF: no p-code, Excel compiles the source
+    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000000")
+    project = ole.openstream("PROJECT").read().decode("cp1252")
+    assert "Document=ThisWorkbook/&H00000000" in project
+    assert "Module=LyciqRibbon" in project and "Class=Dictionary" in project
+    # the Office library reference that IRibbonControl needs
+    assert b"{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}" in decompress(ole.openstream("VBA/dir").read())
+    ole.close()
+
+
+def test_project_protection_fields_decrypt():
+    project_id = vbaproject.PROJECT_ID
+    key = sum(project_id.encode()) & 0xFF
+    for data in (bytes(4), bytes(1), b"\xff"):
+        assert vbaproject.decrypt(vbaproject.encrypt(data)) == (key, data)
+    # and our decryptor agrees with Excel's own output (xlwings' add-in):
+    # CMG = 0 (unprotected), DPB = 0x00 (no password), GC = 0xFF (visible)
+    pid = "{318BEE36-5BE1-492A-826D-473DB19B0F30}"
+    pid_key = sum(pid.encode()) & 0xFF
+    assert vbaproject.decrypt("5D5F8AADDAA8DEA8DEA8DEA8DE") == (pid_key, bytes(4))
+    assert vbaproject.decrypt("5D5F8AADDAADDBADDBAD") == (pid_key, b"\x00")
+    assert vbaproject.decrypt("5D5F8AADDAADDBADDB52") == (pid_key, b"\xff")
+
+
+def test_cfb_directory_is_a_valid_red_black_tree(vba_bin):
+    raw = vba_bin.read_bytes()
+    ole = olefile.OleFileIO(str(vba_bin))
+    entries = ole.direntries
+    assert all(e.getctime() is None and e.getmtime() is None for e in entries if e)
+    assert all(e.clsid == "" for e in entries if e)
+
+    def black_height(sid):
+        if sid == 0xFFFFFFFF:
+            return 1
+        e = entries[sid]
+        left, right = black_height(e.sid_left), black_height(e.sid_right)
+        assert left == right
+        if e.color == 0:     # red: both children black
+            for kid in (e.sid_left, e.sid_right):
+                assert kid == 0xFFFFFFFF or entries[kid].color == 1
+        return left + (e.color == 1)
+    for e in entries:
+        if e and e.entry_type in (1, 5):
+            assert e.sid_child == 0xFFFFFFFF or entries[e.sid_child].color == 1
+            black_height(e.sid_child)
+    assert struct.unpack_from("<H", raw, 0x1A)[0] == 3        # CFB version 3
+    ole.close()
+
+
+def test_build_is_reproducible(xlam):
+    again = build.package(build.read_sources())
+    assert again == xlam
+    with zipfile.ZipFile(io.BytesIO(xlam)) as zf:
+        infos = zf.infolist()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in infos)
+    # stored: deflate output could differ between zlib builds
+    assert all(i.compress_type == zipfile.ZIP_STORED for i in infos)
+
+
+def test_committed_addin_is_current(xlam):
+    committed = build.DEFAULT_OUT.read_bytes()
+    assert committed == xlam, "workbook/lyciq.xlam is stale: run `lyciq-xl build`"
