@@ -30,6 +30,7 @@ from lyciq_xl.contract import Findings, Level, Marks
 from lyciq_xl.errors import InputError, LyciqError
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.table import Table, table_from_grid
+from lyciq_xl.xlsxio.reader import require_sheets
 
 TITLE = "绩效考核"
 MARK_FILL = {Level.ERROR: "#FFC7CE", Level.WARNING: "#FFEB9C"}   # Excel's 差 / 中性
@@ -58,12 +59,7 @@ def read_grid(sheet: xw.Sheet) -> list[list[Any]]:
 def read_tables(book: xw.Book, specs: Iterable[type] = contract.INPUT_SHEETS) -> dict[str, Table]:
     """Like xlsxio.reader.read_tables, from the open workbook."""
     specs = list(specs)
-    names = [s.name for s in book.sheets]
-    missing = [s.SHEET for s in specs if s.SHEET not in names]
-    if missing:
-        listed = "、".join(f"“{n}”" for n in missing)
-        raise InputError(f"工作簿“{book.name}”缺少工作表{listed}。"
-                         f"请按主工作簿格式添加(可用 lyciq-xl init 生成模板参照)。")
+    require_sheets(book.name, [s.name for s in book.sheets], specs)
     return {s.SHEET: table_from_grid(s.SHEET, read_grid(book.sheets[s.SHEET]), s.REQUIRED)
             for s in specs}
 

@@ -41,12 +41,18 @@ def read_tables(path: Path, specs: Iterable[type] = contract.INPUT_SHEETS) -> di
     path = Path(path)
     book = open_workbook(path)
     specs = list(specs)
-    missing = [s.SHEET for s in specs if s.SHEET not in book.sheet_names]
+    require_sheets(path.name, book.sheet_names, specs)
+    return {s.SHEET: read_table(book, s.SHEET, s.REQUIRED) for s in specs}
+
+
+def require_sheets(book_name: str, present: Iterable[str], specs: Iterable[type]) -> None:
+    """InputError naming every sheet of `specs` missing from `present`."""
+    present = set(present)
+    missing = [s.SHEET for s in specs if s.SHEET not in present]
     if missing:
         names = "、".join(f"“{n}”" for n in missing)
-        raise InputError(f"工作簿“{path.name}”缺少工作表{names}。"
+        raise InputError(f"工作簿“{book_name}”缺少工作表{names}。"
                          f"请按主工作簿格式添加(可用 lyciq-xl init 生成模板参照)。")
-    return {s.SHEET: read_table(book, s.SHEET, s.REQUIRED) for s in specs}
 
 
 def read_table(book: python_calamine.CalamineWorkbook, sheet: str,
