@@ -368,7 +368,7 @@ def distribute(book: xw.Book) -> str:
     """分发工作簿: one workbook per section for the year, plus an e-mail draft
     (.eml, opened and sent from Outlook), in <工作簿名>_分发 next to the master.
     Sending by SMTP stays on the command line (it needs server settings)."""
-    from lyciq_xl.mail import message, send, split
+    from lyciq_xl.mail import outbox, send
     from lyciq_xl.mail.master import resolve_period
     folder = output_folder(book)
     master = _mail_master(book)
@@ -377,19 +377,10 @@ def distribute(book: xw.Book) -> str:
     out_dir = folder / f"{master.path.stem}_分发"
     out_dir.mkdir(exist_ok=True)
     log = send.SendLog(master.path)
-    drafted, without = 0, []
-    for section in master.sections:
-        plan = split.plan_section(master, section, period)
-        path = split.write_section_book(plan, split.sign_plan(plan, secret),
-                                        out_dir / split.file_name(section, period))
-        if not section.email or not message.valid_address(section.email):
-            log.record(str(period), section.code, send.NO_ADDRESS, "", path.name)
-            without.append(section.name)
-            continue
-        msg = message.build(section, period, master.settings.org_name, path, None)
-        send.write_eml(msg, out_dir / (split.file_name(section, period, "邮件")[:-5] + ".eml"))
-        log.record(str(period), section.code, send.DRAFTED, section.email, path.name)
-        drafted += 1
+    items = outbox.prepare(master, master.sections, period, secret, out_dir)
+    outbox.record_unaddressed(items, log, period)
+    drafted = len(outbox.write_drafts(items, out_dir, period, log))
+    without = [item.section.name for item in items if item.message is None]
     text = (f"已生成 {len(master.sections)} 个科室的{period}填报工作簿和 {drafted} 封邮件草稿,"
             f"保存在“{out_dir}”;双击 .eml 文件在 Outlook 中打开后发送。")
     if without:
@@ -403,16 +394,16 @@ def collect(book: xw.Book) -> str:
     <工作簿名>_回收 next to the master, merge them into the open workbook,
     write 回收记录/回收变更 and one 回执 per file."""
     from lyciq_xl.mail import receipts
-    from lyciq_xl.mail.cli import _inputs as returned_files   # size limits, .eml unpacking
+    from lyciq_xl.mail import inbox
     from lyciq_xl.mail.collect import collect_run
     folder = output_folder(book)
     stem = Path(book.fullname).stem
-    inbox = folder / f"{stem}_回收"
-    if not inbox.is_dir() or not any(inbox.iterdir()):
-        inbox.mkdir(exist_ok=True)
-        return f"请把各科室交回的工作簿(或邮件 .eml)保存到文件夹“{inbox}”,再点“汇总回收”。"
+    inbox_dir = folder / f"{stem}_回收"
+    if not inbox_dir.is_dir() or not any(inbox_dir.iterdir()):
+        inbox_dir.mkdir(exist_ok=True)
+        return f"请把各科室交回的工作簿(或邮件 .eml)保存到文件夹“{inbox_dir}”,再点“汇总回收”。"
     master = _mail_master(book)
-    run = collect_run(master, returned_files([inbox]), None)
+    run = collect_run(master, inbox.gather([inbox_dir]), None)
     if run.changes_master:
         apply_patches(book, run.patches)
         for owned in run.owned:

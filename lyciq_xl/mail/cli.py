@@ -2,20 +2,16 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
 from lyciq_xl.contract import ParamKey, Params, ReceiptBook
-from lyciq_xl.errors import InputError, UntrustedFileError
-from lyciq_xl.mail import message, receipts, send, split, status
+from lyciq_xl.errors import InputError
+from lyciq_xl.mail import inbox, outbox, receipts, send, status
 from lyciq_xl.mail.collect import check_secret, collect_run
 from lyciq_xl.mail.integrity import new_secret
 from lyciq_xl.mail.master import Master, load_master, resolve_period, resolve_sections
-from lyciq_xl.mail.untrusted import (DEFAULT_LIMITS, attachments, is_draft, message_date, refuse,
-                                     safe_name)
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".xltm", ".xlam", ".eml")
 
 
 def _writer():
@@ -55,30 +51,17 @@ def run_distribute(args: argparse.Namespace) -> int:
     secret = ensure_secret(master)
     out_dir = Path(args.out)
     log = send.SendLog(master.path)
-    jobs, problems = [], 0
-    for section in sections:
-        plan = split.plan_section(master, section, period)
-        path = split.write_section_book(plan, split.sign_plan(plan, secret),
-                                        out_dir / split.file_name(section, period))
-        print(f"已生成:{path}")
-        if section.email and not message.valid_address(section.email):
-            print(f"  {section.name}:科室表中的电子邮箱“{section.email}”格式不正确"
-                  f"(第{section.row}行),未生成邮件;请改正后重新运行。")
-            log.record(str(period), section.code, send.NO_ADDRESS, "", path.name)
-            problems += 1
-            continue
-        if not section.email:
-            print(f"  {section.name}:科室表中没有电子邮箱,未生成邮件,请手工发送上述文件。")
-            log.record(str(period), section.code, send.NO_ADDRESS, "", path.name)
-            problems += 1
-            continue
-        sender = config.sender if config else args.sender   # a draft may leave From to Outlook
-        jobs.append((section, message.build(section, period, master.settings.org_name, path,
-                                            sender), path.name))
+    sender = config.sender if config else args.sender   # a draft may leave From to Outlook
+    items = outbox.prepare(master, sections, period, secret, out_dir, sender)
+    for item in items:
+        print(f"已生成:{item.workbook}")
+        if item.problem:
+            print(f"  {item.problem}")
+    outbox.record_unaddressed(items, log, period)
+    problems = sum(item.message is None for item in items)
+    jobs = [(item.section, item.message, item.workbook.name) for item in items if item.message]
     if config is None:
-        for section, msg, file in jobs:
-            eml = send.write_eml(msg, out_dir / (split.file_name(section, period, "邮件")[:-5] + ".eml"))
-            log.record(str(period), section.code, send.DRAFTED, section.email, file)
+        for eml in outbox.write_drafts(items, out_dir, period, log):
             print(f"已生成邮件:{eml}(可在Outlook中打开后发送)")
         return EXIT_PROBLEMS if problems else EXIT_OK
     results = send.send_all([(s.code, m, f) for s, m, f in jobs], config, log, str(period))
@@ -93,50 +76,13 @@ def run_distribute(args: argparse.Namespace) -> int:
 
 # --- collect -----------------------------------------------------------------------
 
-def _inputs(paths: list[Path]) -> list[tuple[str, bytes, dt.datetime]]:
-    """(name, bytes, received) of every returned workbook; .eml unpacked."""
-    files = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file()
-                            and p.suffix.lower() in WORKBOOK_SUFFIXES
-                            and not p.name.startswith(("~$", ".~lock")))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise InputError(f"找不到文件或文件夹“{path}”,请检查路径。")
-    found = []
-    now = dt.datetime.now().replace(microsecond=0)
-    for path in files:
-        limit = DEFAULT_LIMITS.max_eml if path.suffix.lower() == ".eml" else DEFAULT_LIMITS.max_file
-        if path.stat().st_size > limit:      # do not even read it into memory
-            found.append((path.name, refuse(path.name, f"文件过大(上限 {limit // 1024} KB)",
-                                            "请只发送分发的工作簿。"), now))
-            continue
-        data = path.read_bytes()
-        if path.suffix.lower() == ".eml":
-            if is_draft(data):
-                print(f"跳过:{path.name} 是分发时生成的未发送邮件草稿,不是科室的回复。")
-                continue
-            sent = message_date(data)
-            when = sent.astimezone().replace(tzinfo=None) if sent else now
-            try:
-                found += [(safe_name(name), blob, when)
-                          for name, blob in attachments(path.name, data)]
-            except UntrustedFileError as exc:
-                found.append((path.name, exc, when))
-        else:
-            found.append((path.name, data, now))
-    return found
-
-
 def run_collect(args: argparse.Namespace) -> int:
     master = load_master(args.workbook)
     check_secret(master)
     writer = _writer()
     writer.check_not_locked(master.path)
     period = resolve_period(master, args.period) if getattr(args, "period", None) else None
-    run = collect_run(master, _inputs(list(args.files)), period)
+    run = collect_run(master, inbox.gather(list(args.files)), period)
     outcomes = run.outcomes
     if run.changes_master:
         writer.write_workbook(master.path, owned=run.owned, patches=run.patches)
