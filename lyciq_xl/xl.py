@@ -346,20 +346,10 @@ def _mail_master(book: xw.Book):
 def _secret(book: xw.Book, master) -> str:
     """The master's 分发密钥; on first distribution a new one is added as the
     next row of 参数 (the only change distribution makes to the master)."""
-    from lyciq_xl.contract import ParamKey, Params
-    from lyciq_xl.mail.integrity import new_secret
-    if master.settings.secret:
-        if len(master.settings.secret) < 16:
-            raise InputError(f"参数“{ParamKey.SECRET}”太短(至少16个字符),请删除该行让程序"
-                             f"自动生成,或填写更长的随机字符串。")
-        return master.settings.secret
-    secret = new_secret()
-    row = max([r.number for r in master.params.rows], default=1) + 1
-    cols = master.params.columns
-    patch = {(row, cols[Params.KEY]): ParamKey.SECRET, (row, cols[Params.VALUE]): secret}
-    if Params.NOTE in cols:
-        patch[(row, cols[Params.NOTE])] = "校验分发工作簿用,请勿修改、勿外传"
-    apply_patches(book, {Params.SHEET: patch})
+    from lyciq_xl.mail.outbox import secret_and_patch
+    secret, patch = secret_and_patch(master)
+    if patch:
+        apply_patches(book, patch)
     return secret
 
 

@@ -5,10 +5,8 @@ import argparse
 from pathlib import Path
 
 from lyciq_xl.contract import ParamKey, Params, ReceiptBook
-from lyciq_xl.errors import InputError
 from lyciq_xl.mail import inbox, outbox, receipts, send, status
 from lyciq_xl.mail.collect import check_secret, collect_run
-from lyciq_xl.mail.integrity import new_secret
 from lyciq_xl.mail.master import Master, load_master, resolve_period, resolve_sections
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
@@ -24,22 +22,13 @@ def _writer():
 def ensure_secret(master: Master) -> str:
     """The master's 分发密钥; on first distribution generate one and add it
     to 参数 (the only master change distribute makes)."""
-    secret = master.settings.secret
-    if secret:
-        if len(secret) < 16:
-            raise InputError(f"参数“{ParamKey.SECRET}”太短(至少16个字符),请删除该行让程序自动生成,"
-                             f"或填写更长的随机字符串。")
+    secret, patch = outbox.secret_and_patch(master)
+    if patch is None:
         return secret
     writer = _writer()
     writer.check_not_locked(master.path)
-    secret = new_secret()
-    row = max([r.number for r in master.params.rows], default=1) + 1
-    cols = master.params.columns
-    patch = {(row, cols[Params.KEY]): ParamKey.SECRET, (row, cols[Params.VALUE]): secret}
-    if Params.NOTE in cols:
-        patch[(row, cols[Params.NOTE])] = "校验分发工作簿用,请勿修改、勿外传"
-    writer.write_workbook(master.path, patches={Params.SHEET: patch})
-    print(f"已在“{Params.SHEET}”表第{row}行生成参数“{ParamKey.SECRET}”(原文件已备份)。")
+    writer.write_workbook(master.path, patches=patch)
+    print(f"已在“{Params.SHEET}”表生成参数“{ParamKey.SECRET}”(原文件已备份)。")
     return secret
 
 

@@ -8,7 +8,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Iterable
 
+from lyciq_xl.contract import ParamKey, Params
+from lyciq_xl.errors import InputError
 from lyciq_xl.mail import message, send, split
+from lyciq_xl.mail.integrity import new_secret
 from lyciq_xl.mail.master import Master
 from lyciq_xl.model import Period, Section
 
@@ -62,3 +65,21 @@ def write_drafts(items: Iterable[Outgoing], out_dir: Path, period: Period,
             log.record(str(period), item.section.code, send.DRAFTED, item.section.email,
                        item.workbook.name)
     return written
+
+
+def secret_and_patch(master: Master) -> tuple[str, dict[str, dict] | None]:
+    """The master's 分发密钥, or a new one with the 参数 patch that stores it as
+    the next row (the only change distribution makes to the master)."""
+    secret = master.settings.secret
+    if secret:
+        if len(secret) < 16:
+            raise InputError(f"参数“{ParamKey.SECRET}”太短(至少16个字符),请删除该行让程序自动生成,"
+                             f"或填写更长的随机字符串。")
+        return secret, None
+    secret = new_secret()
+    row = max([r.number for r in master.params.rows], default=1) + 1
+    cols = master.params.columns
+    patch = {(row, cols[Params.KEY]): ParamKey.SECRET, (row, cols[Params.VALUE]): secret}
+    if Params.NOTE in cols:
+        patch[(row, cols[Params.NOTE])] = "校验分发工作簿用,请勿修改、勿外传"
+    return secret, {Params.SHEET: patch}
