@@ -102,6 +102,9 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
+_NUMBER_TEXT = re.compile(r"[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)")
+
+
 def as_decimal(value: Any) -> Decimal | None:
     """A cell as a number, accepting numbers Excel stored as text ('0.5',
     '０.５'); None when blank or not a number."""
@@ -110,11 +113,13 @@ def as_decimal(value: Any) -> Decimal | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
-        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+        text = unicodedata.normalize("NFKC", value).strip()
+        # A comma only as thousands grouping ("1,000"): a decimal comma such
+        # as "0,5" must not silently become 5.
+        if not _NUMBER_TEXT.fullmatch(text):
             return None
         try:
-            return Decimal(text)
+            return Decimal(text.replace(",", ""))
         except InvalidOperation:
             return None
     return None
