@@ -68,12 +68,14 @@ def test_decimal_comma_in_a_rate_is_b05_not_95():
     assert {s.dept: s for s in a.service}["综合科"].government == Decimal("0.00")
 
 
-@FIXED_LATER
-@pytest.mark.parametrize("points", ["1" * 40, Decimal("1E+30"), 1e30])
-def test_huge_points_are_d01_not_a_crash(points):
-    # a mis-pasted long number must give the clerk D01, never a traceback
+@pytest.mark.parametrize("points,rule", [("1" * 40, "D03"), (Decimal("1E+30"), "D03"), (1e30, "D03"),
+                                         ("0." + "0" * 30 + "1", "D01"), ("1" * 40 + ".05", "D01")])
+def test_huge_points_are_a_finding_not_a_crash(points, rule):
+    # a mis-pasted long number must give the clerk a finding, never a traceback
+    # (Decimal % 0.1 raises DivisionImpossible past 28 digits); a huge whole
+    # number is a multiple of 0.1 but outside BJ-1's [0.1, 2]: D03
     a = evaluate(tables(deductions=[good(points=points)]))
-    assert found(a, "D01") == [(ERR, DED, "I2")]
+    assert found(a, rule) == [(ERR, DED, "I2")]
     assert a.result("BGS", "2014").duty == Decimal(40)
 
 

@@ -18,13 +18,17 @@ from lyciq_xl.engine.findings import Finding, finding, header_finding, shown
 from lyciq_xl.engine.records import BallotSheet, Deduction, Inputs, text_of
 from lyciq_xl.table import as_decimal, as_text
 
-_TENTH = Decimal("0.1")
 KEY_TASK_POINTS = frozenset(Decimal(p) for p in contract.KEY_TASK_POINTS)
 CELL_RULES = frozenset({"B01", "B02"})   # errors that drop one ballot cell, not the row
 
 
 def positive_tenth(points: Decimal | None) -> bool:
-    return points is not None and points > 0 and points % _TENTH == 0
+    """points > 0 and a whole number of tenths. Read from the digits, not with
+    `points % 0.1`, which raises for numbers beyond the context precision."""
+    if points is None or not points > 0:
+        return False
+    _, digits, exponent = points.as_tuple()
+    return exponent >= -1 or not any(digits[exponent + 1:])
 
 
 @dataclass
