@@ -101,7 +101,6 @@ def test_many_tenths_sum_exactly_and_totals_are_decimals():
             assert v is None or type(v) is Decimal
 
 
-@FIXED_LATER
 def test_external_mean_rate_is_not_rounded_before_multiplying():
     # SPEC 4: sub-score = points × rate / 100, rounded half-up to 2 dp — only
     # the sub-score is rounded. With 地方政府评价 3 points and rates 20, 30, 21.5:
