@@ -125,12 +125,15 @@ def as_decimal(value: Any) -> Decimal | None:
     return None
 
 
-_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+# An optional time of day (pasted from a system export) is read and ignored.
+_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                        r"(?:(?:\s+|\s*T\s*)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?")
 
 
 def as_date(value: Any) -> dt.date | None:
     """A cell as a date: a real Excel date, or text such as 2014-03-05,
-    2014/3/5 or 2014年3月5日. None when blank or not a date."""
+    2014/3/5 or 2014年3月5日, with or without a time (2014-03-05 10:30).
+    None when blank or not a date."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
