@@ -218,7 +218,6 @@ def _standards(source, level):
     return grid
 
 
-@FIXED_LATER
 def test_full_width_annex5_grave_standard_still_blocks_excellent():
     # "附件５" (full-width 5, as an IME types it) is 附件5: a valid 重大 deduction blocks 优秀
     t = tables(deductions=[good(standard="F5-9", points=Decimal(1)),
@@ -229,7 +228,6 @@ def test_full_width_annex5_grave_standard_still_blocks_excellent():
     assert (bgs.total, bgs.rank, bgs.grade) == (Decimal(69), 1, "合格")
 
 
-@FIXED_LATER
 @pytest.mark.parametrize("source,level,cell", [("附件五", "重大", "B6"), ("附件5", "严重", "D6")])
 def test_unknown_standard_source_or_level_is_named(source, level, cell):
     # a typo here would silently let a grave accident through to 优秀

@@ -95,8 +95,16 @@ def load_standards(table: Table) -> dict[str, Standard]:
         if not categories or any(c not in contract.Category.DEDUCTIBLE for c in categories):
             raise InputError(f"{where}(单元格 {table.address(row, Standards.CATEGORIES)})的适用绩效类别"
                              f"须为“履职绩效”、“管理绩效”或“履职绩效,管理绩效”。")
+        # 来源 and 等级 decide whether a deduction blocks 优秀 (附件5 重大): a
+        # typo must stop the run, not silently let a grave accident through.
+        source, severity = _key(row[Standards.SOURCE]), _key(row[Standards.LEVEL])
+        for header, value, allowed in ((Standards.SOURCE, source, contract.StandardSource.ALL),
+                                       (Standards.LEVEL, severity, contract.Severity.ALL)):
+            if value not in allowed:
+                raise InputError(f"{where}(单元格 {table.address(row, header)})的{header}"
+                                 f"“{value or ''}”不正确,请填写:{'、'.join(allowed)}。")
         standards[sid] = Standard(
-            id=sid, source=as_text(row[Standards.SOURCE]), severity=as_text(row[Standards.LEVEL]),
+            id=sid, source=source, severity=severity,
             case=as_text(row[Standards.CASE]), min=low, max=high,
             categories=frozenset(categories), row=row.number)
     return standards
