@@ -38,9 +38,10 @@ def cell_address(row_number: int, column_index: int) -> str:
 def _float(value: float) -> Any:
     if value != value or value in (float("inf"), float("-inf")):
         return None
-    # repr() is the shortest text that round-trips, i.e. what Excel stored
-    # in the XML: 0.1 stays 0.1, a genuine 0.30000000000000004 stays that.
-    return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+    # Excel keeps 15 significant digits: that is the number the clerk typed
+    # and sees. A formula such as =0.1+0.2 is stored as 0.30000000000000004
+    # but shows (and compares in Excel) as 0.3 — SPEC: "0.1+0.2 is 0.3".
+    return Decimal(int(value)) if value.is_integer() else Decimal(format(value, ".15g"))
 
 
 def _text(value: str) -> str | None:

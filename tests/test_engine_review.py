@@ -19,9 +19,6 @@ from lyciq_xl.table import as_date, as_decimal, table_from_grid
 from tests.engine_fixtures import (STANDARDS, ballot, ded, found, indicator_rows, key,
                                    party_ballot, tables)
 
-# Findings not fixed yet in this commit (removed as each fix lands).
-FIXED_LATER = pytest.mark.xfail(strict=True, reason="review finding, fix pending")
-
 ERR, WARN = "错误", "警告"
 DED, EXT = "扣分记录", "外部评价"
 D = dt.date
@@ -40,7 +37,6 @@ def with_sheet(t, spec, grid):
 
 # --- decimals ---------------------------------------------------------------------------
 
-@FIXED_LATER
 def test_excel_formula_float_noise_reads_as_the_value_excel_shows():
     # SPEC 4: "Arithmetic is exact decimal: 0.1+0.2 is 0.3". A 扣分 cell holding
     # =0.1+0.2 is stored by Excel as 0.30000000000000004 (=1-0.9 as
