@@ -277,3 +277,16 @@ def test_key_task_counts_zero_with_k02_and_k03_caps():
     a = evaluate(tables(key_tasks=rows))
     assert found(a, "K03") == [(WARN, "重点指标", "G8")] and found(a, "K02") == [(WARN, "重点指标", "L9")]
     assert a.result("JYK", "2014").key == Decimal(10)
+
+
+def test_explain_shows_the_total_unrounded():
+    # 参数 完成系数:基本完成 0.625 (editable): key 1 × 0.625 = 0.625;
+    # total 40 + 30 + 0.625 + 0.00 + 0 = 70.625 — never rounded (Python's
+    # half-even "{:.2f}" would print 70.62, Excel's "0.00" shows 70.63)
+    a = evaluate(tables(key_tasks=[key("BGS", "Z1", "t", 1, completion="基本完成")],
+                        params=[["完成系数:基本完成", "0.625"]]))
+    assert a.result("BGS", "2014").total == Decimal("70.625")
+    text = a.explain("BGS").text()
+    assert "总分 70.625," in text
+    assert "总分 70.00," in a.explain("RSK").text()               # 2 decimals as before
+    assert "总分 70.00," in a.explain("RSK", "2014").text()
