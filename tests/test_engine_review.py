@@ -290,3 +290,31 @@ def test_explain_shows_the_total_unrounded():
     assert "总分 70.625," in text
     assert "总分 70.00," in a.explain("RSK").text()               # 2 decimals as before
     assert "总分 70.00," in a.explain("RSK", "2014").text()
+
+
+# --- a clerk's own column -------------------------------------------------------------------
+
+def test_a_remark_alone_in_the_clerks_own_column_is_not_a_data_row():
+    # SPEC 5: clerks may add their own columns, "kept and ignored". A row whose
+    # only value is a remark there must raise nothing (it used to raise D01,
+    # D02, D04, D05, D06 on 扣分记录 and stop the run on 扣分标准).
+    t = tables(deductions=[good()])
+    ded_grid = [list(c.Deductions.COLUMNS) + ["备注"],
+                good() + ["手填"],                                 # row 2: a real row with a remark
+                [None] * 12 + ["二季度无其他扣分"]]                # row 3: remark only
+    std_grid = [list(c.Standards.COLUMNS) + ["备注"]] + [list(s) + [None] for s in STANDARDS] + \
+               [[None] * 8 + ["以上标准2014年修订"]]
+    key_grid = [list(c.KeyTasks.COLUMNS) + ["备注"], [None] * 12 + ["年中调整"]]
+    with_sheet(t, c.Deductions, ded_grid)
+    with_sheet(t, c.Standards, std_grid)
+    with_sheet(t, c.KeyTasks, key_grid)
+    with_sheet(t, c.External, [list(c.External.COLUMNS) + ["备注"], [None] * 4 + ["待市政府反馈"]])
+    with_sheet(t, c.Bonuses, [list(c.Bonuses.COLUMNS) + ["备注"], [None] * 6 + ["无"]])
+    a = evaluate(t)
+    assert a.findings == []
+    bgs = a.result("BGS", "2014")
+    assert (bgs.duty, bgs.pending) == (Decimal("39.5"), 0)           # 40 − 0.5 (row 2 only)
+    # a row with data in a contract column is still checked: 扣分 only → D01 … on row 4
+    ded_grid.append([None] * 8 + [Decimal("0.05"), None, None, None, "备注"])
+    a = evaluate(with_sheet(tables(), c.Deductions, ded_grid))
+    assert found(a, "D01") == [(ERR, DED, "I4")]

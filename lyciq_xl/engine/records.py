@@ -321,11 +321,20 @@ class Inputs:
 
 
 def _table(tables: dict[str, Table], spec: type) -> Table:
+    """The sheet's Table, without rows that are blank in every contract column:
+    a clerk's own columns are kept and ignored (SPEC 5), so a remark alone in
+    one of them is no data row. (Ballot sheets: every extra column rates a
+    section, so their rows are all kept.)"""
     try:
-        return tables[spec.SHEET]
+        table = tables[spec.SHEET]
     except KeyError:
         raise InputError(f"工作簿缺少工作表“{spec.SHEET}”。"
                          f"请按主工作簿格式添加(可用 lyciq-xl init 生成模板参照)。") from None
+    if spec in contract.BALLOT_SHEETS:
+        return table
+    columns = [h for h in spec.COLUMNS if h in table.columns]
+    rows = [r for r in table.rows if any(r.values[h] is not None for h in columns)]
+    return table if len(rows) == len(table.rows) else Table(table.sheet, table.columns, rows)
 
 
 def load_inputs(tables: dict[str, Table]) -> Inputs:
