@@ -95,7 +95,8 @@ def as_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        # to_integral_value is exact; normalize() would round to 28 digits
+        return format(value.to_integral_value() if value == value.to_integral() else value, "f")
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != dt.time() else value.strftime("%Y-%m-%d")
     if isinstance(value, dt.date):

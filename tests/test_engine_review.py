@@ -73,6 +73,8 @@ def test_huge_points_are_a_finding_not_a_crash(points, rule):
     a = evaluate(tables(deductions=[good(points=points)]))
     assert found(a, rule) == [(ERR, DED, "I2")]
     assert a.result("BGS", "2014").duty == Decimal(40)
+    if points == "1" * 40:                       # the message quotes the value exactly
+        assert f"扣分“{'1' * 40}”" in a.findings[0].message
 
 
 @pytest.mark.parametrize("points,expected", [
