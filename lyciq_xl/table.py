@@ -168,6 +168,9 @@ class Table:
     sheet: str
     columns: dict[str, int]                  # header -> 0-based column index
     rows: list[Row] = field(default_factory=list)
+    # Later columns whose header repeats an earlier one: (header, 0-based
+    # index). Only the first is read; callers decide whether to say so.
+    repeated: list[tuple[str, int]] = field(default_factory=list)
 
     def address(self, row: Row | int, header: str) -> str:
         """Excel address of a row's cell under `header` (e.g. 'I7')."""
@@ -189,9 +192,12 @@ def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
     Raises InputError naming every missing required column."""
     header_row = grid[0] if grid else ()
     columns: dict[str, int] = {}
+    repeated: list[tuple[str, int]] = []
     for index, raw in enumerate(header_row):
         header = normalise_header(raw)
-        if header and header not in columns:
+        if header in columns:
+            repeated.append((header, index))
+        elif header:
             columns[header] = index
     missing = [h for h in required if h not in columns]
     if missing:
@@ -207,7 +213,7 @@ def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
     rows = [Row(number, dict(zip(headers, values)))
             for number, values in enumerate(zip(*normalised), start=2)
             if values.count(None) != len(values)]
-    return Table(sheet, columns, rows)
+    return Table(sheet, columns, rows, repeated)
 
 
 @contextlib.contextmanager

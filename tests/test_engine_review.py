@@ -320,3 +320,15 @@ def test_a_remark_alone_in_the_clerks_own_column_is_not_a_data_row():
     ded_grid.append([None] * 8 + [Decimal("0.05"), None, None, None, "备注"])
     a = evaluate(with_sheet(tables(), c.Deductions, ded_grid))
     assert found(a, "D01") == [(ERR, DED, "I4")]
+
+
+def test_a_ballot_column_repeating_a_section_name_exactly_is_b03_on_its_header():
+    # two columns both headed 人事科 (D and K): the second is ignored like a
+    # code/name repeat, but it must be named, not silently dropped
+    from tests.engine_fixtures import NAMES
+    header = ["考核期", "票号"] + NAMES + ["人事科"]
+    a = evaluate(tables(party=[party_ballot("2014", 1, {"人事科": "较满意"}) + ["满意"]],
+                        party_header=header))
+    assert found(a, "B03") == [(ERR, "党组评价", "K1")]
+    assert "人事科" in a.findings[0].message
+    assert {s.dept: s for s in a.service}["人事科"].party == Decimal("12.00")   # 15 × 0.8, K ignored

@@ -19,7 +19,7 @@ from lyciq_xl.contract import (Bonuses, Deductions, External, Indicators, KeyTas
 from lyciq_xl.errors import InputError
 from lyciq_xl.model import (FrameworkSpec, Period, Section, SectionIndex, Settings,
                             load_framework, load_sections, load_settings)
-from lyciq_xl.table import Table, as_date, as_decimal, as_text
+from lyciq_xl.table import Table, as_date, as_decimal, as_text, cell_address
 
 
 def memo(fn):
@@ -226,7 +226,8 @@ class BallotSheet:
     has_voter: bool
     columns: dict[str, Section]    # header -> the section it rates
     unknown_columns: list[str]     # headers that name no section (B03)
-    repeated_columns: list[str] = field(default_factory=list)   # a section's second column (B03)
+    # a section's second column (B03): (header, its header cell)
+    repeated_columns: list[tuple[str, str]] = field(default_factory=list)
     ballots: list[Ballot] = field(default_factory=list)
 
 
@@ -239,10 +240,13 @@ def load_ballots(table: Table, sections: SectionIndex, spec: type) -> BallotShee
         if section is None:
             sheet.unknown_columns.append(header)
         elif section.code in rated:          # e.g. both 办公室 and BGS
-            sheet.repeated_columns.append(header)
+            sheet.repeated_columns.append((header, table.address(1, header)))
         else:
             rated.add(section.code)
             sheet.columns[header] = section
+    # the same header typed twice: the table reads only the first column
+    sheet.repeated_columns += [(h, cell_address(1, i)) for h, i in table.repeated
+                               if sections.resolve(h) is not None]
     columns = sheet.columns
     period, voter = memo(Period.parse), memo(sections.resolve)
     for r in table.rows:
@@ -334,7 +338,7 @@ def _table(tables: dict[str, Table], spec: type) -> Table:
         return table
     columns = [h for h in spec.COLUMNS if h in table.columns]
     rows = [r for r in table.rows if any(r.values[h] is not None for h in columns)]
-    return table if len(rows) == len(table.rows) else Table(table.sheet, table.columns, rows)
+    return table if len(rows) == len(table.rows) else Table(table.sheet, table.columns, rows, table.repeated)
 
 
 def load_inputs(tables: dict[str, Table]) -> Inputs:

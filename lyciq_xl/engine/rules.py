@@ -210,9 +210,9 @@ def k03_cap(inp: Inputs, validation: Validation) -> Iterator[Finding]:
 def b03_columns(inp: Inputs, sheet: BallotSheet) -> Iterator[Finding]:
     for header in sheet.unknown_columns:
         yield header_finding("B03", sheet.table, header, f"列标题“{header}”不是科室名称,该列不计入")
-    for header in sheet.repeated_columns:
+    for header, cell in sheet.repeated_columns:
         yield header_finding("B03", sheet.table, header,
-                             f"列标题“{header}”与前面的列是同一科室,该列不计入")
+                             f"列标题“{header}”与前面的列是同一科室,该列不计入", cell)
 
 
 def ballot_rules(inp: Inputs, sheet: BallotSheet) -> Iterator[Finding]:
