@@ -332,3 +332,18 @@ def test_a_ballot_column_repeating_a_section_name_exactly_is_b03_on_its_header()
     assert found(a, "B03") == [(ERR, "党组评价", "K1")]
     assert "人事科" in a.findings[0].message
     assert {s.dept: s for s in a.service}["人事科"].party == Decimal("12.00")   # 15 × 0.8, K ignored
+
+
+def test_unused_pre_numbered_ballot_slips_raise_nothing():
+    # slips numbered in advance (票号 only, or 票号 and 考核期 filled down) that
+    # hold no grade leave nothing out of the scores: no D06 / B03 for them
+    peer = [ballot("2014", 1, "人事科", {"办公室": "满意"}),
+            ballot(None, 2, None, {}), ballot("2014", 3, None, {})]
+    party = [party_ballot(None, 1, {}), party_ballot("2014", 2, {"办公室": "较满意"})]
+    a = evaluate(tables(peer=peer, party=party))
+    assert a.findings == []
+    s = {r.dept: r for r in a.service}["办公室"]
+    assert (s.peer, s.party, s.ballots) == (Decimal("15.00"), Decimal("12.00"), 2)   # 15 × 1, 15 × 0.8
+    # a slip with a grade is still checked: blank 投票科室 → B03, whole ballot out
+    a = evaluate(tables(peer=peer + [ballot("2014", 4, None, {"办公室": "不满意"})]))
+    assert found(a, "B03") == [(ERR, "相互评价", "C5")]

@@ -220,6 +220,8 @@ def ballot_rules(inp: Inputs, sheet: BallotSheet) -> Iterator[Finding]:
     t, spec = sheet.table, (PeerBallots if sheet.has_voter else PartyBallots)
     ratings = inp.settings.ratings
     for b in sheet.ballots:
+        if not b.grades:
+            continue  # no grade (e.g. a slip numbered in advance): nothing to leave out
         if not inp.in_year(b.period):
             yield finding("D06", t, b.row, spec.PERIOD,
                           f"票号{shown(b.ballot_no)}的{period_detail(inp, b.period_raw, b.period)},整张选票不计入")
