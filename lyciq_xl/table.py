@@ -128,7 +128,7 @@ def as_decimal(value: Any) -> Decimal | None:
 
 
 # An optional time of day (pasted from a system export) is read and ignored.
-_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
                         r"(?:(?:\s+|\s*T\s*)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?")
 
 

@@ -125,7 +125,8 @@ def test_ballot_mean_is_not_rounded_before_multiplying():
 
 # --- dates and periods --------------------------------------------------------------------
 
-@pytest.mark.parametrize("date", ["2014-03-31 10:30", "2014/1/1 08:00:00", "2014年3月31日 17:05"])
+@pytest.mark.parametrize("date", ["2014-03-31 10:30", "2014/1/1 08:00:00", "2014年3月31日 17:05",
+                                  "2014年3月31号", "2014-03-31T23:59:59"])
 def test_text_dates_with_a_time_on_the_quarter_boundary_days(date):
     # first and last day of 2014Q1, as text pasted from a system export
     a = evaluate(tables(deductions=[good(date=date)]))
