@@ -17,6 +17,7 @@ from xml.etree.ElementTree import ParseError
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.table import cell_address, column_letter
 from lyciq_xl.xlsxio import xmltext as X
+from lyciq_xl.textfit import LINE_HEIGHT, display_width, wrapped_lines
 from lyciq_xl.xlsxio.styles import DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT, StyleBook, is_date_code
 
 # CT_Worksheet child order (ECMA-376 Part 1, 18.3.1.99). Excel refuses a
@@ -95,11 +96,6 @@ def cell_xml(ref: str, value: Any, style: str, date_style: Callable[[str], str])
         return ""
     return inline_string(ref, str(value), style)
 
-
-def text_width(value: str) -> int:
-    """Display width in Excel 'characters': CJK and other wide chars count ~2."""
-    n = len(value)
-    return n + (len(value.encode("utf-8")) - n) // 2
 
 
 @dataclass
@@ -200,7 +196,7 @@ def plan(sheet: OwnedSheet, styles: StyleBook) -> _Plan:
             kinds[c] = {kind(v) for v in values if isinstance(v, (dt.date, dt.time))}
         if names[c] in sheet.widths:
             continue
-        width[c] = max((text_width(v) if isinstance(v, str) else
+        width[c] = max((display_width(v) if isinstance(v, str) else
                         len(number_text(v)) if isinstance(v, (int, Decimal, float)) and not isinstance(v, bool)
                         else 5 for v in values if not isinstance(v, (dt.date, dt.time))), default=0)
 
@@ -228,7 +224,7 @@ def plan(sheet: OwnedSheet, styles: StyleBook) -> _Plan:
         if name in sheet.widths:
             widths.append(float(sheet.widths[name]))
         else:
-            header_w = text_width(name) + 4   # room for the autofilter button
+            header_w = display_width(name) + 4   # room for the autofilter button
             content_w = max(width[c], 10 if kinds[c] else 0, 19 if "datetime" in kinds[c] else 0)
             widths.append(min(MAX_WIDTH, max(MIN_WIDTH, header_w, content_w + 2)))
     return _Plan(
@@ -243,9 +239,6 @@ def plan(sheet: OwnedSheet, styles: StyleBook) -> _Plan:
     )
 
 
-LINE_HEIGHT = 15   # points per line of 11-point text
-
-
 def row_open(r: int, row: list[Any], wrapped: dict[int, float]) -> str:
     """`<row>` start tag; rows with wrapped long text get the height their
     lines need (neither Excel nor LibreOffice grows rows written by a tool)."""
@@ -253,7 +246,7 @@ def row_open(r: int, row: list[Any], wrapped: dict[int, float]) -> str:
     for c, width in wrapped.items():
         value = row[c] if c < len(row) else None
         if isinstance(value, str):
-            lines = max(lines, -(-text_width(value) // max(int(width) - 1, 1)))
+            lines = max(lines, wrapped_lines(value, width))
     if lines == 1:
         return f'<row r="{r}">'
     return f'<row r="{r}" ht="{lines * LINE_HEIGHT}" customHeight="1">'
