@@ -172,6 +172,17 @@ class Table:
                 if h not in known]
 
 
+def _raise_if_headers_lower(sheet: str, grid: Sequence[Sequence[Any]],
+                            required: Iterable[str]) -> None:
+    """A title row above the headers is the usual reason for 'missing'
+    columns: say so, rather than ask for headers the clerk can see."""
+    required = set(required)
+    for number, row in enumerate(grid[1:10], start=2):
+        if required <= {normalise_header(v) for v in row}:
+            raise InputError(f"工作表“{sheet}”的列标题在第{number}行,但须在第1行(从A1开始)。"
+                             f"请删除列标题上方的{number - 1}行(如表格标题)后重试。")
+
+
 def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
                     required: Iterable[str] = ()) -> Table:
     """Build a Table from a dense grid whose first row is the header row at A1.
@@ -185,6 +196,7 @@ def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
             columns[header] = index
     missing = [h for h in required if h not in columns]
     if missing:
+        _raise_if_headers_lower(sheet, grid, required)
         names = "、".join(f"“{h}”" for h in missing)
         raise InputError(f"工作表“{sheet}”缺少必填列{names}。"
                          f"请在第1行添加这些列标题(列的顺序不限)。")

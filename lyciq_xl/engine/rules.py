@@ -24,7 +24,11 @@ CELL_RULES = frozenset({"B01", "B02"})   # errors that drop one ballot cell, not
 
 
 def positive_tenth(points: Decimal | None) -> bool:
-    return points is not None and points > 0 and points % _TENTH == 0
+    # not `points % _TENTH`: a huge 扣分 (1e308) makes that DivisionImpossible
+    if points is None or points <= 0:
+        return False
+    tenths = points * 10
+    return tenths == tenths.to_integral_value()
 
 
 @dataclass

@@ -5,6 +5,8 @@ clerk's own and every finding can name its cell.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Iterable
@@ -45,9 +47,29 @@ def read_tables(path: Path, specs: Iterable[type] = contract.INPUT_SHEETS) -> di
     return {s.SHEET: read_table(book, s.SHEET, s.REQUIRED) for s in specs}
 
 
+def _bare(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def check_sheet_spelling(book_name: str, present: Iterable[str], wanted: Iterable[str]) -> None:
+    """InputError when a wanted sheet is absent but one differing only in
+    spaces or full-width characters is there ('扣分记录 '): Excel shows both
+    alike, so "missing" would mislead the clerk."""
+    present = list(present)
+    for name in wanted:
+        if name in present:
+            continue
+        for other in present:
+            if _bare(other) == _bare(name):
+                raise InputError(f"工作簿“{book_name}”中工作表“{other}”的名称含多余的空格或全角字符,"
+                                 f"请将其重命名为“{name}”后重试。")
+
+
 def require_sheets(book_name: str, present: Iterable[str], specs: Iterable[type]) -> None:
     """InputError naming every sheet of `specs` missing from `present`."""
     present = set(present)
+    specs = list(specs)
+    check_sheet_spelling(book_name, present, [s.SHEET for s in specs])
     missing = [s.SHEET for s in specs if s.SHEET not in present]
     if missing:
         names = "、".join(f"“{n}”" for n in missing)

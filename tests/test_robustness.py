@@ -1,0 +1,198 @@
+"""Workbooks as a tired clerk really produces them: every bad input gets a
+clear Chinese message naming sheet and cell, the right exit code, and
+nothing written when the input is unusable. Through the real CLI."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine
+
+from lyciq_xl import cli, contract
+
+ROOT = Path(__file__).resolve().parent.parent
+INTERNAL = "程序内部错误"
+
+
+def lyciq(*args: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "lyciq_xl", *map(str, args)],
+                          capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def assert_exit2_untouched(result: subprocess.CompletedProcess, path: Path, before: bytes,
+                           *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert INTERNAL not in result.stderr, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+    assert path.read_bytes() == before
+    assert not (path.parent / ".lyciq-backup").exists()
+
+
+def edited(sample_path: Path, edit, name: str = "主工作簿.xlsx") -> Path:
+    """The sample after a clerk's edit in openpyxl, saved beside it."""
+    book = openpyxl.load_workbook(sample_path)
+    edit(book)
+    target = sample_path.with_name(name)
+    book.save(target)
+    return target
+
+
+# --- randomised: junk in random input cells ------------------------------------------
+
+JUNK = ["abc", "扣分", -0.1, -5, 1e308, 1e20, -1e300, 1e-300, 123456789012345678,
+        dt.datetime(1900, 1, 1), dt.datetime(2014, 7, 1, 13, 5),
+        dt.date(2099, 12, 31), True, False, "=SUM(A1:A3)", "+1", "-0.1", "@x", "", None,
+        " ", "\u3000", "x" * 5000, "0.1分", "2014Q5", "１２３", "1,000.5", "nan", "inf",
+        "1e999", "9" * 40, 0, 0.30000000000000004]
+INPUT_SHEETS = [s.SHEET for s in contract.INPUT_SHEETS]
+
+
+def _mutate(book: openpyxl.Workbook, rng: random.Random) -> None:
+    for _ in range(rng.randint(1, 6)):
+        sheet = book[rng.choice(INPUT_SHEETS)]
+        row = rng.randint(2, max(2, sheet.max_row))
+        col = rng.randint(1, sheet.max_column)
+        value = rng.choice(JUNK)
+        if isinstance(value, str) and value.startswith("="):
+            sheet.cell(row, col).value = value      # a real formula, no cached value
+        else:
+            sheet.cell(row, col).value = value
+            if isinstance(value, str):
+                sheet.cell(row, col).data_type = "s"   # text that looks like a formula stays text
+
+
+_ADDRESS = re.compile(r"[A-Z]{1,3}[0-9]+")
+
+
+def test_random_junk_in_input_cells_never_crashes(sample_master, tmp_path):
+    base = openpyxl.load_workbook(sample_master)
+    buffer = io.BytesIO()
+    base.save(buffer)
+    for seed in range(30):
+        rng = random.Random(seed)
+        book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+        _mutate(book, rng)
+        path = tmp_path / f"随机{seed}.xlsx"
+        book.save(path)
+        before = path.read_bytes()
+        err, out = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+            code = cli.main(["recalc", str(path), "--json"])
+        assert code in (0, 1, 2), (seed, code)
+        assert INTERNAL not in err.getvalue(), (seed, err.getvalue())
+        if code == 2:
+            assert err.getvalue().startswith("错误:"), (seed, err.getvalue())
+            assert path.read_bytes() == before, seed
+            continue
+        written = python_calamine.CalamineWorkbook.from_path(str(path))
+        findings = written.get_sheet_by_name(contract.Findings.SHEET).to_python()
+        for level, sheet, cell, rule, message in (r[:5] for r in findings[1:]):
+            assert sheet in written.sheet_names, (seed, sheet)
+            assert _ADDRESS.fullmatch(str(cell)), (seed, cell)
+            assert rule and message, seed
+
+
+# --- found by hand -----------------------------------------------------------------------
+
+def _set_cell(sheet: str, header: str, row: int, value):
+    def edit(book):
+        ws = book[sheet]
+        column = next(c.column for c in ws[1] if c.value == header)
+        ws.cell(row, column).value = value
+    return edit
+
+
+def test_huge_numbers_are_findings_not_internal_errors(sample_path):
+    # 1e308 in 扣分 made `points % 0.1` DivisionImpossible; a huge service
+    # 分值 in 指标框架 made the cent rounding overflow the 28-digit precision
+    def edit(book):
+        _set_cell(contract.Deductions.SHEET, contract.Deductions.POINTS, 2, 1e308)(book)
+        ws = book[contract.Framework.SHEET]
+        for row in ws.iter_rows(min_row=2):
+            if row[1].value == contract.Category.SERVICE:
+                row[3].value = 1e300
+                break
+    path = edited(sample_path, edit)
+    result = lyciq("recalc", path)
+    assert result.returncode == 1, result.stderr
+    assert INTERNAL not in result.stderr
+    # within no standard's [最低扣分, 最高扣分]: D03 names the cell
+    assert f"{contract.Deductions.SHEET}!I2 D03" in result.stdout
+
+
+def test_explain_malformed_period_says_so(sample_path):
+    before = sample_path.read_bytes()
+    result = lyciq("explain", sample_path, "办公室", "2014Q5")
+    assert_exit2_untouched(result, sample_path, before, "“2014Q5”格式不正确", "2014Q3")
+
+
+def test_sheet_name_with_trailing_space_is_named(sample_path):
+    def edit(book):
+        book[contract.Deductions.SHEET].title = contract.Deductions.SHEET + " "
+    path = edited(sample_path, edit)
+    before = path.read_bytes()
+    wanted = f"请将其重命名为“{contract.Deductions.SHEET}”"
+    assert_exit2_untouched(lyciq("recalc", path), path, before, f"“{contract.Deductions.SHEET} ”", wanted)
+    # distribute treats 扣分记录 as optional: it used to send workbooks without it
+    out = path.parent / "分发"
+    assert_exit2_untouched(lyciq("distribute", path, "--out", out, "--period", "2014Q3"),
+                           path, before, wanted)
+    assert not out.exists()
+
+
+def test_title_row_above_headers_is_named(sample_path):
+    def edit(book):
+        ws = book[contract.Deductions.SHEET]
+        ws.insert_rows(1)
+        ws["A1"] = "2014年度扣分记录"
+    path = edited(sample_path, edit)
+    before = path.read_bytes()
+    message = f"工作表“{contract.Deductions.SHEET}”的列标题在第2行,但须在第1行"
+    assert_exit2_untouched(lyciq("recalc", path), path, before, message)
+    out = path.parent / "分发"
+    assert_exit2_untouched(lyciq("distribute", path, "--out", out, "--period", "2014Q3"),
+                           path, before, message)
+    assert not out.exists()
+
+
+def test_read_only_master_is_not_replaced(sample_path):
+    before = sample_path.read_bytes()
+    sample_path.chmod(0o444)
+    try:
+        result = lyciq("recalc", sample_path)
+        assert_exit2_untouched(result, sample_path, before, "只读")
+        assert sample_path.stat().st_mode & 0o777 == 0o444
+    finally:
+        sample_path.chmod(0o644)
+
+
+def test_annex_open_in_excel_writes_nothing(sample_path):
+    out = sample_path.parent / "附件"
+    out.mkdir()
+    (out / "~$附件1_绩效指标框架.xlsx").write_bytes(b"\x00" * 165)
+    before = sample_path.read_bytes()
+    result = lyciq("annex", sample_path, "--out", out)
+    assert_exit2_untouched(result, sample_path, before, "附件1_绩效指标框架.xlsx", "Excel")
+    assert [p.name for p in out.iterdir()] == ["~$附件1_绩效指标框架.xlsx"]
+
+
+def test_distribute_section_book_open_in_excel_writes_nothing(sample_path):
+    out = sample_path.parent / "分发"
+    out.mkdir()
+    (out / "~$办公室_2014Q3_绩效填报.xlsx").write_bytes(b"\x00" * 165)
+    before = sample_path.read_bytes()
+    result = lyciq("distribute", sample_path, "--out", out, "--period", "2014Q3")
+    assert_exit2_untouched(result, sample_path, before, "办公室_2014Q3_绩效填报.xlsx", "Excel")
+    assert [p.name for p in out.iterdir()] == ["~$办公室_2014Q3_绩效填报.xlsx"]
