@@ -11,6 +11,7 @@ import random
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -196,3 +197,53 @@ def test_distribute_section_book_open_in_excel_writes_nothing(sample_path):
     result = lyciq("distribute", sample_path, "--out", out, "--period", "2014Q3")
     assert_exit2_untouched(result, sample_path, before, "办公室_2014Q3_绩效填报.xlsx", "Excel")
     assert [p.name for p in out.iterdir()] == ["~$办公室_2014Q3_绩效填报.xlsx"]
+
+
+def _with_cached(path: Path, cell: str, cached: bytes, type_attr: bytes = b"") -> None:
+    """Give openpyxl's formula cell the result Excel would have stored
+    (openpyxl writes formulas without one)."""
+    with zipfile.ZipFile(path) as zin:
+        items = [(info, zin.read(info)) for info in zin.infolist()]
+    pattern = re.compile(rb'<c r="' + cell.encode() + rb'"([^>]*)><f>([^<]*)</f><v\s*/>')
+    hits = 0
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in items:
+            if info.filename.startswith("xl/worksheets/") and pattern.search(data):
+                data, n = pattern.subn(rb'<c r="' + cell.encode() + rb'"\1' + type_attr
+                                       + rb"><f>\2</f><v>" + cached + rb"</v>", data)
+                hits += n
+            zout.writestr(info, data)
+    assert hits == 1
+
+
+def test_formula_with_result_is_read_by_its_result(sample_path):
+    path = edited(sample_path, _set_cell(contract.Deductions.SHEET, contract.Deductions.POINTS,
+                                          2, "=0.1+0.2"))
+    _with_cached(path, "I2", b"0.3")     # as LibreOffice stores it
+    result = lyciq("recalc", path)
+    assert result.returncode == 1, result.stderr      # the sample's planted errors only
+    assert f"{contract.Deductions.SHEET}!I2" not in result.stdout
+
+
+def test_formula_error_value_is_shown_not_blank(sample_path):
+    # calamine reads a cached #DIV/0! as blank: the clerk was told "(空白)"
+    path = edited(sample_path, _set_cell(contract.Deductions.SHEET, contract.Deductions.POINTS,
+                                          2, "=1/0"))
+    _with_cached(path, "I2", b"#DIV/0!", b' t="e"')
+    result = lyciq("recalc", path)
+    assert result.returncode == 1, result.stderr
+    assert f"{contract.Deductions.SHEET}!I2 D01" in result.stdout
+    assert "“#DIV/0!”" in result.stdout
+
+
+def test_formula_without_result_is_named(sample_path):
+    # a workbook written by a program and never saved by Excel: the cell read
+    # as blank, and the clerk was told 科室(空白) for a cell showing 办公室
+    path = edited(sample_path, _set_cell(contract.Deductions.SHEET, contract.Deductions.DEPT,
+                                          2, '="办公"&"室"'))
+    before = path.read_bytes()
+    message = f"工作表“{contract.Deductions.SHEET}”单元格 D2 是公式,但文件中没有它的计算结果"
+    assert_exit2_untouched(lyciq("recalc", path), path, before, message, "在Excel中打开")
+    out = path.parent / "分发"
+    assert_exit2_untouched(lyciq("distribute", path, "--out", out, "--period", "2014Q3"),
+                           path, before, message)

@@ -16,6 +16,7 @@ import python_calamine
 from lyciq_xl import contract
 from lyciq_xl.errors import InputError
 from lyciq_xl.table import Table, table_from_grid
+from lyciq_xl.xlsxio import package
 
 
 def check_workbook_path(path: Path) -> None:
@@ -44,7 +45,56 @@ def read_tables(path: Path, specs: Iterable[type] = contract.INPUT_SHEETS) -> di
     book = open_workbook(path)
     specs = list(specs)
     require_sheets(path.name, book.sheet_names, specs)
-    return {s.SHEET: read_table(book, s.SHEET, s.REQUIRED) for s in specs}
+    gaps = formula_gaps(path, [s.SHEET for s in specs])
+    return {s.SHEET: read_table(book, s.SHEET, s.REQUIRED, gaps.get(s.SHEET))
+            for s in specs}
+
+
+# A cell element; its attributes and body (SpreadsheetML, any namespace prefix).
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
+
+
+def _cell_index(letters: bytes, digits: bytes) -> tuple[int, int]:
+    column = 0
+    for ch in letters:
+        column = column * 26 + ch - 64
+    return int(digits) - 1, column - 1
+
+
+def formula_gaps(path: Path, sheets: Iterable[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells calamine reads as blank though they are not: a formula whose
+    result is an error (#DIV/0!, #N/A) -> {(row0, col0): '#N/A'} per sheet, so
+    the clerk is shown the error, not "(空白)". A formula with no stored
+    result (the file was written by a program, never saved by Excel) makes
+    every value doubtful: InputError naming the first such cell."""
+    gaps: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            pkg = package.read_package(zf)
+            for name in sheets:
+                sheet = pkg.lookup(name)
+                data = zf.read(sheet.part) if sheet and sheet.part else b""
+                if b"<f" not in data and b't="e"' not in data:
+                    continue           # the usual input sheet: typed values only
+                for attrs, body in _CELL.findall(data):
+                    ref = _REF.search(attrs)
+                    if not ref or not body or b"<f" not in body and b't="e"' not in attrs:
+                        continue
+                    value = _VALUE.search(body)
+                    where = _cell_index(*ref.groups())
+                    # <v></v> with t="str" is a formula that returned "" (Excel)
+                    if value is None and b't="str"' not in attrs:
+                        cell = (ref.group(1) + ref.group(2)).decode()
+                        raise InputError(
+                            f"工作表“{name}”单元格 {cell} 是公式,但文件中没有它的计算结果"
+                            f"(该文件不是由Excel保存的)。请在Excel中打开该工作簿,保存后重试。")
+                    if value is not None and b't="e"' in attrs:
+                        gaps.setdefault(name, {})[where] = value.group(1).decode("ascii", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return gaps    # unreadable parts: calamine has already said what it could
+    return gaps
 
 
 def _bare(name: str) -> str:
@@ -78,9 +128,15 @@ def require_sheets(book_name: str, present: Iterable[str], specs: Iterable[type]
 
 
 def read_table(book: python_calamine.CalamineWorkbook, sheet: str,
-               required: Iterable[str] = ()) -> Table:
+               required: Iterable[str] = (),
+               errors: dict[tuple[int, int], str] | None = None) -> Table:
+    """One sheet as a Table; `errors` puts formula error values (see
+    `formula_gaps`) back into cells calamine reads as blank."""
     try:
         grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except python_calamine.CalamineError as exc:
         raise InputError(f"无法读取工作表“{sheet}”:{exc}。请在Excel中打开并重新保存后重试。") from exc
+    for (row, column), text in (errors or {}).items():
+        if row < len(grid) and column < len(grid[row]) and grid[row][column] in ("", None):
+            grid[row][column] = text
     return table_from_grid(sheet, grid, required)
