@@ -85,6 +85,8 @@ def normalise_header(value: Any) -> str | None:
     """Header text with surrounding and full-width spaces removed."""
     if value is None:
         return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)          # a header typed as 2014 reads as 2014.0
     text = str(value).replace("\u3000", " ").strip()
     return re.sub(r"\s+", "", text) or None
 
@@ -190,10 +192,16 @@ def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
     Raises InputError naming every missing required column."""
     header_row = grid[0] if grid else ()
     columns: dict[str, int] = {}
+    required = list(required)
     for index, raw in enumerate(header_row):
         header = normalise_header(raw)
         if header and header not in columns:
             columns[header] = index
+        elif header in required:
+            # which of two 扣分 columns counts? Guessing would be a silent wrong number
+            raise InputError(f"工作表“{sheet}”的列标题“{header}”出现了两次"
+                             f"({cell_address(1, columns[header])}、{cell_address(1, index)}),"
+                             f"请删除或改名其中一列后重试。")
     missing = [h for h in required if h not in columns]
     if missing:
         _raise_if_headers_lower(sheet, grid, required)

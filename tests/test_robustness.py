@@ -247,3 +247,59 @@ def test_formula_without_result_is_named(sample_path):
     out = path.parent / "分发"
     assert_exit2_untouched(lyciq("distribute", path, "--out", out, "--period", "2014Q3"),
                            path, before, message)
+
+
+def test_duplicate_required_header_is_named(sample_path):
+    # two 扣分 columns: the first was used silently, whatever the second said
+    def edit(book):
+        ws = book[contract.Deductions.SHEET]
+        ws["M1"], ws["M2"] = contract.Deductions.POINTS, 0.5
+    path = edited(sample_path, edit)
+    before = path.read_bytes()
+    result = lyciq("recalc", path)
+    assert_exit2_untouched(result, path, before,
+                           f"列标题“{contract.Deductions.POINTS}”出现了两次(I1、M1)")
+
+
+def test_numeric_header_shown_as_typed(sample_path):
+    path = edited(sample_path, lambda book: book[contract.PeerBallots.SHEET].cell(1, 12, 2014))
+    result = lyciq("recalc", path)
+    assert result.returncode == 1, result.stderr
+    assert f"{contract.PeerBallots.SHEET}!L1 B03" in result.stdout
+    assert "“2014”不是科室名称" in result.stdout and "2014.0" not in result.stdout
+
+
+def _set_param(key: str, value):
+    def edit(book):
+        for row in book[contract.Params.SHEET].iter_rows(min_row=2):
+            if row[0].value == key:
+                row[1].value = value
+                return
+        raise KeyError(key)
+    return edit
+
+
+def test_year_written_as_2014_nian_is_accepted(sample_path):
+    path = edited(sample_path, _set_param(contract.ParamKey.YEAR, "2014年"))
+    result = lyciq("recalc", path)
+    assert result.returncode == 1, result.stderr     # the sample's planted errors only
+    assert "考核期:2014Q1、2014Q2、2014Q3 及 2014 年度" in result.stdout
+
+
+def test_bad_year_names_its_cell(sample_path):
+    path = edited(sample_path, _set_param(contract.ParamKey.YEAR, "今年"))
+    before = path.read_bytes()
+    result = lyciq("recalc", path)
+    assert_exit2_untouched(result, path, before,
+                           f"工作表“{contract.Params.SHEET}”单元格 B3", "“今年”", "四位年份")
+
+
+def test_ods_named_xlsx_is_named(tmp_path):
+    # an .ods (WPS/LibreOffice) is a zip too: calamine failed with "'_rels/.rels'"
+    path = tmp_path / "主工作簿.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    before = path.read_bytes()
+    for command in (("recalc", path), ("status", path), ("explain", path, "办公室")):
+        assert_exit2_untouched(lyciq(*command), path, before, "OpenDocument", "另存为")

@@ -28,6 +28,17 @@ def check_workbook_path(path: Path) -> None:
     if not zipfile.is_zipfile(path):
         raise InputError(f"“{path.name}”不是有效的Excel工作簿(.xlsx),"
                          f"请在Excel中另存为“Excel工作簿(*.xlsx)”后重试。")
+    if _is_opendocument(path):
+        raise InputError(f"“{path.name}”是OpenDocument电子表格(.ods,WPS或LibreOffice格式),"
+                         f"不是Excel工作簿。请另存为“Excel工作簿(*.xlsx)”后重试。")
+
+
+def _is_opendocument(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False
 
 
 def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
