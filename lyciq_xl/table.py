@@ -160,6 +160,8 @@ class Table:
     sheet: str
     columns: dict[str, int]                  # header -> 0-based column index
     rows: list[Row] = field(default_factory=list)
+    # later columns repeating an optional header (header, 0-based index): not read
+    duplicates: list[tuple[str, int]] = field(default_factory=list)
 
     def address(self, row: Row | int, header: str) -> str:
         """Excel address of a row's cell under `header` (e.g. 'I7')."""
@@ -192,12 +194,15 @@ def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
     Raises InputError naming every missing required column."""
     header_row = grid[0] if grid else ()
     columns: dict[str, int] = {}
+    duplicates: list[tuple[str, int]] = []
     required = list(required)
     for index, raw in enumerate(header_row):
         header = normalise_header(raw)
         if header and header not in columns:
             columns[header] = index
-        elif header in required:
+        elif header and header not in required:
+            duplicates.append((header, index))
+        elif header:
             # which of two 扣分 columns counts? Guessing would be a silent wrong number
             raise InputError(f"工作表“{sheet}”的列标题“{header}”出现了两次"
                              f"({cell_address(1, columns[header])}、{cell_address(1, index)}),"
@@ -217,7 +222,7 @@ def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
     rows = [Row(number, dict(zip(headers, values)))
             for number, values in enumerate(zip(*normalised), start=2)
             if values.count(None) != len(values)]
-    return Table(sheet, columns, rows)
+    return Table(sheet, columns, rows, duplicates)
 
 
 @contextlib.contextmanager

@@ -303,3 +303,27 @@ def test_ods_named_xlsx_is_named(tmp_path):
     before = path.read_bytes()
     for command in (("recalc", path), ("status", path), ("explain", path, "办公室")):
         assert_exit2_untouched(lyciq(*command), path, before, "OpenDocument", "另存为")
+
+
+def test_merged_cells_down_a_column_count_on_every_row(sample_path, tmp_path):
+    # rows 2 and 3 of 扣分记录 are both 办公室's; merged, D3 used to read blank (D05)
+    reference = tmp_path / "原样.xlsx"
+    reference.write_bytes(sample_path.read_bytes())
+    expected = lyciq("recalc", reference)
+    path = edited(sample_path, lambda book: book[contract.Deductions.SHEET].merge_cells("D2:D3"))
+    result = lyciq("recalc", path)
+    assert result.returncode == expected.returncode == 1, result.stderr
+    assert f"{contract.Deductions.SHEET}!D3" not in result.stdout
+    assert result.stdout == expected.stdout
+
+
+def test_ballot_column_repeated_exactly_is_named(sample_path):
+    # a second 办公室 column (votes in L) was dropped without a word
+    def edit(book):
+        ws = book[contract.PeerBallots.SHEET]
+        ws["L1"], ws["L3"] = "办公室", "满意"
+    path = edited(sample_path, edit)
+    result = lyciq("recalc", path)
+    assert result.returncode == 1, result.stderr
+    assert f"{contract.PeerBallots.SHEET}!L1 B03" in result.stdout
+    assert "列标题“办公室”与前面的列重复" in result.stdout

@@ -7,7 +7,7 @@ for ballots a single cell (B01, B02). Warnings never leave anything out.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Callable, Iterable, Iterator
 
@@ -16,7 +16,7 @@ from lyciq_xl.contract import (Bonuses, Deductions, External, Indicators, KeyTas
                                PartyBallots, PeerBallots)
 from lyciq_xl.engine.findings import Finding, finding, header_finding, shown
 from lyciq_xl.engine.records import BallotSheet, Deduction, Inputs, text_of
-from lyciq_xl.table import as_decimal, as_text
+from lyciq_xl.table import as_decimal, as_text, cell_address
 
 _TENTH = Decimal("0.1")
 KEY_TASK_POINTS = frozenset(Decimal(p) for p in contract.KEY_TASK_POINTS)
@@ -213,6 +213,10 @@ def b03_columns(inp: Inputs, sheet: BallotSheet) -> Iterator[Finding]:
     for header in sheet.repeated_columns:
         yield header_finding("B03", sheet.table, header,
                              f"列标题“{header}”与前面的列是同一科室,该列不计入")
+    for header, index in sheet.table.duplicates:     # the same text twice: one dict key
+        f = header_finding("B03", sheet.table, header,
+                           f"列标题“{header}”与前面的列重复,该列不计入")
+        yield replace(f, cell=cell_address(1, index))
 
 
 def ballot_rules(inp: Inputs, sheet: BallotSheet) -> Iterator[Finding]:

@@ -138,15 +138,31 @@ def require_sheets(book_name: str, present: Iterable[str], specs: Iterable[type]
                          f"请按主工作簿格式添加(可用 lyciq-xl init 生成模板参照)。")
 
 
+def _fill_merged_down(grid: list[list], merged) -> None:
+    """A clerk merges 科室 or 考核期 down several rows and sees the value on
+    each; the file holds it only in the top cell. Give every row of a
+    one-column merge below the header that value (wider merges span
+    different fields, so they stay as they are)."""
+    for (top, left), (bottom, right) in merged:
+        if left != right or top < 1 or top >= len(grid) or left >= len(grid[top]):
+            continue
+        value = grid[top][left]
+        for row in grid[top + 1:bottom + 1]:
+            if left < len(row) and row[left] in ("", None):
+                row[left] = value
+
+
 def read_table(book: python_calamine.CalamineWorkbook, sheet: str,
                required: Iterable[str] = (),
                errors: dict[tuple[int, int], str] | None = None) -> Table:
     """One sheet as a Table; `errors` puts formula error values (see
     `formula_gaps`) back into cells calamine reads as blank."""
     try:
-        grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        found = book.get_sheet_by_name(sheet)
+        grid = found.to_python(skip_empty_area=False)
     except python_calamine.CalamineError as exc:
         raise InputError(f"无法读取工作表“{sheet}”:{exc}。请在Excel中打开并重新保存后重试。") from exc
+    _fill_merged_down(grid, found.merged_cell_ranges or ())
     for (row, column), text in (errors or {}).items():
         if row < len(grid) and column < len(grid[row]) and grid[row][column] in ("", None):
             grid[row][column] = text
