@@ -322,3 +322,16 @@ def test_ballot_column_repeated_exactly_is_named(sample_path):
     assert result.returncode == 1, result.stderr
     assert f"{contract.PeerBallots.SHEET}!L1 B03" in result.stdout
     assert "列标题“办公室”与前面的列重复" in result.stdout
+
+
+def test_very_long_value_is_cut_in_the_message(sample_path):
+    # the whole value was quoted: a 32,767-character 科室 made a 校验结果 cell
+    # longer than Excel allows (Excel then reports the workbook as corrupt)
+    path = edited(sample_path, _set_cell(contract.Deductions.SHEET, contract.Deductions.DEPT,
+                                          3, "办" * 32767))
+    result = lyciq("recalc", path)
+    assert result.returncode == 1, result.stderr
+    assert "(共32767字)" in result.stdout
+    findings = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(
+        contract.Findings.SHEET).to_python()
+    assert max(len(str(row[4])) for row in findings) < 300
