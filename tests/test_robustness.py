@@ -334,3 +334,19 @@ def test_very_long_value_is_cut_in_the_message(sample_path):
     findings = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(
         contract.Findings.SHEET).to_python()
     assert max(len(str(row[4])) for row in findings) < 300
+
+
+def test_collect_with_a_receipt_open_in_excel_writes_nothing(sample_path):
+    out = sample_path.parent / "分发"
+    assert lyciq("distribute", sample_path, "--out", out, "--period", "2014Q3").returncode == 0
+    returned = out / "办公室_2014Q3_绩效填报.xlsx"
+    book = openpyxl.load_workbook(returned)
+    book[contract.KeyTasks.SHEET].cell(2, 12).value = "基本完成"     # an editable cell
+    book.save(returned)
+    folder = sample_path.parent / "回执"
+    folder.mkdir()
+    (folder / "~$办公室_2014Q3_回执.xlsx").write_bytes(b"\x00" * 165)
+    before = sample_path.read_bytes()
+    result = lyciq("collect", sample_path, returned, "--receipts", folder)
+    assert_exit2_untouched(result, sample_path, before, "办公室_2014Q3_回执.xlsx", "Excel")
+    assert [p.name for p in folder.iterdir()] == ["~$办公室_2014Q3_回执.xlsx"]

@@ -76,10 +76,12 @@ def run_collect(args: argparse.Namespace) -> int:
     period = resolve_period(master, args.period) if getattr(args, "period", None) else None
     run = collect_run(master, inbox.gather(list(args.files)), period)
     outcomes = run.outcomes
-    if run.changes_master:
-        writer.write_workbook(master.path, owned=run.owned, patches=run.patches)
     folder = Path(args.receipts) if args.receipts else master.path.with_name(
         f"{master.path.stem}_回执")
+    for o in outcomes:           # a receipt still open in Excel: not even the master
+        safefile.check_not_locked(folder / receipts.receipt_name(o))
+    if run.changes_master:
+        writer.write_workbook(master.path, owned=run.owned, patches=run.patches)
     taken: set[str] = set()
     for o in outcomes:
         path = receipts.write_receipt(o, folder, taken)
