@@ -181,10 +181,11 @@ def load_settings(table: Table) -> Settings:
         raw_year = unicodedata.normalize("NFKC", raw_year).strip().removesuffix("年")
     year = as_decimal(raw_year)
     if year is None or year != year.to_integral() or not 2000 <= year <= 2100:
+        typed = as_text(values.get(ParamKey.YEAR))
         where = (f"单元格 {table.address(rows[ParamKey.YEAR], Params.VALUE)} 的"
                  if ParamKey.YEAR in rows else "中")
         raise InputError(f"工作表“{Params.SHEET}”{where}参数“{ParamKey.YEAR}”"
-                         f"“{as_text(values.get(ParamKey.YEAR)) or ''}”缺失或不是年份,"
+                         f"{f'“{typed}”' if typed else ''}缺失或不是年份,"
                          f"请填写如 2014 的四位年份。")
     quotas = {}
     for series in contract.Series.ALL:
