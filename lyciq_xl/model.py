@@ -176,9 +176,16 @@ def load_settings(table: Table) -> Settings:
         if key:
             key = unicodedata.normalize("NFKC", key).strip()  # full-width colon -> ':'
             values[key], rows[key] = row[Params.VALUE], row.number
-    year = as_decimal(values.get(ParamKey.YEAR))
+    raw_year = values.get(ParamKey.YEAR)
+    if isinstance(raw_year, str):    # '2014年', as a clerk writes a year
+        raw_year = unicodedata.normalize("NFKC", raw_year).strip().removesuffix("年")
+    year = as_decimal(raw_year)
     if year is None or year != year.to_integral() or not 2000 <= year <= 2100:
-        raise InputError(f"工作表“{Params.SHEET}”中参数“{ParamKey.YEAR}”缺失或不是年份,"
+        typed = as_text(values.get(ParamKey.YEAR))
+        where = (f"单元格 {table.address(rows[ParamKey.YEAR], Params.VALUE)} 的"
+                 if ParamKey.YEAR in rows else "中")
+        raise InputError(f"工作表“{Params.SHEET}”{where}参数“{ParamKey.YEAR}”"
+                         f"{f'“{typed}”' if typed else ''}缺失或不是年份,"
                          f"请填写如 2014 的四位年份。")
     quotas = {}
     for series in contract.Series.ALL:

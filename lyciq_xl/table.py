@@ -86,6 +86,8 @@ def normalise_header(value: Any) -> str | None:
     """Header text with surrounding and full-width spaces removed."""
     if value is None:
         return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)          # a header typed as 2014 reads as 2014.0
     text = str(value).replace("\u3000", " ").strip()
     return re.sub(r"\s+", "", text) or None
 
@@ -168,8 +170,8 @@ class Table:
     sheet: str
     columns: dict[str, int]                  # header -> 0-based column index
     rows: list[Row] = field(default_factory=list)
-    # Later columns whose header repeats an earlier one: (header, 0-based
-    # index). Only the first is read; callers decide whether to say so.
+    # Later columns whose header repeats an earlier optional one: (header,
+    # 0-based index). Only the first is read; callers decide whether to say so.
     repeated: list[tuple[str, int]] = field(default_factory=list)
 
     def address(self, row: Row | int, header: str) -> str:
@@ -185,6 +187,17 @@ class Table:
                 if h not in known]
 
 
+def _raise_if_headers_lower(sheet: str, grid: Sequence[Sequence[Any]],
+                            required: Iterable[str]) -> None:
+    """A title row above the headers is the usual reason for 'missing'
+    columns: say so, rather than ask for headers the clerk can see."""
+    required = set(required)
+    for number, row in enumerate(grid[1:10], start=2):
+        if required <= {normalise_header(v) for v in row}:
+            raise InputError(f"工作表“{sheet}”的列标题在第{number}行,但须在第1行(从A1开始)。"
+                             f"请删除列标题上方的{number - 1}行(如表格标题)后重试。")
+
+
 def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
                     required: Iterable[str] = ()) -> Table:
     """Build a Table from a dense grid whose first row is the header row at A1.
@@ -193,14 +206,23 @@ def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
     header_row = grid[0] if grid else ()
     columns: dict[str, int] = {}
     repeated: list[tuple[str, int]] = []
+    required = list(required)
     for index, raw in enumerate(header_row):
         header = normalise_header(raw)
-        if header in columns:
-            repeated.append((header, index))
-        elif header:
+        if not header:
+            continue
+        if header not in columns:
             columns[header] = index
+        elif header not in required:
+            repeated.append((header, index))
+        else:
+            # which of two 扣分 columns counts? Guessing would be a silent wrong number
+            raise InputError(f"工作表“{sheet}”的列标题“{header}”出现了两次"
+                             f"({cell_address(1, columns[header])}、{cell_address(1, index)}),"
+                             f"请删除或改名其中一列后重试。")
     missing = [h for h in required if h not in columns]
     if missing:
+        _raise_if_headers_lower(sheet, grid, required)
         names = "、".join(f"“{h}”" for h in missing)
         raise InputError(f"工作表“{sheet}”缺少必填列{names}。"
                          f"请在第1行添加这些列标题(列的顺序不限)。")

@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     outputs = build_all(source, assessment, args.dept, args.include_drafts)
 
     out: Path = args.out
+    for item in outputs:                  # an annex still open in Excel: write none
+        safefile.check_not_locked(out / f"{item.stem}.xlsx")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for item in outputs:

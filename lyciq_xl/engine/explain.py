@@ -41,6 +41,9 @@ def explain(assessment, dept: str, period: str | None = None) -> Explanation:
     if section is None:
         raise InputError(f"科室“{dept}”不存在,请填写“科室”表中的科室名称或科室代码。")
     wanted = Period.parse(period) if period else Period(assessment.settings.year)
+    if wanted is None:
+        raise InputError(f"考核期“{period}”格式不正确,请填写季度如 {assessment.settings.year}Q3"
+                         f"(Q1–Q4)或年度如 {assessment.settings.year}。")
     if wanted not in assessment.periods:
         shown = "、".join(str(p) for p in assessment.periods)
         raise InputError(f"考核期“{period}”没有考核结果,可选:{shown}。")

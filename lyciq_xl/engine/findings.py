@@ -41,10 +41,19 @@ class Finding:
                 len(letters), letters, self.rule)
 
 
+SHOWN_MAX = 100   # characters of a value quoted in a message
+
+
 def shown(value) -> str:
-    """A cell value quoted for a message; blanks say so."""
+    """A cell value quoted for a message; blanks say so. A long value is
+    cut: the message must stay readable and within Excel's 32,767
+    characters per cell, or Excel reports the 校验结果 sheet as corrupt."""
     text = as_text(value)
-    return "(空白)" if text is None else f"“{text}”"
+    if text is None:
+        return "(空白)"
+    if len(text) > SHOWN_MAX:
+        return f"“{text[:SHOWN_MAX]}…”(共{len(text)}字)"
+    return f"“{text}”"
 
 
 def finding(code: str, table: Table, row: int, header: str, detail: str) -> Finding:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Bonuses, Category, External, KeyTasks, ServiceItem
@@ -19,7 +19,11 @@ CENT = Decimal("0.01")
 
 
 def round_half_up(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    # quantize needs every digit up to the cents: a huge typed 分值 (1e308)
+    # would exceed the default 28-digit precision and raise InvalidOperation
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, value.adjusted() + 3)
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 # --- public result rows ------------------------------------------------------------------

@@ -5,9 +5,10 @@ import argparse
 from pathlib import Path
 
 from lyciq_xl.contract import ParamKey, Params, ReceiptBook
-from lyciq_xl.mail import inbox, outbox, receipts, send, status
+from lyciq_xl.mail import inbox, outbox, receipts, send, split, status
 from lyciq_xl.mail.collect import check_secret, collect_run
 from lyciq_xl.mail.master import Master, load_master, resolve_period, resolve_sections
+from lyciq_xl.xlsxio import safefile
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
@@ -37,8 +38,10 @@ def run_distribute(args: argparse.Namespace) -> int:
     period = resolve_period(master, args.period)
     sections = resolve_sections(master, args.dept)
     config = send.SmtpConfig.from_args(args) if args.send else None
-    secret = ensure_secret(master)
     out_dir = Path(args.out)
+    for section in sections:     # a section workbook still open in Excel: write nothing
+        safefile.check_not_locked(out_dir / split.file_name(section, period))
+    secret = ensure_secret(master)
     log = send.SendLog(master.path)
     sender = config.sender if config else args.sender   # a draft may leave From to Outlook
     items = outbox.prepare(master, sections, period, secret, out_dir, sender)
@@ -73,10 +76,12 @@ def run_collect(args: argparse.Namespace) -> int:
     period = resolve_period(master, args.period) if getattr(args, "period", None) else None
     run = collect_run(master, inbox.gather(list(args.files)), period)
     outcomes = run.outcomes
-    if run.changes_master:
-        writer.write_workbook(master.path, owned=run.owned, patches=run.patches)
     folder = Path(args.receipts) if args.receipts else master.path.with_name(
         f"{master.path.stem}_回执")
+    for o in outcomes:           # a receipt still open in Excel: not even the master
+        safefile.check_not_locked(folder / receipts.receipt_name(o))
+    if run.changes_master:
+        writer.write_workbook(master.path, owned=run.owned, patches=run.patches)
     taken: set[str] = set()
     for o in outcomes:
         path = receipts.write_receipt(o, folder, taken)

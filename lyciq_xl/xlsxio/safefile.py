@@ -17,12 +17,18 @@ KEEP_BACKUPS = 10
 
 
 def check_not_locked(path: Path) -> None:
-    """InputError if Excel has the workbook open (its `~$<name>` owner file is beside it)."""
+    """InputError if the file must not be replaced now: Excel has it open (its
+    `~$<name>` owner file is beside it) or the clerk marked it read-only."""
     path = Path(path)
     lock = path.with_name("~$" + path.name)
     if lock.exists():
         raise InputError(f"工作簿“{path.name}”正在Excel中打开(发现锁定文件“{lock.name}”)。"
                          f"请先在Excel中保存并关闭该工作簿,然后重试;本次未写入任何内容。")
+    # the mode bits, not os.access: an administrator may write anything, yet
+    # a file marked read-only (Windows attribute or chmod) is meant to stay as is
+    if path.is_file() and not path.stat().st_mode & 0o222:
+        raise InputError(f"文件“{path.name}”是只读文件,不能写入。请在文件属性中取消“只读”"
+                         f"后重试;本次未写入任何内容。")
 
 
 def backup(path: Path) -> Path:
