@@ -105,3 +105,65 @@ def test_deeply_nested_row_counts_are_refused_not_a_crash(env):
     assert collect(master, tmp, BGS_FILE, data) == 1
     assert sha(master) == digest
     assert "校验码不符" in receipt_text(tmp)
+
+
+# --- zip and worksheet XML ------------------------------------------------------
+
+def test_nine_digit_row_number_is_refused_before_calamine_allocates_it(env):
+    """r="100000000" used to slip past the extent check (numbers of 9+
+    digits fell back to "previous row + 1"); calamine then asked for 35 GB
+    and aborted the process. Run in a child with a 3 GB address-space limit
+    so a regression fails this test instead of the machine."""
+    import resource
+    import subprocess
+    import sys
+    master, src, tmp = env
+    sheet = member(src, INDICATORS_PART).replace(
+        "</sheetData>", '<row r="100000000"><c r="A100000000" t="inlineStr"><is><t>x</t></is></c>'
+                        "</row></sheetData>")
+    path = tmp / "back" / BGS_FILE
+    path.write_bytes(zip_bytes(src, {INDICATORS_PART: sheet.encode()}))
+    digest = sha(master)
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    done = subprocess.run([sys.executable, "-m", "lyciq_xl", "collect", str(master), str(path),
+                           "--receipts", str(tmp / "rc")], preexec_fn=limit, capture_output=True,
+                          text=True, timeout=300, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert sha(master) == digest
+    assert "行数超出限制" in receipt_text(tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx")
+
+
+def test_duplicate_part_name_is_refused(env):
+    """Two members for one part, differing in case: calamine reads the later
+    one, the formula check looked at the other - so a formula's cached value
+    ("PWNED") was merged as if typed."""
+    master, src, tmp = env
+    clean = member(src, INDICATORS_PART)
+    evil = re.sub(r'<c r="E2"[^>]*>.*?</c>',
+                  '<c r="E2" t="str"><f>"PWN"&amp;"ED"</f><v>PWNED</v></c>', clean, count=1)
+    assert evil != clean
+    data = zip_bytes(src, extra=[(INDICATORS_PART.upper(), evil.encode())])
+    digest = sha(master)
+    assert collect(master, tmp, BGS_FILE, data) == 1
+    assert sha(master) == digest
+    assert "重复的部件" in receipt_text(tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx")
+
+
+def test_formula_cell_without_address_is_not_imported(env):
+    """A cell may omit r= (calamine places it after the previous one); the
+    formula check keyed cells by r= only, so this formula's cached value
+    was imported."""
+    master, src, tmp = env
+    sheet = member(src, INDICATORS_PART)
+    row = re.search(r'<row r="3"[^>]*>.*?</row>', sheet).group()
+    implicit = re.sub(r' r="[A-Z]+3"', "", row)           # every cell of row 3 positional
+    implicit = re.sub(r'(<c s="\d+") t="inlineStr"><is><t>办公室内容2</t></is></c>',
+                      r'\1 t="str"><f>"PWN"&amp;"ED"</f><v>PWNED</v></c>', implicit)
+    assert "PWNED" in implicit
+    data = zip_bytes(src, {INDICATORS_PART: sheet.replace(row, implicit).encode()})
+    assert collect(master, tmp, BGS_FILE, data) == 0
+    assert indicators(master)["BGS-LZ-02"]["指标内容"] == "办公室内容2"
+    assert "履职管理指标 E3 未导入 该单元格是公式" in receipt_text(tmp)

@@ -26,6 +26,7 @@ from defusedxml import ElementTree as SafeET
 from xml.etree.ElementTree import ParseError
 
 from lyciq_xl.errors import UntrustedFileError
+from lyciq_xl.table import cell_address
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,15 @@ def _open_zip(name: str, data: bytes, limits: Limits) -> zipfile.ZipFile:
                      "请在Excel中打开并另存为.xlsx后重新发送。") from exc
     if len(infos) > limits.max_members:
         raise refuse(name, f"内部部件过多({len(infos)}个),疑似压缩炸弹", "请重新发送分发的原文件。")
+    seen: set[str] = set()
+    for info in infos:
+        # part names are case-insensitive (OPC) and calamine looks them up so:
+        # of two "sheet2.xml" it would read one while our checks saw the other
+        key = info.filename.replace("\\", "/").lstrip("/").lower()
+        if key in seen:
+            raise refuse(name, f"含有重复的部件“{info.filename}”,可能是恶意构造的文件",
+                         "请在Excel中打开并另存为.xlsx后重新发送。")
+        seen.add(key)
     declared = 0
     for info in infos:
         lower = info.filename.lower()
@@ -227,10 +237,30 @@ def _formulas(trees: dict[str, Any]) -> dict[str, set[str]]:
         tree = trees.get(targets.get(sheet.get(f"{NS_REL}id"), ""))
         if tree is None:
             continue
-        cells = {c.get("r") for c in tree.iter(f"{NS_MAIN}c") if c.find(f"{NS_MAIN}f") is not None}
+        # addressed by position, not by r=: a cell may omit r (calamine places it)
+        cells = {cell_address(row, col) for cell, row, col in _cells(tree)
+                 if cell.find(f"{NS_MAIN}f") is not None}
         if cells:
             found[sheet.get("name")] = cells
     return found
+
+
+def _cells(tree):
+    """(cell, row 1-based, col 0-based) of a worksheet, placing cells and rows
+    that omit r= where calamine puts them (after the previous one)."""
+    last_row = 0
+    for row in tree.iter(f"{NS_MAIN}row"):
+        row_no = last_row = _int(row.get("r"), last_row + 1)
+        col = -1
+        for cell in row.iter(f"{NS_MAIN}c"):
+            ref = cell.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                row_no = _int(ref[len(letters):], row_no)
+                col = _col_index(letters) if letters else col + 1
+            else:
+                col += 1
+            yield cell, row_no, col
 
 
 def _check_extent(name: str, trees: dict[str, Any], limits: Limits) -> None:
@@ -238,28 +268,26 @@ def _check_extent(name: str, trees: dict[str, Any], limits: Limits) -> None:
     for part, tree in trees.items():
         if tree.tag != f"{NS_MAIN}worksheet":
             continue
-        last_row = 0
-        for row in tree.iter(f"{NS_MAIN}row"):
-            last_row = _int(row.get("r"), last_row + 1)
-            last_col = -1
-            for cell in row.iter(f"{NS_MAIN}c"):
-                ref = cell.get("r")
-                if ref:
-                    letters = ref.rstrip("0123456789")
-                    last_row = max(last_row, _int(ref[len(letters):], last_row))
-                    last_col = _col_index(letters) if letters else last_col + 1
-                else:
-                    last_col += 1
-                if last_col >= limits.max_cols:
-                    raise refuse(name, f"工作表部件“{part}”的列数超出限制({limits.max_cols}列)",
-                                 "请只在分发的表格范围内填写。")
-            if last_row > limits.max_rows:
+        for row in tree.iter(f"{NS_MAIN}row"):       # a row may be empty
+            if _int(row.get("r"), 0) > limits.max_rows:
+                raise refuse(name, f"工作表部件“{part}”的行数超出限制({limits.max_rows}行)",
+                             "请只在分发的表格范围内填写。")
+        for _cell, row, col in _cells(tree):
+            if col >= limits.max_cols:
+                raise refuse(name, f"工作表部件“{part}”的列数超出限制({limits.max_cols}列)",
+                             "请只在分发的表格范围内填写。")
+            if row > limits.max_rows:
                 raise refuse(name, f"工作表部件“{part}”的行数超出限制({limits.max_rows}行)",
                              "请只在分发的表格范围内填写。")
 
 
 def _int(text: str | None, default: int) -> int:
-    return int(text) if text and text.isdigit() and len(text) < 9 else default
+    """A row number; a huge one stays huge (it used to fall back to
+    `default`, so r="100000000" passed the extent check and calamine then
+    tried to allocate 35 GB)."""
+    if not (text and text.isascii() and text.isdigit()):
+        return default
+    return int(text) if len(text) < 19 else 10 ** 18
 
 
 def _col_index(letters: str) -> int:
