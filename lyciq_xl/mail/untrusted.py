@@ -268,15 +268,15 @@ def _check_extent(name: str, trees: dict[str, Any], limits: Limits) -> None:
     for part, tree in trees.items():
         if tree.tag != f"{NS_MAIN}worksheet":
             continue
-        for row in tree.iter(f"{NS_MAIN}row"):       # a row may be empty
-            if _int(row.get("r"), 0) > limits.max_rows:
-                raise refuse(name, f"工作表部件“{part}”的行数超出限制({limits.max_rows}行)",
-                             "请只在分发的表格范围内填写。")
         for _cell, row, col in _cells(tree):
             if col >= limits.max_cols:
                 raise refuse(name, f"工作表部件“{part}”的列数超出限制({limits.max_cols}列)",
                              "请只在分发的表格范围内填写。")
             if row > limits.max_rows:
+                raise refuse(name, f"工作表部件“{part}”的行数超出限制({limits.max_rows}行)",
+                             "请只在分发的表格范围内填写。")
+        for row in tree.iter(f"{NS_MAIN}row"):       # a row may be empty
+            if _int(row.get("r"), 0) > limits.max_rows:
                 raise refuse(name, f"工作表部件“{part}”的行数超出限制({limits.max_rows}行)",
                              "请只在分发的表格范围内填写。")
 
