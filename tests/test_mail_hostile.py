@@ -167,3 +167,41 @@ def test_formula_cell_without_address_is_not_imported(env):
     assert collect(master, tmp, BGS_FILE, data) == 0
     assert indicators(master)["BGS-LZ-02"]["指标内容"] == "办公室内容2"
     assert "履职管理指标 E3 未导入 该单元格是公式" in receipt_text(tmp)
+
+
+# --- cell content -----------------------------------------------------------------
+
+def test_control_characters_are_dropped_and_the_receipt_is_written(env):
+    """calamine decodes "_x0001_" to U+0001: openpyxl then refused to write
+    the receipt - after the master had been written - and the run ended in
+    "程序内部错误 ... 文件未被修改" with no receipt for anyone."""
+    master, src, tmp = env
+    sheet = member(src, INDICATORS_PART).replace("<t>办公室内容1</t>", "<t>改_x0001_后_x001F_内容</t>")
+    assert collect(master, tmp, BGS_FILE, zip_bytes(src, {INDICATORS_PART: sheet.encode()})) == 0
+    assert indicators(master)["BGS-LZ-01"]["指标内容"] == "改后内容"
+    assert "履职管理指标 E2 已更新 “指标内容”已更新。 办公室内容1 改后内容" in receipt_text(tmp)
+
+
+def test_text_longer_than_an_excel_cell_is_not_imported(env):
+    master, src, tmp = env
+    sheet = member(src, INDICATORS_PART).replace("<t>办公室内容1</t>", "<t>" + "长" * 40_000 + "</t>")
+    assert collect(master, tmp, BGS_FILE, zip_bytes(src, {INDICATORS_PART: sheet.encode()})) == 0
+    assert indicators(master)["BGS-LZ-01"]["指标内容"] == "办公室内容1"
+    assert "履职管理指标 E2 未导入 内容有40000个字符,超过Excel单元格上限(32767个字符)" in receipt_text(tmp)
+
+
+def test_attachment_with_a_very_long_name_gets_a_receipt(env):
+    """An .eml attachment's name can be any length; the receipt named after
+    it used to fail with "File name too long" and abort the run."""
+    master, src, tmp = env
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "x@evil.test", "jxb@lyciq.test", "回复"
+    msg.set_content("见附件")
+    msg.add_attachment(b"not a workbook", maintype="application", subtype="octet-stream",
+                       filename="办" * 400 + ".xlsx")
+    path = tmp / "back" / "a.eml"
+    path.write_bytes(bytes(msg))
+    assert run_cli("collect", master, path, "--receipts", tmp / "rc") == 1
+    (receipt,) = (tmp / "rc").iterdir()
+    assert receipt.name == "办" * 60 + "_回执.xlsx"
+    assert "不是有效的Excel工作簿" in receipt_text(tmp, receipt.name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,11 @@ from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.table import Table, cell_address, normalise, normalise_header
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+# Characters XML 1.0 cannot carry. calamine decodes a cell's "_x0001_" to a
+# real U+0001; split strips them when distributing, so collect does too
+# (keeping them would also crash openpyxl when the receipt is written).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+EXCEL_MAX_TEXT = 32767       # characters in one cell; longer text is cut or "repaired" by Excel
 MAX_NAMED_CELLS = 20
 
 
@@ -252,7 +258,7 @@ class Merger:
         for row in self.master.rows_of(table, out.section, spec.dept):
             mine.setdefault(canon_text(row[spec.ident]), []).append(row)
         for r, line in enumerate(grid[1:], start=2):
-            values = {h: normalise(line[c]) if c < len(line) else None
+            values = {h: _clean(line[c]) if c < len(line) else None
                       for c, h in enumerate(headers) if h}
             file_id = canon_text(values.get(spec.ident))
             if r <= locked_rows:
@@ -320,6 +326,11 @@ class Merger:
                                   sheet, address))
             return
         if canon_text(old) == canon_text(new):
+            return
+        if isinstance(new, str) and len(new) > EXCEL_MAX_TEXT:
+            out.notes.append(Note(ReceiptBook.SKIPPED,
+                                  f"内容有{len(new)}个字符,超过Excel单元格上限({EXCEL_MAX_TEXT}个字符),"
+                                  "未导入;请精简后重新报送。", sheet, address))
             return
         if isinstance(new, str) and new.startswith(FORMULA_PREFIXES):
             out.notes.append(Note(ReceiptBook.NOTE, "内容以=、+、-或@开头,已按文本导入,不会作为公式执行。",
@@ -411,6 +422,13 @@ class Merger:
         row = self.next_row[sheet]
         self.next_row[sheet] += 1
         return row
+
+
+def _clean(value: Any) -> Any:
+    """A cell of a returned file as merged: XML-illegal characters dropped."""
+    if isinstance(value, str):
+        value = XML_ILLEGAL.sub("", value)
+    return normalise(value)
 
 
 def _col(grid, header: str) -> int | None:

@@ -81,8 +81,10 @@ def refuse(name: str, reason: str, fix: str) -> UntrustedFileError:
 
 
 def safe_name(name: str) -> str:
-    """Just the base name of an attachment / path, never a path."""
-    return PureWindowsPath(PurePosixPath(name or "").name).name or "未命名附件"
+    """Just the base name of an attachment / path, never a path; an
+    attachment's name can be any length, so a long one keeps its ends."""
+    base = PureWindowsPath(PurePosixPath(name or "").name).name or "未命名附件"
+    return base if len(base) <= 200 else base[:180] + "…" + base[-19:]
 
 
 def check_name(name: str) -> None:
