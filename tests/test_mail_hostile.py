@@ -205,3 +205,24 @@ def test_attachment_with_a_very_long_name_gets_a_receipt(env):
     (receipt,) = (tmp / "rc").iterdir()
     assert receipt.name == "办" * 60 + "_回执.xlsx"
     assert "不是有效的Excel工作簿" in receipt_text(tmp, receipt.name)
+
+
+def test_sheet_part_with_odd_name_and_first_byte_is_checked_like_any_other(env):
+    """calamine reads whatever part the workbook's relationships name. A sheet
+    stored as "sheet2.bin" whose first byte is not "<" was neither parsed
+    (no DTD check) nor measured nor searched for formulas: here a row far
+    beyond the limit and a formula went through."""
+    master, src, tmp = env
+    sheet = member(src, INDICATORS_PART)
+    sheet = re.sub(r'<c r="E2"[^>]*>.*?</c>',
+                   '<c r="E2" t="str"><f>"PWN"&amp;"ED"</f><v>PWNED</v></c>', sheet, count=1)
+    sheet = sheet.replace("</sheetData>", '<row r="30000"><c r="A30000" t="inlineStr"><is><t>远</t>'
+                                          "</is></c></row></sheetData>")
+    rels = member(src, "xl/_rels/workbook.xml.rels").replace(INDICATORS_PART, "xl/worksheets/SHEET2.bin")
+    data = zip_bytes(src, {"xl/_rels/workbook.xml.rels": rels.encode()},
+                     extra=[("xl/worksheets/sheet2.bin", ("x" + sheet).encode())])
+    digest = sha(master)
+    assert collect(master, tmp, BGS_FILE, data) == 1
+    assert sha(master) == digest
+    assert "部件“xl/worksheets/sheet2.bin”不是有效的XML" in \
+        receipt_text(tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx")

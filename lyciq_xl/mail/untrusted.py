@@ -194,6 +194,14 @@ def _xml_parts(name: str, parts: dict[str, bytes]) -> dict[str, Any]:
                 if kind in FORBIDDEN_RELATIONS:
                     raise refuse(name, f"含有{FORBIDDEN_RELATIONS[kind]}(关系 {kind}),出于安全原因不接收",
                                  "请删除宏/控件/外部链接/嵌入对象,另存为.xlsx后重新发送。")
+    # calamine reads the parts the workbook's relationships name, whatever
+    # their file name or first byte ("sheet2.bin" starting with "x" used to
+    # skip every check below): each one must be XML and pass them too
+    by_lower = {p.lower(): p for p in parts}
+    for target in _workbook_targets(trees).values():
+        part = by_lower.get(target.lower())
+        if part is not None and part not in trees:
+            trees[part] = _parse_xml(name, part, parts[part])
     types = trees.get("[Content_Types].xml")
     if types is None:
         raise refuse(name, "缺少[Content_Types].xml,不是有效的Excel工作簿", "请重新发送分发的原文件。")
@@ -225,18 +233,31 @@ def _custom_props(trees: dict[str, Any]) -> dict[str, str]:
     return props
 
 
+def _tree(trees: dict[str, Any], part: str):
+    """A parsed part by name, ignoring case as OPC (and calamine) do."""
+    part = part.lower()
+    return next((tree for name, tree in trees.items() if name.lower() == part), None)
+
+
+def _workbook_targets(trees: dict[str, Any]) -> dict[str, str]:
+    """relationship id -> part name, for the workbook's internal relationships."""
+    rels = _tree(trees, "xl/_rels/workbook.xml.rels")
+    return {r.get("Id"): _rel_target("xl/workbook.xml", r.get("Target") or "")
+            for r in (rels if rels is not None else [])
+            if r.tag == f"{NS_PKG_REL}Relationship"
+            and (r.get("TargetMode") or "").lower() != "external"}
+
+
 def _formulas(trees: dict[str, Any]) -> dict[str, set[str]]:
     """sheet name -> addresses of cells holding a formula (values are imported
     as the cached text only; the receipt mentions them)."""
-    book = trees.get("xl/workbook.xml")
-    rels = trees.get("xl/_rels/workbook.xml.rels")
-    if book is None or rels is None:
+    book = _tree(trees, "xl/workbook.xml")
+    targets = _workbook_targets(trees)
+    if book is None or not targets:
         return {}
-    targets = {r.get("Id"): _rel_target("xl/workbook.xml", r.get("Target") or "")
-               for r in rels if r.tag == f"{NS_PKG_REL}Relationship"}
     found = {}
     for sheet in book.iter(f"{NS_MAIN}sheet"):
-        tree = trees.get(targets.get(sheet.get(f"{NS_REL}id"), ""))
+        tree = _tree(trees, targets.get(sheet.get(f"{NS_REL}id"), ""))
         if tree is None:
             continue
         # addressed by position, not by r=: a cell may omit r (calamine places it)
