@@ -226,3 +226,30 @@ def test_sheet_part_with_odd_name_and_first_byte_is_checked_like_any_other(env):
     assert sha(master) == digest
     assert "部件“xl/worksheets/sheet2.bin”不是有效的XML" in \
         receipt_text(tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx")
+
+
+# --- new-indicator rows ---------------------------------------------------------------
+
+def test_new_row_cannot_redeclare_a_signed_draft_indicator(tmp_path):
+    """A 草拟 indicator the file carries in its signed (locked) rows: a "new"
+    row below with the same 指标编号 used to update it through the re-sent-
+    draft path, changing its locked 绩效类别 and 指标名称 with the HMAC intact."""
+    from openpyxl import load_workbook
+    master = build_master(tmp_path / "master.xlsx")
+    wb = load_workbook(master)
+    ws = wb[c.Indicators.SHEET]
+    assert ws["C4"].value == "BGS-LZ-03" and ws["B4"].value == c.Category.MANAGEMENT
+    ws["K4"] = c.Approval.DRAFT
+    wb.save(master)
+    assert run_cli("distribute", master, "--out", tmp_path / "out", "--period", PERIOD) == 0
+    wb = load_workbook(tmp_path / "out" / BGS_FILE)
+    ws = wb[c.Indicators.SHEET]
+    assert ws["C4"].value == "BGS-LZ-03" and ws["K4"].value == c.Approval.DRAFT
+    for address, value in {"B5": c.Category.DUTY, "C5": "BGS-LZ-03", "D5": "改过的名称"}.items():
+        ws[address] = value
+    (tmp_path / "back").mkdir()
+    wb.save(tmp_path / "back" / BGS_FILE)
+    assert run_cli("collect", master, tmp_path / "back" / BGS_FILE, "--receipts", tmp_path / "rc") == 0
+    row = indicators(master)["BGS-LZ-03"]
+    assert (row["绩效类别"], row["指标名称"]) == (c.Category.MANAGEMENT, "办公室指标3")
+    assert "履职管理指标 A5 未导入 指标编号“BGS-LZ-03”在本文件中重复" in receipt_text(tmp_path)

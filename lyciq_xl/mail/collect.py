@@ -262,6 +262,10 @@ class Merger:
                       for c, h in enumerate(headers) if h}
             file_id = canon_text(values.get(spec.ident))
             if r <= locked_rows:
+                # a signed row's id is taken in this file: a "new" row below
+                # repeating it would reach its locked columns (a 草拟 row is
+                # updated from new rows, 指标名称 and 绩效类别 included)
+                out.new_ids.add((sheet, file_id))
                 self._update(sheet, table, mine.get(file_id, []), values, spec.inputs, r,
                              headers, formulas, out)
             elif any(values.get(h) is not None for h in spec.new_columns):

@@ -196,7 +196,7 @@ def _xml_parts(name: str, parts: dict[str, bytes]) -> dict[str, Any]:
                                  "请删除宏/控件/外部链接/嵌入对象,另存为.xlsx后重新发送。")
     # calamine reads the parts the workbook's relationships name, whatever
     # their file name or first byte ("sheet2.bin" starting with "x" used to
-    # skip every check below): each one must be XML and pass them too
+    # skip the DTD, extent and formula checks): each one must be XML too
     by_lower = {p.lower(): p for p in parts}
     for target in _workbook_targets(trees).values():
         part = by_lower.get(target.lower())
