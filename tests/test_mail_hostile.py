@@ -253,3 +253,30 @@ def test_new_row_cannot_redeclare_a_signed_draft_indicator(tmp_path):
     row = indicators(master)["BGS-LZ-03"]
     assert (row["绩效类别"], row["指标名称"]) == (c.Category.MANAGEMENT, "办公室指标3")
     assert "履职管理指标 A5 未导入 指标编号“BGS-LZ-03”在本文件中重复" in receipt_text(tmp_path)
+
+
+def test_two_sheets_of_one_name_are_refused(env):
+    """workbook.xml listing 履职管理指标 twice: calamine read the first (a
+    formula in E2), the formula check kept the second (a formula in E3), so
+    E2's cached value "PWNED" was merged."""
+    master, src, tmp = env
+    sheet = member(src, INDICATORS_PART)
+    first = re.sub(r'<c r="E2"[^>]*>.*?</c>', '<c r="E2" t="str"><f>"PWN"&amp;"ED"</f><v>PWNED</v></c>',
+                   sheet, count=1)
+    second = re.sub(r'<c r="E3"[^>]*>.*?</c>', '<c r="E3" t="str"><f>1</f><v>x</v></c>', sheet, count=1)
+    book = member(src, "xl/workbook.xml").replace(
+        "</sheets>", f'<sheet name="{c.Indicators.SHEET}" sheetId="9" r:id="rId99"/></sheets>')
+    rels = member(src, "xl/_rels/workbook.xml.rels").replace(
+        "</Relationships>", '<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                            'relationships/worksheet" Target="/xl/worksheets/sheet9.xml" Id="rId99"/>'
+                            "</Relationships>")
+    types = member(src, "[Content_Types].xml").replace(
+        "</Types>", '<Override PartName="/xl/worksheets/sheet9.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+    data = zip_bytes(src, {"xl/workbook.xml": book.encode(), "xl/_rels/workbook.xml.rels": rels.encode(),
+                           "[Content_Types].xml": types.encode(), INDICATORS_PART: first.encode()},
+                     extra=[("xl/worksheets/sheet9.xml", second.encode())])
+    digest = sha(master)
+    assert collect(master, tmp, BGS_FILE, data) == 1
+    assert sha(master) == digest
+    assert "两个同名工作表" in receipt_text(tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx")

@@ -304,6 +304,19 @@ def _check_extent(name: str, trees: dict[str, Any], limits: Limits) -> None:
                              "请只在分发的表格范围内填写。")
 
 
+def _check_sheet_names(name: str, trees: dict[str, Any]) -> None:
+    """Excel never writes two sheets of one name (ignoring case); calamine
+    would read the first while the formula check kept the last."""
+    book = _tree(trees, "xl/workbook.xml")
+    seen: set[str] = set()
+    for sheet in (book.iter(f"{NS_MAIN}sheet") if book is not None else ()):
+        key = (sheet.get("name") or "").casefold()
+        if key in seen:
+            raise refuse(name, f"含有两个同名工作表“{sheet.get('name')}”,可能是恶意构造的文件",
+                         "请在Excel中打开并另存为.xlsx后重新发送。")
+        seen.add(key)
+
+
 def _int(text: str | None, default: int) -> int:
     """A row number; a huge one stays huge (it used to fall back to
     `default`, so r="100000000" passed the extent check and calamine then
@@ -326,6 +339,7 @@ def open_untrusted(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> S
     archive = _open_zip(name, data, limits)
     trees = _xml_parts(name, _inflate(name, archive, limits))
     _check_extent(name, trees, limits)
+    _check_sheet_names(name, trees)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False)
