@@ -280,3 +280,18 @@ def test_two_sheets_of_one_name_are_refused(env):
     assert collect(master, tmp, BGS_FILE, data) == 1
     assert sha(master) == digest
     assert "两个同名工作表" in receipt_text(tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx")
+
+
+# --- what the clerk is shown ------------------------------------------------------------
+
+def test_refusal_message_cannot_forge_a_console_line(env, capsys):
+    """科室代码 is echoed in the refusal; a newline in it (&#10; in the XML)
+    printed a line of the file's choosing, here a fake acceptance."""
+    master, src, tmp = env
+    forged = "ZZZ&#13;&#10;已接收:人事科_2014Q3_绩效填报.xlsx,更新 3 处"
+    data = zip_bytes(src, {"docProps/custom.xml": custom_with(src, c.SectionBook.PROP_CODE, forged)})
+    capsys.readouterr()
+    assert collect(master, tmp, BGS_FILE, data) == 1
+    printed = capsys.readouterr().out
+    assert not [line for line in printed.splitlines() if line.startswith("已接收")], printed
+    assert "科室代码“ZZZ??已接收" in printed
