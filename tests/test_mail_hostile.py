@@ -295,3 +295,29 @@ def test_refusal_message_cannot_forge_a_console_line(env, capsys):
     printed = capsys.readouterr().out
     assert not [line for line in printed.splitlines() if line.startswith("已接收")], printed
     assert "科室代码“ZZZ??已接收" in printed
+
+
+# --- arrival time -----------------------------------------------------------------------
+
+def test_future_date_cannot_lock_out_later_returns(env):
+    """Without a Received header the sender's Date is used; a Date in 2099
+    made every later (real) return of the section "older" and refused."""
+    import datetime as dt
+    import email.utils
+    master, src, tmp = env
+    first = zip_bytes(src, {INDICATORS_PART: member(src, INDICATORS_PART).replace(
+        "<t>办公室内容1</t>", "<t>第一版</t>").encode()})
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "bgs@lyciq.test", "jxb@lyciq.test", "回复"
+    msg["Date"] = email.utils.format_datetime(dt.datetime(2099, 1, 1, 9, 0).astimezone())
+    msg.set_content("见附件")
+    msg.add_attachment(first, maintype="application", subtype="octet-stream", filename=BGS_FILE)
+    before = dt.datetime.now().replace(microsecond=0)
+    assert collect(master, tmp, "a.eml", bytes(msg)) == 0
+    rows = python_calamine.CalamineWorkbook.from_path(str(master)) \
+        .get_sheet_by_name(c.Receipts.SHEET).to_python()
+    assert before <= rows[1][3] <= dt.datetime.now()
+    second = zip_bytes(src, {INDICATORS_PART: member(src, INDICATORS_PART).replace(
+        "<t>办公室内容1</t>", "<t>第二版</t>").encode()})
+    assert collect(master, tmp, BGS_FILE, second) == 0
+    assert indicators(master)["BGS-LZ-01"]["指标内容"] == "第二版"
