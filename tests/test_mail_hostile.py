@@ -321,3 +321,23 @@ def test_future_date_cannot_lock_out_later_returns(env):
         "<t>办公室内容1</t>", "<t>第二版</t>").encode()})
     assert collect(master, tmp, BGS_FILE, second) == 0
     assert indicators(master)["BGS-LZ-01"]["指标内容"] == "第二版"
+
+
+def test_excel4_macro_sheet_is_refused(env):
+    """XLM macros live in a macro sheet, not a vbaProject part: neither the
+    part name, the relationship nor the content type was on the lists."""
+    master, src, tmp = env
+    macro = (b'<xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData>'
+             b'<row r="1"><c r="A1"><f>EXEC("calc.exe")</f></c></row></sheetData></xm:macrosheet>')
+    book = member(src, "xl/workbook.xml").replace(
+        "</sheets>", '<sheet name="Auto_Open" sheetId="9" state="veryHidden" r:id="rId99"/></sheets>')
+    rels = member(src, "xl/_rels/workbook.xml.rels").replace(
+        "</Relationships>", '<Relationship Type="http://schemas.microsoft.com/office/2006/relationships/'
+                            'xlMacrosheet" Target="macrosheets/sheet1.xml" Id="rId99"/></Relationships>')
+    data = zip_bytes(src, {"xl/workbook.xml": book.encode(), "xl/_rels/workbook.xml.rels": rels.encode()},
+                     extra=[("xl/macrosheets/sheet1.xml", macro)])
+    digest = sha(master)
+    assert collect(master, tmp, BGS_FILE, data) == 1
+    assert sha(master) == digest
+    assert "宏表(Excel 4.0宏)" in receipt_text(tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx")

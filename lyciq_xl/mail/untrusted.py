@@ -58,8 +58,10 @@ FORBIDDEN_RELATIONS = {  # last segment of a relationship Type -> reason
     "vbaproject": "宏(VBA)", "activexcontrol": "ActiveX控件", "control": "ActiveX控件",
     "externallink": "外部链接", "oleobject": "嵌入对象", "package": "嵌入对象",
     "attachedtemplate": "外部模板", "connections": "外部数据连接",
+    # Excel 4.0 (XLM) macro sheets: macros without any VBA part
+    "xlmacrosheet": "宏表(Excel 4.0宏)", "xlintlmacrosheet": "宏表(Excel 4.0宏)",
 }
-MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "ms-office.activex")
+MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "ms-office.activex", "macrosheet")
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
