@@ -341,3 +341,23 @@ def test_excel4_macro_sheet_is_refused(env):
     assert collect(master, tmp, BGS_FILE, data) == 1
     assert sha(master) == digest
     assert "宏表(Excel 4.0宏)" in receipt_text(tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx")
+
+
+def test_new_rows_beyond_the_offered_ones_are_not_imported(env):
+    """Distribute offers 10 yellow rows per sheet; with the protection
+    removed a file could append any number of indicators to the master."""
+    from openpyxl import load_workbook
+    master, src, tmp = env
+    wb = load_workbook(src)
+    ws = wb[c.Indicators.SHEET]
+    ws.protection.sheet = False
+    assert ws.max_row == 4 + 10 and ws["C4"].value == "BGS-LZ-03"    # 3 rows, 10 new rows
+    for n, r in enumerate(range(5, 5 + 12), start=1):                # 12 new rows: 2 too many
+        ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"] = c.Category.DUTY, f"BGS-NEW-{n:02d}", f"新增{n}"
+    wb.save(tmp / "back" / BGS_FILE)
+    assert run_cli("collect", master, tmp / "back" / BGS_FILE, "--receipts", tmp / "rc") == 0
+    ids = set(indicators(master))
+    assert {f"BGS-NEW-{n:02d}" for n in range(1, 11)} <= ids
+    assert not {"BGS-NEW-11", "BGS-NEW-12"} & ids
+    text = receipt_text(tmp)
+    assert "履职管理指标 A15 未导入 超出新增指标的黄色空行" in text and "A16 未导入" in text

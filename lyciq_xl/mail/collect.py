@@ -268,7 +268,15 @@ class Merger:
                 out.new_ids.add((sheet, file_id))
                 self._update(sheet, table, mine.get(file_id, []), values, spec.inputs, r,
                              headers, formulas, out)
-            elif any(values.get(h) is not None for h in spec.new_columns):
+            elif not any(values.get(h) is not None for h in spec.new_columns):
+                continue
+            elif r > locked_rows + SectionBook.NEW_ROWS:
+                # only the yellow rows are offered (protection is no security):
+                # a file must not append thousands of indicators to the master
+                out.notes.append(Note(ReceiptBook.SKIPPED,
+                                      f"超出新增指标的黄色空行(每表最多{SectionBook.NEW_ROWS}行),"
+                                      "此行未导入;如需更多新增指标请与绩效办联系。", sheet, f"A{r}"))
+            else:
                 self._add(sheet, table, mine.get(file_id, []), values, r, headers, formulas, out)
 
     def _update(self, sheet, table, rows, values, columns, r, headers, formulas, out,
