@@ -361,3 +361,16 @@ def test_new_rows_beyond_the_offered_ones_are_not_imported(env):
     assert not {"BGS-NEW-11", "BGS-NEW-12"} & ids
     text = receipt_text(tmp)
     assert "履职管理指标 A15 未导入 超出新增指标的黄色空行" in text and "A16 未导入" in text
+
+
+@pytest.mark.parametrize("period", ["9999", "0000Q1"])
+def test_period_outside_the_calendar_is_refused_not_a_crash(env, period):
+    """The receipt of a refused file states whether it was on time: the
+    deadline of "9999" is in the year 10000, which datetime cannot hold."""
+    master, src, tmp = env
+    data = zip_bytes(src, {"docProps/custom.xml": custom_with(src, c.SectionBook.PROP_PERIOD, period)})
+    digest = sha(master)
+    assert collect(master, tmp, BGS_FILE, data) == 1
+    assert sha(master) == digest
+    assert f"文件的期间“{period}”不是本次汇总的期间" in \
+        receipt_text(tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx")

@@ -166,7 +166,12 @@ class Merger:
             out.refuse(f"文件属性中的科室代码“{code}”不在“{contract.Sections.SHEET}”表中。"
                        "请使用分发给本科室的工作簿。")
             return False
-        out.section, out.period = section, Period.parse(period_text)
+        period = Period.parse(period_text)
+        year = self.master.settings.year
+        # only a period of the master's year is kept for the receipt: "9999"
+        # or "0000Q1" has no deadline (datetime's years end at 9999)
+        out.section = section
+        out.period = period if period is not None and period.year == year else None
         version = props.get(SectionBook.PROP_VERSION)
         if version != contract.TEMPLATE_VERSION:
             out.refuse(f"模板版本“{version or ''}”与当前版本“{contract.TEMPLATE_VERSION}”不一致。"
@@ -178,9 +183,6 @@ class Merger:
                        f"请勿修改文件名,也不要用其他科室的文件填报;"
                        f"本科室文件名应为“{split.file_name(section, Period.parse(period_text) or Period(0))}”。")
             return False
-        period = Period.parse(period_text)
-        out.period = period
-        year = self.master.settings.year
         if period is None or period.year != year or (self.period and period != self.period):
             wanted = str(self.period) if self.period else f"{year}年度内的期间"
             out.refuse(f"文件的期间“{period_text}”不是本次汇总的期间({wanted})。"
