@@ -207,7 +207,8 @@ def test_attachment_with_a_very_long_name_gets_a_receipt(env):
     assert "不是有效的Excel工作簿" in receipt_text(tmp, receipt.name)
 
 
-def test_sheet_part_with_odd_name_and_first_byte_is_checked_like_any_other(env):
+@pytest.mark.parametrize("mode", ["", ' TargetMode="External"'])
+def test_sheet_part_with_odd_name_and_first_byte_is_checked_like_any_other(env, mode):
     """calamine reads whatever part the workbook's relationships name. A sheet
     stored as "sheet2.bin" whose first byte is not "<" was neither parsed
     (no DTD check) nor measured nor searched for formulas: here a row far
@@ -218,7 +219,8 @@ def test_sheet_part_with_odd_name_and_first_byte_is_checked_like_any_other(env):
                    '<c r="E2" t="str"><f>"PWN"&amp;"ED"</f><v>PWNED</v></c>', sheet, count=1)
     sheet = sheet.replace("</sheetData>", '<row r="30000"><c r="A30000" t="inlineStr"><is><t>远</t>'
                                           "</is></c></row></sheetData>")
-    rels = member(src, "xl/_rels/workbook.xml.rels").replace(INDICATORS_PART, "xl/worksheets/SHEET2.bin")
+    rels = member(src, "xl/_rels/workbook.xml.rels").replace(
+        f'Target="/{INDICATORS_PART}"', f'Target="/xl/worksheets/SHEET2.bin"{mode}')   # calamine ignores the mode
     data = zip_bytes(src, {"xl/_rels/workbook.xml.rels": rels.encode()},
                      extra=[("xl/worksheets/sheet2.bin", ("x" + sheet).encode())])
     digest = sha(master)

@@ -242,12 +242,12 @@ def _tree(trees: dict[str, Any], part: str):
 
 
 def _workbook_targets(trees: dict[str, Any]) -> dict[str, str]:
-    """relationship id -> part name, for the workbook's internal relationships."""
+    """relationship id -> part name, for every workbook relationship: calamine
+    ignores TargetMode, so an "External" one naming a part is read all the same."""
     rels = _tree(trees, "xl/_rels/workbook.xml.rels")
     return {r.get("Id"): _rel_target("xl/workbook.xml", r.get("Target") or "")
             for r in (rels if rels is not None else [])
-            if r.tag == f"{NS_PKG_REL}Relationship"
-            and (r.get("TargetMode") or "").lower() != "external"}
+            if r.tag == f"{NS_PKG_REL}Relationship"}
 
 
 def _formulas(trees: dict[str, Any]) -> dict[str, set[str]]:
