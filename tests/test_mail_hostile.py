@@ -376,3 +376,20 @@ def test_period_outside_the_calendar_is_refused_not_a_crash(env, period):
     assert sha(master) == digest
     assert f"文件的期间“{period}”不是本次汇总的期间" in \
         receipt_text(tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx")
+
+
+def test_date_at_the_end_of_the_calendar_is_ignored_not_a_crash(env):
+    """"31 Dec 9999 -1200" is the year 10000 in local time: astimezone()
+    raised OverflowError and the whole run stopped."""
+    import datetime as dt
+    master, src, tmp = env
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "bgs@lyciq.test", "jxb@lyciq.test", "回复"
+    msg["Date"] = "Fri, 31 Dec 9999 23:59:59 -1200"
+    msg.set_content("见附件")
+    msg.add_attachment(src.read_bytes(), maintype="application", subtype="octet-stream", filename=BGS_FILE)
+    before = dt.datetime.now().replace(microsecond=0)
+    assert collect(master, tmp, "a.eml", bytes(msg)) == 0
+    rows = python_calamine.CalamineWorkbook.from_path(str(master)) \
+        .get_sheet_by_name(c.Receipts.SHEET).to_python()
+    assert before <= rows[1][3] <= dt.datetime.now()      # no usable date: the time of collecting

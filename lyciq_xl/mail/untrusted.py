@@ -383,10 +383,11 @@ def message_date(data: bytes):
     for text in candidates:
         try:
             when = email.utils.parsedate_to_datetime(" ".join(text.split()))
-        except (TypeError, ValueError, IndexError):
+            if when is not None and when.tzinfo is not None:
+                when.astimezone()   # "31 Dec 9999 -1200" is past datetime's end locally
+                return when
+        except (TypeError, ValueError, IndexError, OverflowError):
             continue
-        if when is not None and when.tzinfo is not None:
-            return when
     return None
 
 
