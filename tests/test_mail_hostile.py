@@ -393,3 +393,16 @@ def test_date_at_the_end_of_the_calendar_is_ignored_not_a_crash(env):
     rows = python_calamine.CalamineWorkbook.from_path(str(master)) \
         .get_sheet_by_name(c.Receipts.SHEET).to_python()
     assert before <= rows[1][3] <= dt.datetime.now()      # no usable date: the time of collecting
+
+
+def test_deeply_nested_message_is_refused_not_a_crash(env):
+    """3000 nested multiparts: the e-mail parser recursed past Python's
+    limit and the RecursionError stopped the whole run."""
+    master, src, tmp = env
+    body = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\n\n--b{i}\n' for i in range(3000))
+    body += "Content-Type: text/plain\n\nhi\n" + "".join(f"--b{i}--\n" for i in reversed(range(3000)))
+    raw = ("From: x@evil.test\nTo: jxb@lyciq.test\nSubject: x\nMIME-Version: 1.0\n" + body).encode()
+    digest = sha(master)
+    assert collect(master, tmp, "nested.eml", raw) == 1
+    assert sha(master) == digest
+    assert "邮件结构异常" in receipt_text(tmp, "nested_回执.xlsx")

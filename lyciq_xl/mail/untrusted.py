@@ -356,15 +356,19 @@ def attachments(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list
     and anything that looks like a workbook (so a .xlsm is refused by name)."""
     if len(data) > limits.max_eml:
         raise refuse(name, "邮件文件过大", "请只附上分发的工作簿。")
-    message = email.message_from_bytes(data, policy=email.policy.default)
     found = []
-    for part in message.walk():
-        if part.is_multipart() or not part.get_filename():
-            continue
-        filename = safe_name(part.get_filename())
-        if filename.lower().endswith((".xlsx",) + MACRO_SUFFIXES):
-            payload = part.get_payload(decode=True) or b""
-            found.append((filename, payload))
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        for part in message.walk():
+            if part.is_multipart() or not part.get_filename():
+                continue
+            filename = safe_name(part.get_filename())
+            if filename.lower().endswith((".xlsx",) + MACRO_SUFFIXES):
+                payload = part.get_payload(decode=True) or b""
+                found.append((filename, payload))
+    except RecursionError as exc:   # the parser and walk() recurse per nesting level
+        raise refuse(name, "邮件结构异常(多层嵌套),可能是恶意构造的邮件",
+                     "请直接把填好的.xlsx工作簿作为附件发送。") from exc
     if not found:
         raise refuse(name, "邮件中没有Excel工作簿附件", "请把填好的.xlsx工作簿作为附件发送。")
     return found
@@ -374,7 +378,7 @@ def message_date(data: bytes):
     """When the message arrived: the timestamp our own mail server stamped on
     the topmost Received header - the sender's Date header is whatever their
     client (or they) wrote, so it is only the fallback. None if neither."""
-    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    message = email.message_from_bytes(_header_block(data), policy=email.policy.compat32)
     candidates = []
     received = message.get_all("Received") or []
     if received:
@@ -393,6 +397,10 @@ def message_date(data: bytes):
 
 def is_draft(data: bytes) -> bool:
     """An unsent draft written by distribute (X-Unsent: 1), not a reply."""
-    headers = email.message_from_bytes(data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0],
-                                       policy=email.policy.default)
+    headers = email.message_from_bytes(_header_block(data), policy=email.policy.default)
     return (headers.get("X-Unsent") or "").strip() == "1"
+
+
+def _header_block(data: bytes) -> bytes:
+    """The top-level headers only: the body need not be parsed to read them."""
+    return data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
