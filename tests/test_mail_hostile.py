@@ -406,3 +406,19 @@ def test_deeply_nested_message_is_refused_not_a_crash(env):
     assert collect(master, tmp, "nested.eml", raw) == 1
     assert sha(master) == digest
     assert "邮件结构异常" in receipt_text(tmp, "nested_回执.xlsx")
+
+
+def test_date_cell_calamine_panics_on_is_refused(env):
+    """A date-formatted cell holding -1e300 makes calamine panic; pyo3 turns
+    that into PanicException, a BaseException that even the CLI's last line
+    of defence does not catch: the clerk got a raw traceback."""
+    master, src, tmp = env
+    sheet = member(src, "xl/worksheets/sheet3.xml")               # 重点指标; F2 完成时限 is a date
+    cell = re.search(r'<c r="F2" s="(\d+)"[^>]*><v>\d+</v></c>', sheet)
+    assert cell, sheet[:2000]
+    data = zip_bytes(src, {"xl/worksheets/sheet3.xml": sheet.replace(
+        cell.group(), f'<c r="F2" s="{cell.group(1)}"><v>-1e300</v></c>').encode()})
+    digest = sha(master)
+    assert collect(master, tmp, BGS_FILE, data) == 1
+    assert sha(master) == digest
+    assert "单元格数值超出范围" in receipt_text(tmp, f"办公室_{PERIOD}_绩效填报_回执.xlsx")

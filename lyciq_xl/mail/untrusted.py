@@ -348,6 +348,14 @@ def open_untrusted(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> S
                   for s in book.sheet_names}
     except python_calamine.CalamineError as exc:
         raise refuse(name, f"无法读取工作表({exc})", "请在Excel中打开并另存为.xlsx后重新发送。") from exc
+    except BaseException as exc:
+        # a Rust panic inside calamine (e.g. a date-formatted cell holding
+        # -1e300) arrives as pyo3's PanicException, a BaseException that
+        # python_calamine does not export: match it by name, re-raise the rest
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise refuse(name, "无法读取工作表(单元格数值超出范围)",
+                     "请在Excel中打开并另存为.xlsx后重新发送。") from exc
     return SafeWorkbook(name, _custom_props(trees), sheets, _formulas(trees))
 
 
