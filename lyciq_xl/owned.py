@@ -19,3 +19,4 @@ class OwnedSheet:
     widths: dict[str, float] = field(default_factory=dict)        # header -> column width
     # (0-based data row index, header) -> in-workbook target, e.g. "'扣分记录'!I7"
     links: dict[tuple[int, str], str] = field(default_factory=dict)
+    wrap: frozenset[str] = frozenset()          # headers whose long text wraps

@@ -16,7 +16,6 @@ import io
 import re
 import secrets
 import sys
-import unicodedata
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +33,7 @@ from lyciq_xl import contract as c
 from lyciq_xl import sample_data as data
 from lyciq_xl.errors import InputError
 from lyciq_xl.resources import WORKBOOK_DIR
+from lyciq_xl.textfit import display_width, wrapped_lines
 from lyciq_xl.xlsxio import safefile
 
 SAMPLE_PATH = WORKBOOK_DIR / "主工作簿示例.xlsx"
@@ -327,21 +327,6 @@ def _bonus_rows() -> list[list[Any]]:
 
 # --- writing and styling a data sheet ---------------------------------------------------
 
-def display_width(value: Any) -> int:
-    """Approximate Excel width of a value: CJK and full-width count double."""
-    if value is None:
-        return 0
-    if isinstance(value, (dt.date, dt.datetime)):
-        return 10
-    text = str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _lines(value: Any, width: float) -> int:
-    """Lines a wrapped value takes in a column `width` characters wide."""
-    return max(1, -(-display_width(value) // max(1, int(width) - 1)))
-
-
 def _write_table(ws: Worksheet, headers: Sequence[str], rows: list[list[Any]]) -> None:
     ws.append(list(headers))
     for row in rows:
@@ -369,7 +354,7 @@ def _write_table(ws: Worksheet, headers: Sequence[str], rows: list[list[Any]]) -
     wrapped = [i for i, h in enumerate(headers)
                if h in TEXT_COLUMNS or (ws.title, h) in FIXED_COLUMNS]
     for r, row in enumerate(rows, start=2):
-        lines = max([_lines(row[i], widths[i]) for i in wrapped], default=1)
+        lines = max([wrapped_lines(row[i], widths[i]) for i in wrapped], default=1)
         if lines > 1:
             ws.row_dimensions[r].height = LINE_HEIGHT * lines + 2
     ws.row_dimensions[1].height = 22
@@ -710,7 +695,7 @@ class _Guide:
         col, lines = 1, 1
         for value, span in zip(values, spans):
             self.ws.cell(row=self.row, column=col, value=value)
-            lines = max(lines, _lines(value, sum(GUIDE_WIDTHS[col - 1:col - 1 + span])))
+            lines = max(lines, wrapped_lines(value, sum(GUIDE_WIDTHS[col - 1:col - 1 + span])))
             if span > 1:
                 self.ws.merge_cells(start_row=self.row, start_column=col,
                                     end_row=self.row, end_column=col + span - 1)

@@ -38,9 +38,10 @@ def cell_address(row_number: int, column_index: int) -> str:
 def _float(value: float) -> Any:
     if value != value or value in (float("inf"), float("-inf")):
         return None
-    # repr() is the shortest text that round-trips, i.e. what Excel stored
-    # in the XML: 0.1 stays 0.1, a genuine 0.30000000000000004 stays that.
-    return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+    # Excel keeps 15 significant digits: that is the number the clerk typed
+    # and sees. A formula such as =0.1+0.2 is stored as 0.30000000000000004
+    # but shows (and compares in Excel) as 0.3 — SPEC: "0.1+0.2 is 0.3".
+    return Decimal(int(value)) if value.is_integer() else Decimal(format(value, ".15g"))
 
 
 def _text(value: str) -> str | None:
@@ -94,12 +95,16 @@ def as_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        # to_integral_value is exact; normalize() would round to 28 digits
+        return format(value.to_integral_value() if value == value.to_integral() else value, "f")
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != dt.time() else value.strftime("%Y-%m-%d")
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)")
 
 
 def as_decimal(value: Any) -> Decimal | None:
@@ -110,22 +115,27 @@ def as_decimal(value: Any) -> Decimal | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
-        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+        text = unicodedata.normalize("NFKC", value).strip()
+        # A comma only as thousands grouping ("1,000"): a decimal comma such
+        # as "0,5" must not silently become 5.
+        if not _NUMBER_TEXT.fullmatch(text):
             return None
         try:
-            return Decimal(text)
+            return Decimal(text.replace(",", ""))
         except InvalidOperation:
             return None
     return None
 
 
-_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+# An optional time of day (pasted from a system export) is read and ignored.
+_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
+                        r"(?:(?:\s+|\s*T\s*)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?")
 
 
 def as_date(value: Any) -> dt.date | None:
     """A cell as a date: a real Excel date, or text such as 2014-03-05,
-    2014/3/5 or 2014年3月5日. None when blank or not a date."""
+    2014/3/5 or 2014年3月5日, with or without a time (2014-03-05 10:30).
+    None when blank or not a date."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -158,6 +168,9 @@ class Table:
     sheet: str
     columns: dict[str, int]                  # header -> 0-based column index
     rows: list[Row] = field(default_factory=list)
+    # Later columns whose header repeats an earlier one: (header, 0-based
+    # index). Only the first is read; callers decide whether to say so.
+    repeated: list[tuple[str, int]] = field(default_factory=list)
 
     def address(self, row: Row | int, header: str) -> str:
         """Excel address of a row's cell under `header` (e.g. 'I7')."""
@@ -179,9 +192,12 @@ def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
     Raises InputError naming every missing required column."""
     header_row = grid[0] if grid else ()
     columns: dict[str, int] = {}
+    repeated: list[tuple[str, int]] = []
     for index, raw in enumerate(header_row):
         header = normalise_header(raw)
-        if header and header not in columns:
+        if header in columns:
+            repeated.append((header, index))
+        elif header:
             columns[header] = index
     missing = [h for h in required if h not in columns]
     if missing:
@@ -197,7 +213,7 @@ def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
     rows = [Row(number, dict(zip(headers, values)))
             for number, values in enumerate(zip(*normalised), start=2)
             if values.count(None) != len(values)]
-    return Table(sheet, columns, rows)
+    return Table(sheet, columns, rows, repeated)
 
 
 @contextlib.contextmanager

@@ -20,8 +20,9 @@ def test_floats_become_exact_decimals():
     row = t.rows[0]
     assert row["a"] == Decimal("0.1")
     assert row["b"] == Decimal("3")
-    # a value that is not 0.3 in the file must not be silently rounded to 0.3
-    assert row["c"] != Decimal("0.3")
+    # Excel's formula result for =0.1+0.2: Excel shows 15 significant digits,
+    # 0.3, and SPEC section 4 says 0.1+0.2 is 0.3 (engine review)
+    assert row["c"] == Decimal("0.3")
 
 
 def test_headers_found_by_text_extra_and_blank_rows():

@@ -128,6 +128,11 @@ def test_append_then_replace_keeps_every_other_part(tmp_path):
     assert ws.auto_filter.ref == "A1:M2"
     assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "FFDDEBF7"
     assert ws["A1"].border.bottom.style == "thin"
+    # printable as is: A4 landscape, one page wide, numbered pages
+    assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "landscape")
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
     assert book[Deductions.SHEET]["H2"].comment.text.startswith("请写明事由")
 
 
@@ -187,7 +192,7 @@ def test_worksheet_children_in_schema_order(tmp_path):
     p = parts(path)
     assert children_order_ok(p[sheet_part_of(path, Findings.SHEET)]) == [
         "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "autoFilter",
-        "hyperlinks", "pageMargins", "ignoredErrors"]
+        "hyperlinks", "pageMargins", "pageSetup", "headerFooter", "ignoredErrors"]
     children_order_ok(p[sheet_part_of(path, Receipts.SHEET)])
     children_order_ok(p[sheet_part_of(path, Deductions.SHEET)])
 
@@ -346,7 +351,8 @@ def test_xlsm_macros_copied_untouched(tmp_path):
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"] == vba.read_bytes()
     assert b"macroEnabled" in after["[Content_Types].xml"]
     # VBA finds the sheet by its codeName: the replaced sheet keeps it (and its tab colour)
-    assert b'<sheetPr codeName="Sheet2"><tabColor rgb="FFFF0000"/></sheetPr>' in after["xl/worksheets/sheet2.xml"]
+    assert (b'<sheetPr codeName="Sheet2"><tabColor rgb="FFFF0000"/><pageSetUpPr fitToPage="1"/></sheetPr>'
+            in after["xl/worksheets/sheet2.xml"])
     assert grid(path, Findings.SHEET) == FINDINGS_GRID
 
 
@@ -555,3 +561,20 @@ def test_untouched_parts_keep_their_compressed_bytes(tmp_path):
             assert after[name] == raw, f"{name} recompressed"
     with zipfile.ZipFile(path) as archive:
         assert archive.testzip() is None
+
+
+def test_wrapped_columns_wrap_and_others_do_not(tmp_path):
+    path = build_master(tmp_path / "m.xlsx")
+    sheet = OwnedSheet(Findings.SHEET, Findings.COLUMNS, FINDINGS.rows, widths={Findings.MESSAGE: 40},
+                       wrap=frozenset({Findings.MESSAGE}))
+    write_workbook(path, [sheet])
+    ws = openpyxl.load_workbook(path)[Findings.SHEET]
+    assert ws["E2"].alignment.wrap_text and ws["E2"].alignment.vertical == "top"
+    assert not ws["A2"].alignment.wrap_text
+    # "扣分1.2超出标准上限" is 18 wide: one line in a 40-wide column; a 100-wide
+    # text needs ceil(100 / 39) = 3 lines of 15 points
+    assert ws.row_dimensions[2].height is None
+    long = OwnedSheet(Findings.SHEET, Findings.COLUMNS, [["错误", "扣分记录", "I3", "D01", "错" * 50]],
+                      widths={Findings.MESSAGE: 40}, wrap=frozenset({Findings.MESSAGE}))
+    write_workbook(path, [long])
+    assert openpyxl.load_workbook(path)[Findings.SHEET].row_dimensions[2].height == 45

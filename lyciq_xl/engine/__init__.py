@@ -25,6 +25,12 @@ with the tests):
 - An error in an 外部评价 row (B04, B05, D05, D06) leaves the whole row out.
 - A ballot-sheet column whose header names no section is B03 on its header
   cell; the column is ignored.
+- A ballot holding no grade (a slip numbered in advance) raises nothing: it
+  leaves nothing out of the scores.
+- A row whose only values are in a clerk's own columns is not a data row
+  (SPEC 5: own columns are kept and ignored).
+- 扣分标准.来源 and 等级 must be in the contract's lists (InputError): they
+  decide whether a deduction blocks 优秀.
 """
 from lyciq_xl.engine.assessment import Assessment, evaluate
 from lyciq_xl.engine.explain import Explanation, explain, render_explanation

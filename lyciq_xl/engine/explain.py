@@ -79,6 +79,11 @@ def _deduction_lines(e: Explanation, category: str, score: Decimal) -> list[str]
     return lines
 
 
+def _total(value: Decimal) -> str:
+    """At least 2 decimals, but never rounded: 70.625 stays 70.625."""
+    return f"{value:.2f}" if value == round(value, 2) else as_text(value)
+
+
 def _cap(total: Decimal, cap: Decimal) -> str:
     return "(超过上限,按上限计)" if total > cap else ""
 
@@ -118,7 +123,7 @@ def _bonus_lines(e: Explanation) -> list[str]:
 
 def _grade_lines(e: Explanation) -> list[str]:
     r = e.result
-    lines = [f"总分 {r.total:.2f},{r.series}排名第 {r.rank} 名" + (f",等次:{r.grade}" if r.grade else "")]
+    lines = [f"总分 {_total(r.total)},{r.series}排名第 {r.rank} 名" + (f",等次:{r.grade}" if r.grade else "")]
     for d in e.grave:
         lines.append(f"  记录号 {d.record_no} 引用附件5重大事故标准 {d.standard_id},不能评为优秀")
     return lines

@@ -2,6 +2,7 @@
 rule's title and fix in `contract.RULES` plus the offending value."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -54,9 +55,12 @@ def finding(code: str, table: Table, row: int, header: str, detail: str) -> Find
                    row, header)
 
 
-def header_finding(code: str, table: Table, header: str, detail: str) -> Finding:
-    """A finding on a header cell in row 1 (e.g. an unknown ballot column)."""
-    return finding(code, table, 1, header, detail)
+def header_finding(code: str, table: Table, header: str, detail: str,
+                   cell: str | None = None) -> Finding:
+    """A finding on a header cell in row 1 (e.g. an unknown ballot column);
+    `cell` when the header text is not unique in the row."""
+    found = finding(code, table, 1, header, detail)
+    return dataclasses.replace(found, cell=cell) if cell else found
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

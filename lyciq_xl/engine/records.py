@@ -19,7 +19,7 @@ from lyciq_xl.contract import (Bonuses, Deductions, External, Indicators, KeyTas
 from lyciq_xl.errors import InputError
 from lyciq_xl.model import (FrameworkSpec, Period, Section, SectionIndex, Settings,
                             load_framework, load_sections, load_settings)
-from lyciq_xl.table import Table, as_date, as_decimal, as_text
+from lyciq_xl.table import Table, as_date, as_decimal, as_text, cell_address
 
 
 def memo(fn):
@@ -95,8 +95,16 @@ def load_standards(table: Table) -> dict[str, Standard]:
         if not categories or any(c not in contract.Category.DEDUCTIBLE for c in categories):
             raise InputError(f"{where}(单元格 {table.address(row, Standards.CATEGORIES)})的适用绩效类别"
                              f"须为“履职绩效”、“管理绩效”或“履职绩效,管理绩效”。")
+        # 来源 and 等级 decide whether a deduction blocks 优秀 (附件5 重大): a
+        # typo must stop the run, not silently let a grave accident through.
+        source, severity = _key(row[Standards.SOURCE]), _key(row[Standards.LEVEL])
+        for header, value, allowed in ((Standards.SOURCE, source, contract.StandardSource.ALL),
+                                       (Standards.LEVEL, severity, contract.Severity.ALL)):
+            if value not in allowed:
+                raise InputError(f"{where}(单元格 {table.address(row, header)})的{header}"
+                                 f"“{value or ''}”不正确,请填写:{'、'.join(allowed)}。")
         standards[sid] = Standard(
-            id=sid, source=as_text(row[Standards.SOURCE]), severity=as_text(row[Standards.LEVEL]),
+            id=sid, source=source, severity=severity,
             case=as_text(row[Standards.CASE]), min=low, max=high,
             categories=frozenset(categories), row=row.number)
     return standards
@@ -218,7 +226,8 @@ class BallotSheet:
     has_voter: bool
     columns: dict[str, Section]    # header -> the section it rates
     unknown_columns: list[str]     # headers that name no section (B03)
-    repeated_columns: list[str] = field(default_factory=list)   # a section's second column (B03)
+    # a section's second column (B03): (header, its header cell)
+    repeated_columns: list[tuple[str, str]] = field(default_factory=list)
     ballots: list[Ballot] = field(default_factory=list)
 
 
@@ -231,10 +240,13 @@ def load_ballots(table: Table, sections: SectionIndex, spec: type) -> BallotShee
         if section is None:
             sheet.unknown_columns.append(header)
         elif section.code in rated:          # e.g. both 办公室 and BGS
-            sheet.repeated_columns.append(header)
+            sheet.repeated_columns.append((header, table.address(1, header)))
         else:
             rated.add(section.code)
             sheet.columns[header] = section
+    # the same header typed twice: the table reads only the first column
+    sheet.repeated_columns += [(h, cell_address(1, i)) for h, i in table.repeated
+                               if sections.resolve(h) is not None]
     columns = sheet.columns
     period, voter = memo(Period.parse), memo(sections.resolve)
     for r in table.rows:
@@ -313,11 +325,20 @@ class Inputs:
 
 
 def _table(tables: dict[str, Table], spec: type) -> Table:
+    """The sheet's Table, without rows that are blank in every contract column:
+    a clerk's own columns are kept and ignored (SPEC 5), so a remark alone in
+    one of them is no data row. (Ballot sheets: every extra column rates a
+    section, so their rows are all kept.)"""
     try:
-        return tables[spec.SHEET]
+        table = tables[spec.SHEET]
     except KeyError:
         raise InputError(f"工作簿缺少工作表“{spec.SHEET}”。"
                          f"请按主工作簿格式添加(可用 lyciq-xl init 生成模板参照)。") from None
+    if spec in contract.BALLOT_SHEETS:
+        return table
+    columns = [h for h in spec.COLUMNS if h in table.columns]
+    rows = [r for r in table.rows if any(r.values[h] is not None for h in columns)]
+    return table if len(rows) == len(table.rows) else Table(table.sheet, table.columns, rows, table.repeated)
 
 
 def load_inputs(tables: dict[str, Table]) -> Inputs:

@@ -18,13 +18,17 @@ from lyciq_xl.engine.findings import Finding, finding, header_finding, shown
 from lyciq_xl.engine.records import BallotSheet, Deduction, Inputs, text_of
 from lyciq_xl.table import as_decimal, as_text
 
-_TENTH = Decimal("0.1")
 KEY_TASK_POINTS = frozenset(Decimal(p) for p in contract.KEY_TASK_POINTS)
 CELL_RULES = frozenset({"B01", "B02"})   # errors that drop one ballot cell, not the row
 
 
 def positive_tenth(points: Decimal | None) -> bool:
-    return points is not None and points > 0 and points % _TENTH == 0
+    """points > 0 and a whole number of tenths. Read from the digits, not with
+    `points % 0.1`, which raises for numbers beyond the context precision."""
+    if points is None or not points > 0:
+        return False
+    _, digits, exponent = points.as_tuple()
+    return exponent >= -1 or not any(digits[exponent + 1:])
 
 
 @dataclass
@@ -206,9 +210,9 @@ def k03_cap(inp: Inputs, validation: Validation) -> Iterator[Finding]:
 def b03_columns(inp: Inputs, sheet: BallotSheet) -> Iterator[Finding]:
     for header in sheet.unknown_columns:
         yield header_finding("B03", sheet.table, header, f"列标题“{header}”不是科室名称,该列不计入")
-    for header in sheet.repeated_columns:
+    for header, cell in sheet.repeated_columns:
         yield header_finding("B03", sheet.table, header,
-                             f"列标题“{header}”与前面的列是同一科室,该列不计入")
+                             f"列标题“{header}”与前面的列是同一科室,该列不计入", cell)
 
 
 def ballot_rules(inp: Inputs, sheet: BallotSheet) -> Iterator[Finding]:
@@ -216,6 +220,8 @@ def ballot_rules(inp: Inputs, sheet: BallotSheet) -> Iterator[Finding]:
     t, spec = sheet.table, (PeerBallots if sheet.has_voter else PartyBallots)
     ratings = inp.settings.ratings
     for b in sheet.ballots:
+        if not b.grades:
+            continue  # no grade (e.g. a slip numbered in advance): nothing to leave out
         if not inp.in_year(b.period):
             yield finding("D06", t, b.row, spec.PERIOD,
                           f"票号{shown(b.ballot_no)}的{period_detail(inp, b.period_raw, b.period)},整张选票不计入")

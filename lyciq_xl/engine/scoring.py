@@ -238,7 +238,9 @@ def collect_service(inp: Inputs, v: Validation, details: dict[str, Detail]) -> N
             if item in items:
                 entry = RateItem(items[item], rates.get(s.code, {}).get(item, []), round_half_up(ZERO))
                 if entry.rates:
-                    entry.score = round_half_up(items[item] * entry.mean / 100)
+                    # points × Σ rates / (100 n): the mean itself is never rounded
+                    rate_sum = sum((r for _, r in entry.rates), ZERO)
+                    entry.score = round_half_up(items[item] * rate_sum / (100 * len(entry.rates)))
                 detail.service[item] = entry
 
 

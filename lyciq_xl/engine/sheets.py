@@ -34,8 +34,8 @@ def findings_sheet(a: Assessment) -> OwnedSheet:
     F = Findings
     rows = [[f.level, f.sheet, f.cell, f.rule, f.message] for f in a.findings]
     links = {(i, F.CELL): f.link for i, f in enumerate(a.findings)}
-    widths = {F.LEVEL: 7, F.SHEET_NAME: 14, F.CELL: 9, F.RULE: 7, F.MESSAGE: 90}
-    return OwnedSheet(F.SHEET, F.COLUMNS, rows, {}, widths, links)
+    widths = {F.LEVEL: 7, F.SHEET_NAME: 14, F.CELL: 9, F.RULE: 7, F.MESSAGE: 100}
+    return OwnedSheet(F.SHEET, F.COLUMNS, rows, {}, widths, links, wrap=frozenset({F.MESSAGE}))
 
 
 def owned_sheets(a: Assessment) -> list[OwnedSheet]:

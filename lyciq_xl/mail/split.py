@@ -34,6 +34,7 @@ from lyciq_xl.mail import integrity
 from lyciq_xl.mail.master import Master
 from lyciq_xl.model import Period, Section
 from lyciq_xl.table import Row, as_text
+from lyciq_xl.textfit import LINE_HEIGHT, wrapped_lines
 from lyciq_xl.xlsxio import safefile
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")     # pale yellow: "fill me in"
@@ -173,7 +174,7 @@ def _plan(master: Master, section: Section, period: Period) -> SectionPlan:
     sheets = [
         SheetPlan(SectionBook.GUIDE_SHEET,
                   [[line] for line in guide_lines(master, section, period)],
-                  widths={"": 110.0}),
+                  widths={"": 70.0}),   # fits A4 portrait
         SheetPlan(Indicators.SHEET, _grid(Indicators.COLUMNS, indicators),
                   inputs=SectionBook.INDICATOR_INPUTS, new_columns=SectionBook.INDICATOR_NEW,
                   lists={Indicators.CATEGORY: Category.DEDUCTIBLE},
@@ -244,6 +245,8 @@ def _write_sheet(wb: Workbook, plan: SheetPlan) -> None:
         if header in plan.dates and ranges:
             _date_rule(ws, header, c, ranges)
         ws.column_dimensions[_letter(c)].width = plan.widths.get(header, 12.0)
+    _fit_rows(ws, plan, headers)
+    _print_setup(ws, landscape=plan.name != SectionBook.GUIDE_SHEET)
     if plan.name == SectionBook.GUIDE_SHEET:
         ws.column_dimensions["A"].width = plan.widths[""]
     else:
@@ -254,6 +257,26 @@ def _write_sheet(wb: Workbook, plan: SheetPlan) -> None:
     # clerk can widen a column; inserting/deleting rows or sorting is not.
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+
+
+def _fit_rows(ws, plan: SheetPlan, headers: list[str]) -> None:
+    """Row heights for wrapped text (no spreadsheet grows them on opening)."""
+    widths = ([plan.widths[""]] if plan.name == SectionBook.GUIDE_SHEET else
+              [plan.widths.get(h, 12.0) for h in headers])
+    for r, line in enumerate(plan.grid, start=1):
+        lines = max((wrapped_lines(v, w) for v, w in zip(line, widths) if isinstance(v, str)),
+                    default=1)
+        if lines > 1:
+            ws.row_dimensions[r].height = lines * LINE_HEIGHT
+
+
+def _print_setup(ws, landscape: bool) -> None:
+    """A4, one page wide, so a section head can print what is asked of them."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
 
 
 def _letter(c: int) -> str:

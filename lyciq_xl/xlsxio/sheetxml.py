@@ -17,6 +17,7 @@ from xml.etree.ElementTree import ParseError
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.table import cell_address, column_letter
 from lyciq_xl.xlsxio import xmltext as X
+from lyciq_xl.textfit import LINE_HEIGHT, display_width, wrapped_lines
 from lyciq_xl.xlsxio.styles import DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT, StyleBook, is_date_code
 
 # CT_Worksheet child order (ECMA-376 Part 1, 18.3.1.99). Excel refuses a
@@ -96,11 +97,6 @@ def cell_xml(ref: str, value: Any, style: str, date_style: Callable[[str], str])
     return inline_string(ref, str(value), style)
 
 
-def text_width(value: str) -> int:
-    """Display width in Excel 'characters': CJK and other wide chars count ~2."""
-    n = len(value)
-    return n + (len(value.encode("utf-8")) - n) // 2
-
 
 @dataclass
 class KeptBits:
@@ -150,6 +146,24 @@ def _minimal_sheet_pr(fragment: str) -> str:
     return X.element("sheetPr", [("codeName", code_name)], tab_xml) if code_name or tab_xml else ""
 
 
+# Owned sheets print on A4 landscape, one page wide, numbered "第 N 页 共 M 页".
+PAGE_SETUP = ('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+              '<headerFooter><oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter></headerFooter>')
+_FIT_TO_PAGE = '<pageSetUpPr fitToPage="1"/>'
+
+
+def fit_to_page(sheet_pr: str) -> str:
+    """`sheet_pr` (possibly empty) with fitToPage on, so fitToWidth applies.
+    pageSetUpPr is the last child CT_SheetPr allows, so it is appended."""
+    if not sheet_pr:
+        return f"<sheetPr>{_FIT_TO_PAGE}</sheetPr>"
+    if "pageSetUpPr" in sheet_pr:
+        return sheet_pr
+    if sheet_pr.endswith("/>"):
+        return f"{sheet_pr[:-2]}>{_FIT_TO_PAGE}</sheetPr>"
+    return sheet_pr.replace("</sheetPr>", f"{_FIT_TO_PAGE}</sheetPr>")
+
+
 @dataclass
 class _Plan:
     """Per-column style indices and widths, resolved before any byte is written
@@ -161,6 +175,7 @@ class _Plan:
     links: list[str]
     widths: list[float]
     link_rows: dict[int, dict[int, str]] = field(default_factory=dict)
+    wrapped: dict[int, float] = field(default_factory=dict)   # column -> its width
 
 
 def plan(sheet: OwnedSheet, styles: StyleBook) -> _Plan:
@@ -181,7 +196,7 @@ def plan(sheet: OwnedSheet, styles: StyleBook) -> _Plan:
             kinds[c] = {kind(v) for v in values if isinstance(v, (dt.date, dt.time))}
         if names[c] in sheet.widths:
             continue
-        width[c] = max((text_width(v) if isinstance(v, str) else
+        width[c] = max((display_width(v) if isinstance(v, str) else
                         len(number_text(v)) if isinstance(v, (int, Decimal, float)) and not isinstance(v, bool)
                         else 5 for v in values if not isinstance(v, (dt.date, dt.time))), default=0)
 
@@ -209,18 +224,33 @@ def plan(sheet: OwnedSheet, styles: StyleBook) -> _Plan:
         if name in sheet.widths:
             widths.append(float(sheet.widths[name]))
         else:
-            header_w = text_width(name) + 4   # room for the autofilter button
+            header_w = display_width(name) + 4   # room for the autofilter button
             content_w = max(width[c], 10 if kinds[c] else 0, 19 if "datetime" in kinds[c] else 0)
             widths.append(min(MAX_WIDTH, max(MIN_WIDTH, header_w, content_w + 2)))
     return _Plan(
         ncols=ncols,
         header_style=s(styles.xf(bold=True, fill=True, border=True, center=True)),
-        body=[s(styles.xf(num_fmt=f)) for f in fmts],
+        body=[s(styles.xf(num_fmt=f, wrap=h in sheet.wrap)) for f, h in zip(fmts, names)],
         dates=dates,
         links=[s(styles.xf(num_fmt=fmts[c], link=True)) if c in linked_cols else "" for c in range(ncols)],
         widths=widths,
         link_rows=link_rows,
+        wrapped={c: widths[c] for c, h in enumerate(names) if h in sheet.wrap},
     )
+
+
+def row_open(r: int, row: list[Any], wrapped: dict[int, float]) -> str:
+    """`<row>` start tag; rows with wrapped long text get the height their
+    lines need (neither Excel nor LibreOffice grows rows written by a tool)."""
+    lines = 1
+    for c, width in wrapped.items():
+        value = row[c] if c < len(row) else None
+        if isinstance(value, str):
+            lines = max(lines, wrapped_lines(value, width))
+    if lines == 1:
+        return f'<row r="{r}">'
+    return f'<row r="{r}" ht="{lines * LINE_HEIGHT}" customHeight="1">'
+
 
 
 def _width_text(width: float) -> str:
@@ -236,7 +266,7 @@ def worksheet_chunks(sheet: OwnedSheet, p: _Plan, kept: KeptBits) -> Iterator[by
     head = [
         X.XML_DECL,
         f'<worksheet xmlns="{X.MAIN_NS}" xmlns:r="{X.REL_NS}">',
-        kept.sheet_pr,
+        fit_to_page(kept.sheet_pr),
         f'<dimension ref="{full_ref if p.ncols else "A1"}"/>',
         f'<sheetViews><sheetView{tab} workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
@@ -260,7 +290,7 @@ def worksheet_chunks(sheet: OwnedSheet, p: _Plan, kept: KeptBits) -> Iterator[by
     special = _SPECIAL.search
     for i, row in enumerate(sheet.rows):
         r = i + 2
-        append(f'<row r="{r}">')
+        append(row_open(r, row, p.wrapped) if p.wrapped else f'<row r="{r}">')
         links = link_rows.get(i)
         for c, value in enumerate(row):
             if value is None:
@@ -294,7 +324,8 @@ def worksheet_chunks(sheet: OwnedSheet, p: _Plan, kept: KeptBits) -> Iterator[by
                 out.append(X.element("hyperlink", [("ref", cell_address(i + 2, c)),
                                                    ("location", target), ("display", display)]))
         out.append("</hyperlinks>")
-    out.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
+    out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
+    out.append(PAGE_SETUP)
     if p.ncols:
         # digits stored as text (e.g. 科室代码 "01") are intended: no green triangles
         out.append(f'<ignoredErrors><ignoredError sqref="{full_ref}" numberStoredAsText="1"/></ignoredErrors>')

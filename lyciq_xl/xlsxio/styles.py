@@ -202,9 +202,10 @@ class StyleBook:
         return self._containers["borders"].get(E("border", *side, E("diagonal")), self._prefix)
 
     def xf(self, *, num_fmt: str | None = None, bold: bool = False, link: bool = False,
-           fill: bool = False, border: bool = False, center: bool = False) -> int | None:
+           fill: bool = False, border: bool = False, center: bool = False,
+           wrap: bool = False) -> int | None:
         """Index of a cellXfs entry with these properties (None: the default style)."""
-        if not (num_fmt or bold or link or fill or border or center):
+        if not (num_fmt or bold or link or fill or border or center or wrap):
             return None
         attrs: dict[str, Any] = {"numFmtId": self.num_fmt(num_fmt), "fontId": self.font(bold=bold, link=link),
                                  "fillId": self.header_fill() if fill else 0,
@@ -212,10 +213,12 @@ class StyleBook:
         if self._containers["cellStyleXfs"].entries:
             attrs["xfId"] = 0
         for flag, key in ((num_fmt, "applyNumberFormat"), (bold or link, "applyFont"),
-                          (fill, "applyFill"), (border, "applyBorder"), (center, "applyAlignment")):
+                          (fill, "applyFill"), (border, "applyBorder"),
+                          (center or wrap, "applyAlignment")):
             if flag:
                 attrs[key] = 1
-        children = (E("alignment", horizontal="center", vertical="center"),) if center else ()
+        children = ((E("alignment", horizontal="center", vertical="center"),) if center else
+                    (E("alignment", vertical="top", wrapText=1),) if wrap else ())
         return self._add_xf(E("xf", *children, **attrs))
 
     def date_variant(self, xf: int | None, code: str = DATE_FORMAT) -> int:
