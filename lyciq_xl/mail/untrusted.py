@@ -1,12 +1,15 @@
 """Open a returned workbook without trusting anything in it.
 
 Order matters: the raw bytes and the zip directory are checked first (size,
-members, compression ratio, macro/ActiveX/external-link/embedded parts),
-then every member is actually decompressed under a byte budget (a zip's
-declared sizes can lie), then every XML part is parsed with defusedxml (no
-DTD, no entities), and only then is the workbook handed to calamine - which
-reads cached values only, so formulas never run. Any failure raises
-UntrustedFileError with a Chinese reason.
+members, duplicate names, compression ratio, macro/ActiveX/external-link/
+embedded parts), then every member is actually decompressed under a byte
+budget (a zip's declared sizes can lie), then every XML part - and every part
+the workbook's relationships name, whatever its name - is parsed with
+defusedxml (no DTD, no entities), worksheets are measured, and only then is
+the workbook handed to calamine - which reads cached values only, so formulas
+never run. Whatever calamine reads must have passed the same checks: parts
+and sheets are looked up as calamine does (ignoring case, by position where
+r= is missing). Any failure raises UntrustedFileError with a Chinese reason.
 """
 from __future__ import annotations
 
