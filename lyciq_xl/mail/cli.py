@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from lyciq_xl.contract import ParamKey, Params, ReceiptBook
@@ -11,6 +12,13 @@ from lyciq_xl.mail.master import Master, load_master, resolve_period, resolve_se
 from lyciq_xl.xlsxio import safefile
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
+# file names, properties and cell text in messages come from returned files:
+# a newline or escape sequence in them must not forge console lines
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _console(text: str) -> str:
+    return _CONTROL.sub("?", text)
 
 
 def _writer():
@@ -87,12 +95,12 @@ def run_collect(args: argparse.Namespace) -> int:
         path = receipts.write_receipt(o, folder, taken)
         if o.accepted:
             extra = "(此前已汇总,未改动)" if o.duplicate else f",更新 {len(o.changes)} 处"
-            print(f"{ReceiptBook.ACCEPTED}:{o.file}{extra};回执 {path.name}")
+            print(f"{ReceiptBook.ACCEPTED}:{_console(o.file)}{extra};回执 {path.name}")
         else:
-            print(f"{ReceiptBook.REFUSED}:{o.file}")
+            print(f"{ReceiptBook.REFUSED}:{_console(o.file)}")
             for note in o.notes:
                 where = f"[{note.sheet} {note.cell}] " if note.sheet else ""
-                print(f"  {where}{note.detail}")
+                print(f"  {_console(where + note.detail)}")
     refused = sum(not o.accepted for o in outcomes)
     print(f"共 {len(outcomes)} 个文件:接收 {len(outcomes) - refused} 个,拒收 {refused} 个;"
           f"回执已写入“{folder}”。")

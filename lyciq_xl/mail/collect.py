@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,11 @@ from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.table import Table, cell_address, normalise, normalise_header
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+# Characters XML 1.0 cannot carry. calamine decodes a cell's "_x0001_" to a
+# real U+0001; split strips them when distributing, so collect does too
+# (keeping them would also crash openpyxl when the receipt is written).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+EXCEL_MAX_TEXT = 32767       # characters in one cell; longer text is cut or "repaired" by Excel
 MAX_NAMED_CELLS = 20
 
 
@@ -160,7 +166,12 @@ class Merger:
             out.refuse(f"文件属性中的科室代码“{code}”不在“{contract.Sections.SHEET}”表中。"
                        "请使用分发给本科室的工作簿。")
             return False
-        out.section, out.period = section, Period.parse(period_text)
+        period = Period.parse(period_text)
+        year = self.master.settings.year
+        # only a period of the master's year is kept for the receipt: "9999"
+        # or "0000Q1" has no deadline (datetime's years end at 9999)
+        out.section = section
+        out.period = period if period is not None and period.year == year else None
         version = props.get(SectionBook.PROP_VERSION)
         if version != contract.TEMPLATE_VERSION:
             out.refuse(f"模板版本“{version or ''}”与当前版本“{contract.TEMPLATE_VERSION}”不一致。"
@@ -172,9 +183,6 @@ class Merger:
                        f"请勿修改文件名,也不要用其他科室的文件填报;"
                        f"本科室文件名应为“{split.file_name(section, Period.parse(period_text) or Period(0))}”。")
             return False
-        period = Period.parse(period_text)
-        out.period = period
-        year = self.master.settings.year
         if period is None or period.year != year or (self.period and period != self.period):
             wanted = str(self.period) if self.period else f"{year}年度内的期间"
             out.refuse(f"文件的期间“{period_text}”不是本次汇总的期间({wanted})。"
@@ -252,13 +260,25 @@ class Merger:
         for row in self.master.rows_of(table, out.section, spec.dept):
             mine.setdefault(canon_text(row[spec.ident]), []).append(row)
         for r, line in enumerate(grid[1:], start=2):
-            values = {h: normalise(line[c]) if c < len(line) else None
+            values = {h: _clean(line[c]) if c < len(line) else None
                       for c, h in enumerate(headers) if h}
             file_id = canon_text(values.get(spec.ident))
             if r <= locked_rows:
+                # a signed row's id is taken in this file: a "new" row below
+                # repeating it would reach its locked columns (a 草拟 row is
+                # updated from new rows, 指标名称 and 绩效类别 included)
+                out.new_ids.add((sheet, file_id))
                 self._update(sheet, table, mine.get(file_id, []), values, spec.inputs, r,
                              headers, formulas, out)
-            elif any(values.get(h) is not None for h in spec.new_columns):
+            elif not any(values.get(h) is not None for h in spec.new_columns):
+                continue
+            elif r > locked_rows + SectionBook.NEW_ROWS:
+                # only the yellow rows are offered (protection is no security):
+                # a file must not append thousands of indicators to the master
+                out.notes.append(Note(ReceiptBook.SKIPPED,
+                                      f"超出新增指标的黄色空行(每表最多{SectionBook.NEW_ROWS}行),"
+                                      "此行未导入;如需更多新增指标请与绩效办联系。", sheet, f"A{r}"))
+            else:
                 self._add(sheet, table, mine.get(file_id, []), values, r, headers, formulas, out)
 
     def _update(self, sheet, table, rows, values, columns, r, headers, formulas, out,
@@ -320,6 +340,11 @@ class Merger:
                                   sheet, address))
             return
         if canon_text(old) == canon_text(new):
+            return
+        if isinstance(new, str) and len(new) > EXCEL_MAX_TEXT:
+            out.notes.append(Note(ReceiptBook.SKIPPED,
+                                  f"内容有{len(new)}个字符,超过Excel单元格上限({EXCEL_MAX_TEXT}个字符),"
+                                  "未导入;请精简后重新报送。", sheet, address))
             return
         if isinstance(new, str) and new.startswith(FORMULA_PREFIXES):
             out.notes.append(Note(ReceiptBook.NOTE, "内容以=、+、-或@开头,已按文本导入,不会作为公式执行。",
@@ -411,6 +436,13 @@ class Merger:
         row = self.next_row[sheet]
         self.next_row[sheet] += 1
         return row
+
+
+def _clean(value: Any) -> Any:
+    """A cell of a returned file as merged: XML-illegal characters dropped."""
+    if isinstance(value, str):
+        value = XML_ILLEGAL.sub("", value)
+    return normalise(value)
 
 
 def _col(grid, header: str) -> int | None:

@@ -41,7 +41,9 @@ def gather(paths: list[Path], notify: Callable[[str], None] = print) -> list[tup
                 notify(f"跳过:{path.name} 是分发时生成的未发送邮件草稿,不是科室的回复。")
                 continue
             sent = message_date(data)
-            when = sent.astimezone().replace(tzinfo=None) if sent else now
+            # never in the future: a forged Date of 2099 would make every
+            # later return of that section "older" and refused
+            when = min(sent.astimezone().replace(tzinfo=None), now) if sent else now
             try:
                 found += [(safe_name(name), blob, when)
                           for name, blob in attachments(path.name, data)]

@@ -90,7 +90,10 @@ def sign(secret: str, data: bytes) -> str:
 
 
 def verify(secret: str, data: bytes, mac: str) -> bool:
-    return hmac.compare_digest(sign(secret, data), (mac or "").strip().lower())
+    # bytes, not str: compare_digest raises TypeError on non-ASCII str, and
+    # the MAC comes from the (hostile) file
+    given = (mac or "").strip().lower().encode("utf-8")
+    return hmac.compare_digest(sign(secret, data).encode("ascii"), given)
 
 
 def encode_rows(rows: Mapping[str, int]) -> str:
@@ -99,9 +102,11 @@ def encode_rows(rows: Mapping[str, int]) -> str:
 
 def decode_rows(text: str | None, allowed: Iterable[str]) -> dict[str, int] | None:
     """The 锁定行数 property back; None when malformed (treated as tampering)."""
+    if not text or len(text) > 4096:      # a real one is ~100 characters
+        return None
     try:
-        rows = json.loads(text or "")
-    except ValueError:
+        rows = json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: "[[[[..." from a hostile file
         return None
     allowed = set(allowed)
     if not isinstance(rows, dict) or not all(

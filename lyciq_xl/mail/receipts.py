@@ -9,9 +9,11 @@ from openpyxl.styles import Alignment, Font
 
 from lyciq_xl import contract
 from lyciq_xl.contract import ReceiptBook, Receipts, SectionBook
-from lyciq_xl.mail.collect import Note, Outcome
+from lyciq_xl.mail.collect import XML_ILLEGAL, Note, Outcome
 from lyciq_xl.mail.split import UNSAFE_FILENAME
 from lyciq_xl.xlsxio import safefile
+
+MAX_STEM = 60    # characters of a receipt's name taken from the returned file's
 
 
 def receipt_name(outcome: Outcome) -> str:
@@ -19,10 +21,16 @@ def receipt_name(outcome: Outcome) -> str:
         stem = f"{outcome.section.name}_{outcome.period}"
     else:
         stem = outcome.file.rsplit(".", 1)[0]
-    return UNSAFE_FILENAME.sub("_", f"{stem}_{SectionBook.RECEIPT_SUFFIX}") + ".xlsx"
+    # the file name is the sender's (an attachment's can be any length): keep
+    # the receipt's name well inside the 255 bytes a file system allows
+    return UNSAFE_FILENAME.sub("_", f"{stem[:MAX_STEM]}_{SectionBook.RECEIPT_SUFFIX}") + ".xlsx"
 
 
 def _text_cell(ws, row: int, col: int, value: Any):
+    if isinstance(value, str):
+        # text from the returned file (cell values, part and file names):
+        # openpyxl raises on control characters (it cuts at 32,767 itself)
+        value = XML_ILLEGAL.sub("", value)
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str):
         cell.data_type = "s"      # receipt text is never a formula

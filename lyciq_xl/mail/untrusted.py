@@ -1,12 +1,15 @@
 """Open a returned workbook without trusting anything in it.
 
 Order matters: the raw bytes and the zip directory are checked first (size,
-members, compression ratio, macro/ActiveX/external-link/embedded parts),
-then every member is actually decompressed under a byte budget (a zip's
-declared sizes can lie), then every XML part is parsed with defusedxml (no
-DTD, no entities), and only then is the workbook handed to calamine - which
-reads cached values only, so formulas never run. Any failure raises
-UntrustedFileError with a Chinese reason.
+members, duplicate names, compression ratio, macro/ActiveX/external-link/
+embedded parts), then every member is actually decompressed under a byte
+budget (a zip's declared sizes can lie), then every XML part - and every part
+the workbook's relationships name, whatever its name - is parsed with
+defusedxml (no DTD, no entities), worksheets are measured, and only then is
+the workbook handed to calamine - which reads cached values only, so formulas
+never run. Whatever calamine reads must have passed the same checks: parts
+and sheets are looked up as calamine does (ignoring case, by position where
+r= is missing). Any failure raises UntrustedFileError with a Chinese reason.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from defusedxml import ElementTree as SafeET
 from xml.etree.ElementTree import ParseError
 
 from lyciq_xl.errors import UntrustedFileError
+from lyciq_xl.table import cell_address
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,10 @@ FORBIDDEN_RELATIONS = {  # last segment of a relationship Type -> reason
     "vbaproject": "宏(VBA)", "activexcontrol": "ActiveX控件", "control": "ActiveX控件",
     "externallink": "外部链接", "oleobject": "嵌入对象", "package": "嵌入对象",
     "attachedtemplate": "外部模板", "connections": "外部数据连接",
+    # Excel 4.0 (XLM) macro sheets: macros without any VBA part
+    "xlmacrosheet": "宏表(Excel 4.0宏)", "xlintlmacrosheet": "宏表(Excel 4.0宏)",
 }
-MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "ms-office.activex")
+MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "ms-office.activex", "macrosheet")
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -80,8 +86,10 @@ def refuse(name: str, reason: str, fix: str) -> UntrustedFileError:
 
 
 def safe_name(name: str) -> str:
-    """Just the base name of an attachment / path, never a path."""
-    return PureWindowsPath(PurePosixPath(name or "").name).name or "未命名附件"
+    """Just the base name of an attachment / path, never a path; an
+    attachment's name can be any length, so a long one keeps its ends."""
+    base = PureWindowsPath(PurePosixPath(name or "").name).name or "未命名附件"
+    return base if len(base) <= 200 else base[:180] + "…" + base[-19:]
 
 
 def check_name(name: str) -> None:
@@ -107,6 +115,15 @@ def _open_zip(name: str, data: bytes, limits: Limits) -> zipfile.ZipFile:
                      "请在Excel中打开并另存为.xlsx后重新发送。") from exc
     if len(infos) > limits.max_members:
         raise refuse(name, f"内部部件过多({len(infos)}个),疑似压缩炸弹", "请重新发送分发的原文件。")
+    seen: set[str] = set()
+    for info in infos:
+        # part names are case-insensitive (OPC) and calamine looks them up so:
+        # of two "sheet2.xml" it would read one while our checks saw the other
+        key = info.filename.replace("\\", "/").lstrip("/").lower()
+        if key in seen:
+            raise refuse(name, f"含有重复的部件“{info.filename}”,可能是恶意构造的文件",
+                         "请在Excel中打开并另存为.xlsx后重新发送。")
+        seen.add(key)
     declared = 0
     for info in infos:
         lower = info.filename.lower()
@@ -182,6 +199,14 @@ def _xml_parts(name: str, parts: dict[str, bytes]) -> dict[str, Any]:
                 if kind in FORBIDDEN_RELATIONS:
                     raise refuse(name, f"含有{FORBIDDEN_RELATIONS[kind]}(关系 {kind}),出于安全原因不接收",
                                  "请删除宏/控件/外部链接/嵌入对象,另存为.xlsx后重新发送。")
+    # calamine reads the parts the workbook's relationships name, whatever
+    # their file name or first byte ("sheet2.bin" starting with "x" used to
+    # skip the DTD, extent and formula checks): each one must be XML too
+    by_lower = {p.lower(): p for p in parts}
+    for target in _workbook_targets(trees).values():
+        part = by_lower.get(target.lower())
+        if part is not None and part not in trees:
+            trees[part] = _parse_xml(name, part, parts[part])
     types = trees.get("[Content_Types].xml")
     if types is None:
         raise refuse(name, "缺少[Content_Types].xml,不是有效的Excel工作簿", "请重新发送分发的原文件。")
@@ -213,24 +238,57 @@ def _custom_props(trees: dict[str, Any]) -> dict[str, str]:
     return props
 
 
+def _tree(trees: dict[str, Any], part: str):
+    """A parsed part by name, ignoring case as OPC (and calamine) do."""
+    part = part.lower()
+    return next((tree for name, tree in trees.items() if name.lower() == part), None)
+
+
+def _workbook_targets(trees: dict[str, Any]) -> dict[str, str]:
+    """relationship id -> part name, for every workbook relationship: calamine
+    ignores TargetMode, so an "External" one naming a part is read all the same."""
+    rels = _tree(trees, "xl/_rels/workbook.xml.rels")
+    return {r.get("Id"): _rel_target("xl/workbook.xml", r.get("Target") or "")
+            for r in (rels if rels is not None else [])
+            if r.tag == f"{NS_PKG_REL}Relationship"}
+
+
 def _formulas(trees: dict[str, Any]) -> dict[str, set[str]]:
     """sheet name -> addresses of cells holding a formula (values are imported
     as the cached text only; the receipt mentions them)."""
-    book = trees.get("xl/workbook.xml")
-    rels = trees.get("xl/_rels/workbook.xml.rels")
-    if book is None or rels is None:
+    book = _tree(trees, "xl/workbook.xml")
+    targets = _workbook_targets(trees)
+    if book is None or not targets:
         return {}
-    targets = {r.get("Id"): _rel_target("xl/workbook.xml", r.get("Target") or "")
-               for r in rels if r.tag == f"{NS_PKG_REL}Relationship"}
     found = {}
     for sheet in book.iter(f"{NS_MAIN}sheet"):
-        tree = trees.get(targets.get(sheet.get(f"{NS_REL}id"), ""))
+        tree = _tree(trees, targets.get(sheet.get(f"{NS_REL}id"), ""))
         if tree is None:
             continue
-        cells = {c.get("r") for c in tree.iter(f"{NS_MAIN}c") if c.find(f"{NS_MAIN}f") is not None}
+        # addressed by position, not by r=: a cell may omit r (calamine places it)
+        cells = {cell_address(row, col) for cell, row, col in _cells(tree)
+                 if cell.find(f"{NS_MAIN}f") is not None}
         if cells:
             found[sheet.get("name")] = cells
     return found
+
+
+def _cells(tree):
+    """(cell, row 1-based, col 0-based) of a worksheet, placing cells and rows
+    that omit r= where calamine puts them (after the previous one)."""
+    last_row = 0
+    for row in tree.iter(f"{NS_MAIN}row"):
+        row_no = last_row = _int(row.get("r"), last_row + 1)
+        col = -1
+        for cell in row.iter(f"{NS_MAIN}c"):
+            ref = cell.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                row_no = _int(ref[len(letters):], row_no)
+                col = _col_index(letters) if letters else col + 1
+            else:
+                col += 1
+            yield cell, row_no, col
 
 
 def _check_extent(name: str, trees: dict[str, Any], limits: Limits) -> None:
@@ -238,28 +296,39 @@ def _check_extent(name: str, trees: dict[str, Any], limits: Limits) -> None:
     for part, tree in trees.items():
         if tree.tag != f"{NS_MAIN}worksheet":
             continue
-        last_row = 0
-        for row in tree.iter(f"{NS_MAIN}row"):
-            last_row = _int(row.get("r"), last_row + 1)
-            last_col = -1
-            for cell in row.iter(f"{NS_MAIN}c"):
-                ref = cell.get("r")
-                if ref:
-                    letters = ref.rstrip("0123456789")
-                    last_row = max(last_row, _int(ref[len(letters):], last_row))
-                    last_col = _col_index(letters) if letters else last_col + 1
-                else:
-                    last_col += 1
-                if last_col >= limits.max_cols:
-                    raise refuse(name, f"工作表部件“{part}”的列数超出限制({limits.max_cols}列)",
-                                 "请只在分发的表格范围内填写。")
-            if last_row > limits.max_rows:
+        for _cell, row, col in _cells(tree):
+            if col >= limits.max_cols:
+                raise refuse(name, f"工作表部件“{part}”的列数超出限制({limits.max_cols}列)",
+                             "请只在分发的表格范围内填写。")
+            if row > limits.max_rows:
+                raise refuse(name, f"工作表部件“{part}”的行数超出限制({limits.max_rows}行)",
+                             "请只在分发的表格范围内填写。")
+        for row in tree.iter(f"{NS_MAIN}row"):       # a row may be empty
+            if _int(row.get("r"), 0) > limits.max_rows:
                 raise refuse(name, f"工作表部件“{part}”的行数超出限制({limits.max_rows}行)",
                              "请只在分发的表格范围内填写。")
 
 
+def _check_sheet_names(name: str, trees: dict[str, Any]) -> None:
+    """Excel never writes two sheets of one name (ignoring case); calamine
+    would read the first while the formula check kept the last."""
+    book = _tree(trees, "xl/workbook.xml")
+    seen: set[str] = set()
+    for sheet in (book.iter(f"{NS_MAIN}sheet") if book is not None else ()):
+        key = (sheet.get("name") or "").casefold()
+        if key in seen:
+            raise refuse(name, f"含有两个同名工作表“{sheet.get('name')}”,可能是恶意构造的文件",
+                         "请在Excel中打开并另存为.xlsx后重新发送。")
+        seen.add(key)
+
+
 def _int(text: str | None, default: int) -> int:
-    return int(text) if text and text.isdigit() and len(text) < 9 else default
+    """A row number; a huge one stays huge (it used to fall back to
+    `default`, so r="100000000" passed the extent check and calamine then
+    tried to allocate 35 GB)."""
+    if not (text and text.isascii() and text.isdigit()):
+        return default
+    return int(text) if len(text) < 19 else 10 ** 18
 
 
 def _col_index(letters: str) -> int:
@@ -275,12 +344,21 @@ def open_untrusted(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> S
     archive = _open_zip(name, data, limits)
     trees = _xml_parts(name, _inflate(name, archive, limits))
     _check_extent(name, trees, limits)
+    _check_sheet_names(name, trees)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False)
                   for s in book.sheet_names}
     except python_calamine.CalamineError as exc:
         raise refuse(name, f"无法读取工作表({exc})", "请在Excel中打开并另存为.xlsx后重新发送。") from exc
+    except BaseException as exc:
+        # a Rust panic inside calamine (e.g. a date-formatted cell holding
+        # -1e300) arrives as pyo3's PanicException, a BaseException that
+        # python_calamine does not export: match it by name, re-raise the rest
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise refuse(name, "无法读取工作表(单元格数值超出范围)",
+                     "请在Excel中打开并另存为.xlsx后重新发送。") from exc
     return SafeWorkbook(name, _custom_props(trees), sheets, _formulas(trees))
 
 
@@ -289,15 +367,19 @@ def attachments(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list
     and anything that looks like a workbook (so a .xlsm is refused by name)."""
     if len(data) > limits.max_eml:
         raise refuse(name, "邮件文件过大", "请只附上分发的工作簿。")
-    message = email.message_from_bytes(data, policy=email.policy.default)
     found = []
-    for part in message.walk():
-        if part.is_multipart() or not part.get_filename():
-            continue
-        filename = safe_name(part.get_filename())
-        if filename.lower().endswith((".xlsx",) + MACRO_SUFFIXES):
-            payload = part.get_payload(decode=True) or b""
-            found.append((filename, payload))
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        for part in message.walk():
+            if part.is_multipart() or not part.get_filename():
+                continue
+            filename = safe_name(part.get_filename())
+            if filename.lower().endswith((".xlsx",) + MACRO_SUFFIXES):
+                payload = part.get_payload(decode=True) or b""
+                found.append((filename, payload))
+    except RecursionError as exc:   # the parser and walk() recurse per nesting level
+        raise refuse(name, "邮件结构异常(多层嵌套),可能是恶意构造的邮件",
+                     "请直接把填好的.xlsx工作簿作为附件发送。") from exc
     if not found:
         raise refuse(name, "邮件中没有Excel工作簿附件", "请把填好的.xlsx工作簿作为附件发送。")
     return found
@@ -307,7 +389,7 @@ def message_date(data: bytes):
     """When the message arrived: the timestamp our own mail server stamped on
     the topmost Received header - the sender's Date header is whatever their
     client (or they) wrote, so it is only the fallback. None if neither."""
-    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    message = email.message_from_bytes(_header_block(data), policy=email.policy.compat32)
     candidates = []
     received = message.get_all("Received") or []
     if received:
@@ -316,15 +398,20 @@ def message_date(data: bytes):
     for text in candidates:
         try:
             when = email.utils.parsedate_to_datetime(" ".join(text.split()))
-        except (TypeError, ValueError, IndexError):
+            if when is not None and when.tzinfo is not None:
+                when.astimezone()   # "31 Dec 9999 -1200" is past datetime's end locally
+                return when
+        except (TypeError, ValueError, IndexError, OverflowError):
             continue
-        if when is not None and when.tzinfo is not None:
-            return when
     return None
 
 
 def is_draft(data: bytes) -> bool:
     """An unsent draft written by distribute (X-Unsent: 1), not a reply."""
-    headers = email.message_from_bytes(data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0],
-                                       policy=email.policy.default)
+    headers = email.message_from_bytes(_header_block(data), policy=email.policy.default)
     return (headers.get("X-Unsent") or "").strip() == "1"
+
+
+def _header_block(data: bytes) -> bytes:
+    """The top-level headers only: the body need not be parsed to read them."""
+    return data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
