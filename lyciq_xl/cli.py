@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lyciq_xl import __version__
 from lyciq_xl.errors import InputError, LyciqError
+from lyciq_xl.xlsxio.safefile import BACKUP_DIR
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -151,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # last line of defence: no traceback for the clerk
         if args.debug:
             raise
-        print(f"程序内部错误({type(exc).__name__}: {exc})。文件未被修改。"
+        # Every workbook write is atomic with a backup, but an error after one
+        # write (e.g. while writing receipts) comes after that write: say so.
+        print(f"程序内部错误({type(exc).__name__}: {exc})。已写入的工作簿都是完整的,"
+              f"原文件备份在同一文件夹的“{BACKUP_DIR}”中。"
               f"请加 --debug 重新运行并把输出发给技术支持。", file=sys.stderr)
         return EXIT_INPUT

@@ -67,15 +67,17 @@ def read_tables(book: xw.Book, specs: Iterable[type] = contract.INPUT_SHEETS) ->
 # --- writing owned sheets ----------------------------------------------------------
 
 def cell_value(value: Any) -> Any:
-    """A core value as Excel should receive it. Text that Excel would take
-    for a formula gets the apostrophe prefix, so it stays text."""
+    """A core value as Excel should receive it. Every text gets Excel's
+    invisible apostrophe prefix, so it stays the text it is: not a formula
+    (=, +, -, @ or their full-width forms), and not coerced to a number,
+    date or boolean ("001", "1/2", "TRUE")."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time())
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and value:
         return "'" + value
     return value
 
@@ -89,11 +91,14 @@ def hyperlink_formula(target: str, text: Any) -> str:
 def _grid(owned: OwnedSheet) -> list[list[Any]]:
     grid = [list(owned.headers)]
     column = {h: i for i, h in enumerate(owned.headers)}
+    links: dict[int, list[tuple[int, str]]] = {}
+    for (link_row, header), target in owned.links.items():
+        if target:
+            links.setdefault(link_row, []).append((column[header], target))
     for r, row in enumerate(owned.rows):
         values = [cell_value(v) for v in row]
-        for (link_row, header), target in owned.links.items():
-            if link_row == r and target:
-                values[column[header]] = hyperlink_formula(target, row[column[header]])
+        for c, target in links.get(r, ()):
+            values[c] = hyperlink_formula(target, row[c])
         grid.append(values)
     return grid
 

@@ -276,7 +276,7 @@ def test_apply_patches_groups_adjacent_cells(sample_path):
         xl.apply_patches(book, patches)
     actions = run_remote(patch, sample_path)
     assert [(a["start_row"], a["start_column"], a["values"]) for a in actions] == \
-        [(2, 1, [["x", 0.5]]), (2, 4, [["y"]]), (4, 0, [["z"]])]
+        [(2, 1, [["'x", 0.5]]), (2, 4, [["'y"]]), (4, 0, [["'z"]])]
 
 
 # --- small pure helpers -----------------------------------------------------------
@@ -284,6 +284,9 @@ def test_apply_patches_groups_adjacent_cells(sample_path):
 def test_cell_value_escapes_formula_text_and_keeps_numbers_exact():
     assert xl.cell_value("=1+1") == "'=1+1"
     assert xl.cell_value("-3") == "'-3"
+    # text Excel would coerce stays text: a leading-zero code, a fraction-like date, a boolean
+    assert [xl.cell_value(t) for t in ("001", "1/2", "TRUE", "＝1")] == ["'001", "'1/2", "'TRUE", "'＝1"]
+    assert xl.cell_value("") == "" and xl.cell_value(None) is None
     assert xl.cell_value(Decimal("92.35")) == 92.35
     assert xl.cell_value(Decimal("40")) == 40 and isinstance(xl.cell_value(Decimal("40")), int)
     assert xl.hyperlink_formula("'扣分记录'!I7", "I7") == '=HYPERLINK("#\'扣分记录\'!I7","I7")'
