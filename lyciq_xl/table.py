@@ -68,6 +68,9 @@ def normalise(value: Any) -> Any:
     return convert(value)
 
 
+_KEPT_AS_IS = {dt.date, dt.datetime, Decimal, type(None)}
+
+
 def _normalise_column(column: list[Any]) -> list[Any]:
     # Column-wise, because whole columns usually share one type (calamine
     # gives '' for blanks): a text column is one fast comprehension. This is
@@ -79,6 +82,8 @@ def _normalise_column(column: list[Any]) -> list[Any]:
         # Scores repeat (0.1, 0.5, 1 ...): convert each distinct value once.
         seen: dict[float, Any] = {}
         return [seen[v] if v in seen else seen.setdefault(v, _float(v)) for v in column]
+    if types <= _KEPT_AS_IS:             # e.g. a 日期 column of real dates
+        return column
     return [normalise(v) for v in column]
 
 

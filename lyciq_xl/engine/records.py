@@ -26,13 +26,20 @@ def memo(fn):
     """fn with a per-load cache: 扣分记录 columns such as 考核期, 科室, 标准编号 and
     扣分 repeat a few hundred distinct values over 200,000 rows."""
     cache: dict = {}
+    typed: dict = {}
 
     def cached(value):
+        if type(value) is str:          # the usual cell: its text is the key
+            try:
+                return cache[value]
+            except KeyError:
+                result = cache[value] = fn(value)
+                return result
         key = (type(value), value)      # True == Decimal(1): keep types apart
         try:
-            return cache[key]
+            return typed[key]
         except KeyError:
-            result = cache[key] = fn(value)
+            result = typed[key] = fn(value)
             return result
     return cached
 

@@ -7,6 +7,7 @@ for ballots a single cell (B01, B02). Warnings never leave anything out.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Iterable, Iterator
@@ -22,6 +23,7 @@ KEY_TASK_POINTS = frozenset(Decimal(p) for p in contract.KEY_TASK_POINTS)
 CELL_RULES = frozenset({"B01", "B02"})   # errors that drop one ballot cell, not the row
 
 
+@functools.lru_cache(maxsize=4096)     # 扣分 repeats a few dozen values
 def positive_tenth(points: Decimal | None) -> bool:
     """points > 0 and a whole number of tenths. Read from the digits, not with
     `points % 0.1`, which raises for numbers beyond the context precision."""

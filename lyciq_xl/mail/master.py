@@ -10,8 +10,7 @@ from lyciq_xl.contract import (Deductions, Indicators, KeyTasks, Params, Results
 from lyciq_xl.errors import InputError
 from lyciq_xl.model import Period, Section, SectionIndex, Settings, load_sections, load_settings
 from lyciq_xl.table import Row, Table
-from lyciq_xl.xlsxio.reader import (check_sheet_spelling, formula_gaps, open_workbook,
-                                     read_table)
+from lyciq_xl.xlsxio.reader import check_sheet_spelling, open_workbook, read_sheets
 
 
 @dataclass
@@ -56,11 +55,7 @@ def load_master(path: Path) -> Master:
     check_sheet_spelling(path.name, book.sheet_names, [spec.SHEET for spec, _ in SHEETS])
     # a present input sheet needs its columns even when the sheet is optional:
     # a title row above 扣分记录's headers must not silently drop its rows
-    present = [spec for spec, _ in SHEETS if spec.SHEET in book.sheet_names]
-    gaps = formula_gaps(path, [spec.SHEET for spec in present])
-    tables = {spec.SHEET: read_table(book, spec.SHEET, getattr(spec, "REQUIRED", ()),
-                                     gaps.get(spec.SHEET))
-              for spec in present}
+    tables = read_sheets(path, book, [spec for spec, _ in SHEETS])
     return master_from_tables(path, tables)
 
 
