@@ -36,7 +36,8 @@ from lyciq_xl.table import cell_address
 class Limits:
     max_file: int = 10 * 1024 * 1024          # a section workbook is ~30 KB
     max_members: int = 300
-    max_total: int = 60 * 1024 * 1024         # all members decompressed
+    max_total: int = 16 * 1024 * 1024         # all members decompressed (a real one: ~50 KB;
+                                              # 49 MB of XML peaked at 1.3 GB to parse)
     max_ratio: int = 100                      # per member, once it is large
     ratio_floor: int = 1024 * 1024            # small parts may compress well
     max_eml: int = 30 * 1024 * 1024
