@@ -5,18 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from lyciq_xl import contract
-from lyciq_xl.contract import Level
 
 MAX_LISTED_FINDINGS = 10
 
 
-def _count(assessment, level: str) -> int:
-    return sum(1 for f in assessment.findings if f.level == level)
-
-
 def message_box_text(assessment) -> str:
     """One line for the message box after 重新计算."""
-    errors, warnings = _count(assessment, Level.ERROR), _count(assessment, Level.WARNING)
+    errors, warnings = assessment.error_count, assessment.warning_count
     if not errors and not warnings:
         return "重新计算完成:未发现问题,结果见“考核结果”。"
     return (f"重新计算完成:错误 {errors} 条,警告 {warnings} 条,"
