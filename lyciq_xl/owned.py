@@ -17,6 +17,6 @@ class OwnedSheet:
     rows: list[list[Any]] = field(default_factory=list)  # str, Decimal, int, date, None
     number_formats: dict[str, str] = field(default_factory=dict)  # header -> e.g. "0.00"
     widths: dict[str, float] = field(default_factory=dict)        # header -> column width
-    # (0-based data row index, header) -> in-workbook target, e.g. "'扣分记录'!I7"
+    # (0-based data row index, header) -> in-workbook target, e.g. "'<sheet>'!I7"
     links: dict[tuple[int, str], str] = field(default_factory=dict)
     wrap: frozenset[str] = frozenset()          # headers whose long text wraps

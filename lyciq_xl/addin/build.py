@@ -15,6 +15,8 @@ from pathlib import Path
 
 from lyciq_xl import resources
 from lyciq_xl.addin import vbaproject as vp
+from lyciq_xl.xlsxio.styles import MINIMAL_STYLESHEET
+from lyciq_xl.xlsxio.xmltext import XML_DECL
 
 MACROS = resources.MACROS
 DEFAULT_OUT = resources.WORKBOOK_DIR / "lyciq.xlam"
@@ -72,7 +74,7 @@ def read_sources(macros: Path = MACROS, *, runpython: str | None = None) -> Sour
 
 
 def _xml(body: str) -> bytes:
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body).encode()
+    return (XML_DECL + body).encode()
 
 
 def _content_types(main: str) -> bytes:
@@ -134,16 +136,7 @@ def _parts(src: Sources, main: str) -> dict[str, bytes]:
         "xl/worksheets/sheet1.xml": _xml(
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             '<sheetPr codeName="Sheet1"/><sheetData/></worksheet>'),
-        "xl/styles.xml": _xml(
-            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-            '<fill><patternFill patternType="gray125"/></fill></fills>'
-            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-            '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
-            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-            "</styleSheet>"),
+        "xl/styles.xml": MINIMAL_STYLESHEET.encode(),
         "xl/vbaProject.bin": vp.build_vba_project(src.modules),
     }
 

@@ -31,7 +31,7 @@ class Finding:
 
     @property
     def link(self) -> str:
-        """In-workbook hyperlink target, e.g. "'扣分记录'!I7"."""
+        """In-workbook hyperlink target, e.g. "'<sheet>'!I7"."""
         return f"'{self.sheet}'!{self.cell}"
 
     def sort_key(self) -> tuple:
