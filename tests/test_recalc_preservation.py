@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -20,7 +19,7 @@ import xlsxwriter
 from lyciq_xl import contract
 from lyciq_xl.errors import LyciqError
 from lyciq_xl.recalc import recalc_file
-from tests.writer_fixtures import tiny_png
+from tests.writer_fixtures import stored_members, tiny_png
 
 CHART_SHEET = "我的图表"
 DEFINED_NAME = "扣分明细"
@@ -33,18 +32,6 @@ def _grids(path: Path) -> dict[str, list[list]]:
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             for name in book.sheet_names}
-
-
-def _stored(path: Path) -> dict[str, bytes]:
-    """member -> its compressed bytes exactly as stored."""
-    out = {}
-    with zipfile.ZipFile(path) as archive, open(path, "rb") as f:
-        for info in archive.infolist():
-            f.seek(info.header_offset + 26)
-            n, m = int.from_bytes(f.read(2), "little"), int.from_bytes(f.read(2), "little")
-            f.seek(info.header_offset + 30 + n + m)
-            out[info.filename] = f.read(info.compress_size)
-    return out
 
 
 @pytest.fixture
@@ -83,14 +70,14 @@ def decorated_master(sample_master, tmp_path) -> Path:
 
 def test_recalc_keeps_everything_it_does_not_own(decorated_master):
     path = decorated_master
-    old_bytes, old_parts, old_grids = path.read_bytes(), _stored(path), _grids(path)
+    old_bytes, old_parts, old_grids = path.read_bytes(), stored_members(path), _grids(path)
     assert {"xl/charts/chart1.xml", "xl/media/image1.png", "xl/comments1.xml",
             "xl/drawings/drawing1.xml"} <= old_parts.keys()
 
     assessment = recalc_file(path)
 
     assert assessment.results
-    new_parts, new_grids = _stored(path), _grids(path)
+    new_parts, new_grids = stored_members(path), _grids(path)
     for name, data in old_parts.items():
         if name not in PACKAGE_PARTS:
             assert new_parts[name] == data, f"{name} changed"
@@ -114,9 +101,9 @@ def test_recalc_keeps_everything_it_does_not_own(decorated_master):
 def test_second_recalc_changes_nothing_but_the_owned_sheets(decorated_master):
     path = decorated_master
     recalc_file(path)
-    first = _stored(path)
+    first = stored_members(path)
     recalc_file(path)
-    second = _stored(path)
+    second = stored_members(path)
     assert second == first          # same results, same bytes, styles.xml did not grow
 
 

@@ -21,7 +21,8 @@ from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.xlsxio import writer as writer_module
 from lyciq_xl.xlsxio.writer import check_not_locked, write_workbook
 from tests.writer_fixtures import (CHART_SHEET, DEFINED_NAME, MAIN, add_calc_chain, build_bare, build_master,
-                                   grid, parts, rewrite_zip, soffice_csv, soffice_resave)
+                                   grid, parts, rewrite_zip, soffice_csv, soffice_resave,
+                                   stored_members)
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 INJECTION = '=HYPERLINK("http://evil.example","点我")'
@@ -531,18 +532,6 @@ def test_patch_row_with_implicit_cell_positions(tmp_path):
     assert grid(path, Params.SHEET) == [["a", 6, "新", 9]]
 
 
-def _raw_members(path: Path) -> dict[str, tuple[int, int, bytes]]:
-    """member -> (CRC, compressed size, compressed bytes) as stored in the zip."""
-    out = {}
-    with zipfile.ZipFile(path) as archive, open(path, "rb") as f:
-        for info in archive.infolist():
-            f.seek(info.header_offset + 26)
-            n, m = int.from_bytes(f.read(2), "little"), int.from_bytes(f.read(2), "little")
-            f.seek(info.header_offset + 30 + n + m)
-            out[info.filename] = (info.CRC, info.compress_size, f.read(info.compress_size))
-    return out
-
-
 def test_untouched_parts_keep_their_compressed_bytes(tmp_path):
     # Not re-deflated: the stored bytes of every part we do not own are the
     # clerk's own, and the copy stays fast for a 60 MB 扣分记录 sheet.
@@ -553,9 +542,9 @@ def test_untouched_parts_keep_their_compressed_bytes(tmp_path):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
-    before = _raw_members(path)
+    before = stored_members(path)
     write_workbook(path, [FINDINGS, RESULTS])
-    after = _raw_members(path)
+    after = stored_members(path)
     for name, raw in before.items():
         if name not in PACKAGE_PARTS:
             assert after[name] == raw, f"{name} recompressed"

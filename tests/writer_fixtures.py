@@ -92,6 +92,18 @@ def parts(path: Path) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
+def stored_members(path: Path) -> dict[str, bytes]:
+    """member -> its compressed bytes exactly as stored in the zip."""
+    out = {}
+    with zipfile.ZipFile(path) as archive, open(path, "rb") as f:
+        for info in archive.infolist():
+            f.seek(info.header_offset + 26)
+            n, m = int.from_bytes(f.read(2), "little"), int.from_bytes(f.read(2), "little")
+            f.seek(info.header_offset + 30 + n + m)
+            out[info.filename] = f.read(info.compress_size)
+    return out
+
+
 def grid(path: Path, sheet: str) -> list[list]:
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
