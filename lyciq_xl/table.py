@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from lyciq_xl.errors import InputError
 
@@ -71,7 +71,7 @@ def normalise(value: Any) -> Any:
 _KEPT_AS_IS = {dt.date, dt.datetime, Decimal, type(None)}
 
 
-def _normalise_column(column: list[Any]) -> list[Any]:
+def normalise_column(column: list[Any]) -> list[Any]:
     # Column-wise, because whole columns usually share one type (calamine
     # gives '' for blanks): a text column is one fast comprehension. This is
     # the hot path of reading a province-scale workbook.
@@ -203,15 +203,12 @@ def _raise_if_headers_lower(sheet: str, grid: Sequence[Sequence[Any]],
                              f"请删除列标题上方的{number - 1}行(如表格标题)后重试。")
 
 
-def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
-                    required: Iterable[str] = ()) -> Table:
-    """Build a Table from a dense grid whose first row is the header row at A1.
-
-    Raises InputError naming every missing required column."""
-    header_row = grid[0] if grid else ()
+def _header_columns(sheet: str, header_row: Sequence[Any],
+                    required: list[str]) -> tuple[dict[str, int], list[tuple[str, int]]]:
+    """header -> 0-based column (first occurrence) and the repeated optional
+    headers. A required header typed twice is an InputError."""
     columns: dict[str, int] = {}
     repeated: list[tuple[str, int]] = []
-    required = list(required)
     for index, raw in enumerate(header_row):
         header = normalise_header(raw)
         if not header:
@@ -225,6 +222,23 @@ def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
             raise InputError(f"工作表“{sheet}”的列标题“{header}”出现了两次"
                              f"({cell_address(1, columns[header])}、{cell_address(1, index)}),"
                              f"请删除或改名其中一列后重试。")
+    return columns, repeated
+
+
+def _rows(headers: list[str], normalised: list[list[Any]]) -> list[Row]:
+    """Rows from row 2 on, one column list per header; blank rows dropped."""
+    return [Row(number, dict(zip(headers, values)))
+            for number, values in enumerate(zip(*normalised), start=2)
+            if values.count(None) != len(values)]
+
+
+def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
+                    required: Iterable[str] = ()) -> Table:
+    """Build a Table from a dense grid whose first row is the header row at A1.
+
+    Raises InputError naming every missing required column."""
+    required = list(required)
+    columns, repeated = _header_columns(sheet, grid[0] if grid else (), required)
     missing = [h for h in required if h not in columns]
     if missing:
         _raise_if_headers_lower(sheet, grid, required)
@@ -236,11 +250,26 @@ def table_from_grid(sheet: str, grid: Sequence[Sequence[Any]],
     if any(len(r) < width for r in body):
         body = [list(r) + [None] * (width - len(r)) for r in body]
     headers = list(columns)
-    normalised = [_normalise_column([r[columns[h]] for r in body]) for h in headers]
-    rows = [Row(number, dict(zip(headers, values)))
-            for number, values in enumerate(zip(*normalised), start=2)
-            if values.count(None) != len(values)]
-    return Table(sheet, columns, rows, repeated)
+    normalised = [normalise_column([r[columns[h]] for r in body]) for h in headers]
+    return Table(sheet, columns, _rows(headers, normalised), repeated)
+
+
+def table_from_columns(sheet: str, header_row: Sequence[Any],
+                       column_values: Callable[[int], list[Any]], height: int,
+                       required: Iterable[str] = ()) -> Table | None:
+    """Build a Table from row 1's values and, per 0-based column, its
+    already normalised values from row 2 on (`column_values(index)`, `height`
+    of them; called only for the columns a header names). None when a
+    required column is missing: the grid reader says why (a title row...)."""
+    required = list(required)
+    columns, repeated = _header_columns(sheet, header_row, required)
+    if any(h not in columns for h in required):
+        return None
+    headers = list(columns)
+    normalised = [column_values(columns[h]) for h in headers]
+    if any(len(values) != height for values in normalised):
+        raise ValueError("every column needs one value per row")
+    return Table(sheet, columns, _rows(headers, normalised), repeated)
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ import python_calamine
 from lyciq_xl import contract
 from lyciq_xl.errors import InputError
 from lyciq_xl.table import Table, table_from_grid
-from lyciq_xl.xlsxio import package
+from lyciq_xl.xlsxio import columnar, package, sheetscan
 
 
 def check_workbook_path(path: Path) -> None:
@@ -60,68 +60,59 @@ def read_tables(path: Path, specs: Iterable[type] = contract.INPUT_SHEETS) -> di
     return read_sheets(path, book, specs)
 
 
+# Sheets whose XML is at least this large are read columnar (fastexcel):
+# about 20,000 cells. Smaller ones cost calamine a few milliseconds.
+COLUMNAR_BYTES = 2_000_000
+
+
 def read_sheets(path: Path, book: python_calamine.CalamineWorkbook,
                 specs: Iterable[type]) -> dict[str, Table]:
     """The sheets of `specs` present in `book` as Tables (REQUIRED columns
     checked where a spec has them)."""
     specs = [s for s in specs if s.SHEET in book.sheet_names]
-    # The formula scan inflates the sheet XML again; zlib releases the GIL,
-    # so on a second core it overlaps calamine's own parse instead of
-    # adding to it (~0.5 s of a province-scale read).
+    names = [s.SHEET for s in specs]
+    big = _big_sheets(path, names)
+    loaded: dict[str, columnar.Loaded | None] = {}
+    # The scan inflates the sheet XML again; zlib releases the GIL, so on a
+    # second core it overlaps the parse instead of adding to it.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        scan = pool.submit(formula_gaps, path, [s.SHEET for s in specs])
-        grids = {s.SHEET: sheet_grid(book, s.SHEET) for s in specs}
-        gaps = scan.result()
-    return {s.SHEET: table_from_grid(s.SHEET, _with_errors(grids[s.SHEET], gaps.get(s.SHEET)),
-                                     getattr(s, "REQUIRED", ()))
-            for s in specs}
+        scan = pool.submit(sheetscan.scan_sheets, path, names)
+        if big:
+            reader = columnar.open_reader(path)
+            for name in big:
+                try:
+                    loaded[name] = columnar.load(reader, name)
+                except columnar.NotColumnar:
+                    loaded[name] = None
+        grids = {name: sheet_grid(book, name) for name in names if name not in big}
+        facts = scan.result()
+    tables = {}
+    for spec in specs:
+        name, required = spec.SHEET, getattr(spec, "REQUIRED", ())
+        found = facts.get(name, sheetscan.SheetFacts())
+        ready = loaded.pop(name, None)
+        if ready is not None:
+            try:
+                tables[name] = columnar.to_table(ready, name, found, required)
+                continue
+            except columnar.NotColumnar:
+                pass
+        grid = grids.pop(name) if name in grids else sheet_grid(book, name)
+        tables[name] = table_from_grid(name, _with_errors(grid, found.errors), required)
+    return tables
 
 
-# A cell element; its attributes and body (SpreadsheetML, any namespace prefix).
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
-
-
-def _cell_index(letters: bytes, digits: bytes) -> tuple[int, int]:
-    column = 0
-    for ch in letters:
-        column = column * 26 + ch - 64
-    return int(digits) - 1, column - 1
-
-
-def formula_gaps(path: Path, sheets: Iterable[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """Cells calamine reads as blank though they are not: a formula whose
-    result is an error (#DIV/0!, #N/A) -> {(row0, col0): '#N/A'} per sheet, so
-    the clerk is shown the error, not "(空白)". A formula with no stored
-    result (the file was written by a program, never saved by Excel) makes
-    every value doubtful: InputError naming the first such cell."""
-    gaps: dict[str, dict[tuple[int, int], str]] = {}
+def _big_sheets(path: Path, names: list[str]) -> list[str]:
+    """The sheets of `names` whose XML is at least COLUMNAR_BYTES."""
     try:
         with zipfile.ZipFile(path) as zf:
             pkg = package.read_package(zf)
-            for name in sheets:
-                sheet = pkg.lookup(name)
-                data = zf.read(sheet.part) if sheet and sheet.part else b""
-                if b"<f" not in data and b't="e"' not in data:
-                    continue           # the usual input sheet: typed values only
-                for attrs, body in _CELL.findall(data):
-                    ref = _REF.search(attrs)
-                    if not ref or not body or b"<f" not in body and b't="e"' not in attrs:
-                        continue
-                    value = _VALUE.search(body)
-                    where = _cell_index(*ref.groups())
-                    # <v></v> with t="str" is a formula that returned "" (Excel)
-                    if value is None and b't="str"' not in attrs:
-                        cell = (ref.group(1) + ref.group(2)).decode()
-                        raise InputError(
-                            f"工作表“{name}”单元格 {cell} 是公式,但文件中没有它的计算结果"
-                            f"(该文件不是由Excel保存的)。请在Excel中打开该工作簿,保存后重试。")
-                    if value is not None and b't="e"' in attrs:
-                        gaps.setdefault(name, {})[where] = value.group(1).decode("ascii", "replace")
+            sizes = {i.filename: i.file_size for i in zf.infolist()}
     except (KeyError, zipfile.BadZipFile, OSError):
-        return gaps    # unreadable parts: calamine has already said what it could
-    return gaps
+        return []
+    parts = {name: pkg.lookup(name) for name in names}
+    return [name for name, sheet in parts.items()
+            if sheet and sheet.part and sizes.get(sheet.part, 0) >= COLUMNAR_BYTES]
 
 
 def _bare(name: str) -> str:
@@ -180,7 +171,7 @@ def sheet_grid(book: python_calamine.CalamineWorkbook, sheet: str) -> list[list]
 
 
 def _with_errors(grid: list[list], errors: dict[tuple[int, int], str] | None) -> list[list]:
-    """Put formula error values (see `formula_gaps`) back into cells calamine
+    """Put formula error values (see `sheetscan`) back into cells calamine
     reads as blank."""
     for (row, column), text in (errors or {}).items():
         if row < len(grid) and column < len(grid[row]) and grid[row][column] in ("", None):
