@@ -11,6 +11,7 @@ import pytest
 from defusedxml import ElementTree
 from oletools.olevba import VBA_Parser
 
+from addin_fixtures import olevba_modules
 from lyciq_xl.addin import build, vbaproject
 from lyciq_xl.addin.ovba import decompress
 
@@ -39,20 +40,22 @@ def vba_bin(parts, tmp_path_factory) -> Path:
 
 
 def expected_sources() -> dict[str, str]:
-    """Each module's stored source, worked out from the files independently
-    of the builder: CRLF endings, class headers dropped. (The xlwings module
-    is patched: tests/test_addin_security.py reads it back.)"""
-    import xlwings
-    root = Path(xlwings.__file__).parent
-    cls = (root / "addin" / "Dictionary.cls").read_text()
-    cls = cls[cls.index("Attribute VB_Name"):]
+    """Each of our modules' stored source, worked out from the files
+    independently of the builder: CRLF endings. (The xlwings module is
+    patched: tests/test_addin_security.py reads it back; Dictionary is
+    compared with Excel's own stored copy below.)"""
     ribbon = (build.MACROS / "LyciqRibbon.bas").read_text()
     actions = (build.MACROS / "LyciqActions.bas").read_text()
 
     def crlf(text):
         return "".join(line + "\r\n" for line in text.splitlines())
-    return {"Dictionary": crlf(cls), "LyciqRibbon": crlf(ribbon),
-            "LyciqActions": crlf(actions)}
+    return {"LyciqRibbon": crlf(ribbon), "LyciqActions": crlf(actions)}
+
+
+def excel_stored(module: str) -> str:
+    """`module` as Excel itself stored it in xlwings' shipped add-in."""
+    import xlwings
+    return olevba_modules(Path(xlwings.__file__).parent / "addin" / "xlwings.xlam")[module]
 
 
 def test_content_types(parts):
@@ -129,9 +132,16 @@ def test_olevba_reads_every_module_back(vba_bin):
                            "ThisWorkbook", "xlwings"]
     for name, code in expected_sources().items():
         assert got[name] == code, name
-    assert got["ThisWorkbook"].startswith(
-        'Attribute VB_Name = "ThisWorkbook"\r\n'
-        'Attribute VB_Base = "0{00020819-0000-0000-C000-000000000046}"\r\n')
+    # the class and document modules carry every attribute Excel writes
+    # (Excel for Mac needs VB_Base on a class): the same text as Excel's own
+    # save of xlwings' add-in, attribute for attribute
+    assert got["Dictionary"] == excel_stored("Dictionary")
+    attributes = [line for line in excel_stored("ThisWorkbook").splitlines()
+                  if line.startswith("Attribute ")]
+    assert len(attributes) == 8
+    assert got["ThisWorkbook"].startswith("\r\n".join(attributes) + "\r\n")
+    sheet = [line for line in excel_stored("Sheet1").splitlines() if line.startswith("Attribute ")]
+    assert got["Sheet1"] == "\r\n".join(sheet) + "\r\n"
     assert parser.detect_vba_stomping() is False
     parser.close()
 
