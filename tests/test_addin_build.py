@@ -11,7 +11,7 @@ import pytest
 from defusedxml import ElementTree
 from oletools.olevba import VBA_Parser
 
-from addin_fixtures import olevba_modules
+from addin_fixtures import BAD_NAME, NO_WORKBOOK, TITLE, olevba_modules, procedure
 from lyciq_xl.addin import build, vbaproject
 from lyciq_xl.addin.ovba import decompress
 
@@ -97,23 +97,53 @@ def test_ribbon_tab_groups_and_buttons(parts):
         assert button.get("imageMso") and button.get("screentip") and button.get("supertip")
 
 
-def test_every_onaction_has_its_sub(parts):
+def test_every_button_runs_lyciq_run(parts):
     ui = ElementTree.fromstring(parts["customUI/customUI14.xml"])
+    buttons = list(ui.iter(UI_NS + "button"))
+    assert len(buttons) == 6
+    assert {b.get("onAction") for b in buttons} == {"LyciqRibbon.LyciqRun"}
     source = (build.MACROS / "LyciqRibbon.bas").read_text()
-    actions = [b.get("onAction") for b in ui.iter(UI_NS + "button")]
-    assert len(actions) == 6
-    for action in actions:
-        module, sub = action.split(".")
-        assert module == "LyciqRibbon"
-        assert re.search(rf"^Sub {sub}\(control As IRibbonControl\)$", source, re.M), action
+    assert re.search(r"^Sub LyciqRun\(control As IRibbonControl\)$", source, re.M)
 
 
-def test_each_callback_runs_one_xl_function():
-    source = (build.MACROS / "LyciqRibbon.bas").read_text()
-    commands = re.findall(r'RunPython "(.*)"', source)
-    assert commands == [f"import lyciq_xl.xl as m; m.{f}()" for f in (
-        "recalculate", "validate", "generate_annex2", "generate_annex3",
-        "distribute", "collect")]
+def test_each_button_names_one_xl_function(parts):
+    import inspect
+
+    from lyciq_xl import xl
+    ui = ElementTree.fromstring(parts["customUI/customUI14.xml"])
+    tags = [b.get("tag") for b in ui.iter(UI_NS + "button")]
+    assert tags == ["recalculate", "validate", "generate_annex2", "generate_annex3",
+                    "distribute", "collect"]
+    for tag in tags:
+        func = getattr(xl, tag)
+        assert tag in xl.__all__
+        # RunPython calls it with no arguments
+        params = inspect.signature(func, follow_wrapped=False).parameters.values()
+        assert all(p.default is not p.empty for p in params), tag
+
+
+def test_lyciq_run_guards_before_python_starts(vba_bin):
+    module = olevba_modules(vba_bin)["LyciqRibbon"]
+    run = procedure(module, "LyciqRun").splitlines()
+    # the guard is the first statement; RunPython only after it said ""
+    assert run[2].strip() == "refusal = LyciqRefusal(ActiveWorkbook, control.Tag)"
+    assert run[3].strip() == 'If refusal <> "" Then'
+    assert "Exit Sub" in run[5] and "RunPython" in run[7]
+    refusal = procedure(module, "LyciqRefusal").splitlines()
+    assert refusal[1].strip() == "If wb Is Nothing Then"
+
+
+def test_ribbon_messages_are_chinese_built_with_chrw(vba_bin):
+    module = olevba_modules(vba_bin)["LyciqRibbon"]
+    assert module.isascii()
+    consts = dict(re.findall(r'Private Const (\w+_TEXT) As String = "([0-9A-F]+)"', module))
+
+    def text(units):   # 4 hex digits per UTF-16 code unit, as LyciqText reads them
+        return "".join(chr(int(units[i:i + 4], 16)) for i in range(0, len(units), 4))
+    assert {k: text(v) for k, v in consts.items()} == {
+        "TITLE_TEXT": TITLE, "NO_WORKBOOK_TEXT": NO_WORKBOOK, "BAD_NAME_TEXT": BAD_NAME}
+    assert 'MsgBox refusal, vbExclamation, LyciqText(TITLE_TEXT)' in module
+    assert "ChrW(" in procedure(module, "LyciqText")
 
 
 def test_vba_sources_are_ascii():
