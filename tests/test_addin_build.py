@@ -100,7 +100,7 @@ def test_ribbon_tab_groups_and_buttons(parts):
 def test_every_button_runs_lyciq_run(parts):
     ui = ElementTree.fromstring(parts["customUI/customUI14.xml"])
     buttons = list(ui.iter(UI_NS + "button"))
-    assert len(buttons) == 6
+    assert buttons
     assert {b.get("onAction") for b in buttons} == {"LyciqRibbon.LyciqRun"}
     source = (build.MACROS / "LyciqRibbon.bas").read_text()
     assert re.search(r"^Sub LyciqRun\(control As IRibbonControl\)$", source, re.M)
