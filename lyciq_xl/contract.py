@@ -537,3 +537,10 @@ class Marks:
     CELL = "单元格"
     LEVEL = "级别"
     COLUMNS = (SHEET_NAME, CELL, LEVEL)
+
+
+# --- Reader: percent-formatted 得分率 (issue 8 defect 3) -----------------------------
+# Excel stores 72% as 0.72 with a percent number format; in these columns such
+# a cell is read as 72 (得分率 are 0-100). Read from the cell styles of these
+# (small) sheets only: calamine does not report number formats.
+PERCENT_POINT_COLUMNS = {External.SHEET: (External.GOVERNMENT, External.ENTERPRISE)}

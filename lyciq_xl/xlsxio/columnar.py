@@ -39,7 +39,9 @@ class NotColumnar(Exception):
 
 # fastexcel's name for the second of two equal headers: 扣分_1, 扣分_1_1 ...
 _RENAMED = re.compile(r"(.+)_\d+")
-_EXCEL_EPOCH_DAY = (dt.date(1899, 12, 31), dt.date(1904, 1, 1))
+# Day 0 of Excel's 1900 date system (a time of day is day 0 plus a fraction)
+# and of the 1904 one, which is also a real date of a 1900-system workbook.
+_DAY0_1900, _DAY0_1904 = dt.date(1899, 12, 31), dt.date(1904, 1, 1)
 
 
 def open_reader(path: Path) -> fastexcel.ExcelReader:
@@ -156,12 +158,17 @@ def _mostly_distinct(array: pa.Array, sample: int = 1000) -> bool:
 
 def _as_calamine_date(value: dt.datetime | None) -> Any:
     """fastexcel gives every Excel date as a timestamp; python-calamine gives
-    a time of day (value < 1) as a time, a whole day as a date, else a
-    datetime. Keep python-calamine's types: the rest of the tool knows them."""
+    a time of day (serial < 1) as a time, a whole day as a date, else a
+    datetime. Keep python-calamine's types: the rest of the tool knows them.
+    1904-01-01 is day 0 of a Mac workbook but a date of any other: only the
+    cell reader, which knows the date system, can tell."""
     if value is None:
         return None
-    if value.date() in _EXCEL_EPOCH_DAY:
+    day = value.date()
+    if day == _DAY0_1904:
+        raise NotColumnar("1904-01-01: a time of day or a date, by the date system")
+    if day == _DAY0_1900:
         return value.time()
     if value.time() == dt.time():
-        return value.date()
+        return day
     return value

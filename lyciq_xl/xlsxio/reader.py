@@ -1,14 +1,20 @@
-"""Read workbook sheets into Tables with python-calamine (fast, read-only).
+"""Read workbook sheets into Tables: python-calamine cell by cell for the
+usual sheet, fastexcel column by column for big ones (xlsxio/columnar.py).
 
 Each sheet is read once, densely from A1, so row and column numbers are the
-clerk's own and every finding can name its cell.
+clerk's own and every finding can name its cell. What calamine does not
+report (formula errors, formulas without results, merged cells, an Excel
+Table's Total Row, percent formats) comes from one scan of the sheet XML
+(xlsxio/sheetscan.py).
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
@@ -68,38 +74,79 @@ COLUMNAR_BYTES = 2_000_000
 def read_sheets(path: Path, book: python_calamine.CalamineWorkbook,
                 specs: Iterable[type]) -> dict[str, Table]:
     """The sheets of `specs` present in `book` as Tables (REQUIRED columns
-    checked where a spec has them)."""
+    checked where a spec has them). The Total Row of an Excel Table is no
+    data row: it is left out."""
     specs = [s for s in specs if s.SHEET in book.sheet_names]
-    names = [s.SHEET for s in specs]
-    big = _big_sheets(path, names)
-    loaded: dict[str, columnar.Loaded | None] = {}
-    # The scan inflates the sheet XML again; zlib releases the GIL, so on a
-    # second core it overlaps the parse instead of adding to it.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        scan = pool.submit(sheetscan.scan_sheets, path, names)
-        if big:
-            reader = columnar.open_reader(path)
-            for name in big:
-                try:
-                    loaded[name] = columnar.load(reader, name)
-                except columnar.NotColumnar:
-                    loaded[name] = None
-        grids = {name: sheet_grid(book, name) for name in names if name not in big}
-        facts = scan.result()
+    loaded, grids, facts = _parse(path, book, [s.SHEET for s in specs])
     tables = {}
     for spec in specs:
         name, required = spec.SHEET, getattr(spec, "REQUIRED", ())
         found = facts.get(name, sheetscan.SheetFacts())
-        ready = loaded.pop(name, None)
-        if ready is not None:
-            try:
-                tables[name] = columnar.to_table(ready, name, found, required)
-                continue
-            except columnar.NotColumnar:
-                pass
-        grid = grids.pop(name) if name in grids else sheet_grid(book, name)
-        tables[name] = table_from_grid(name, _with_errors(grid, found.errors), required)
+        table = _columnar_table(loaded.get(name), name, found, required)
+        if table is None:
+            grid = grids[name] if name in grids else sheet_grid(book, name)
+            table = table_from_grid(name, _with_errors(grid, found.errors), required)
+        if found.totals_rows:
+            table.rows = [r for r in table.rows if r.number not in found.totals_rows]
+        for header in contract.PERCENT_POINT_COLUMNS.get(name, ()):
+            _percent_as_points(table, header, found.percent_cells)
+        tables[name] = table
     return tables
+
+
+def _parse(path: Path, book: python_calamine.CalamineWorkbook, names: list[str]):
+    """Big sheets parsed by fastexcel, the others by python-calamine, and the
+    scan of every sheet's XML on a second thread: zlib and the Rust parsers
+    release the GIL, so on a second core it overlaps the parse."""
+    big = _big_sheets(path, names)
+    loaded: dict[str, columnar.Loaded] = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scan = pool.submit(sheetscan.scan_sheets, path, names,
+                           [n for n in names if n in contract.PERCENT_POINT_COLUMNS])
+        if big:
+            reader = columnar.open_reader(path)
+            for name in big:
+                with contextlib.suppress(columnar.NotColumnar):
+                    loaded[name] = columnar.load(reader, name)
+        grids = {name: sheet_grid(book, name) for name in names if name not in loaded}
+        return loaded, grids, scan.result()
+
+
+def _columnar_table(loaded: columnar.Loaded | None, name: str, facts: sheetscan.SheetFacts,
+                    required: tuple[str, ...]) -> Table | None:
+    if loaded is None:
+        return None
+    try:
+        return columnar.to_table(loaded, name, facts, required)
+    except columnar.NotColumnar:
+        return None          # the cell reader reads it (or says what is wrong)
+
+
+def _big_sheets(path: Path, names: list[str]) -> list[str]:
+    """The sheets of `names` whose XML is at least COLUMNAR_BYTES."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            pkg = package.read_package(zf)
+            sizes = {i.filename: i.file_size for i in zf.infolist()}
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return []
+    parts = {name: pkg.lookup(name) for name in names}
+    return [name for name, sheet in parts.items()
+            if sheet and sheet.part and sizes.get(sheet.part, 0) >= COLUMNAR_BYTES]
+
+
+def _percent_as_points(table: Table, header: str, cells: set[tuple[int, int]]) -> None:
+    """A number shown as a percentage (0.72 as 72%) read as the 72 the clerk
+    sees: exact, 0.725 -> 72.5."""
+    column = table.columns.get(header)
+    if column is None or not cells:
+        return
+    for row in table.rows:
+        value = row.values.get(header)
+        if type(value) is Decimal and (row.number - 1, column) in cells:
+            scaled = value.scaleb(2)
+            row.values[header] = (scaled.quantize(Decimal(1)) if scaled == scaled.to_integral_value()
+                                  else scaled.normalize())
 
 
 def _big_sheets(path: Path, names: list[str]) -> list[str]:
