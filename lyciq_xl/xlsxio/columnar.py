@@ -29,7 +29,7 @@ import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pac
 
-from lyciq_xl.table import Table, normalise_column, table_from_columns
+from lyciq_xl.table import Table, header_columns, normalise_column, table_from_columns
 from lyciq_xl.xlsxio.sheetscan import SheetFacts
 
 
@@ -52,7 +52,8 @@ class Loaded:
     """A sheet parsed by fastexcel: its header row and Arrow columns."""
 
     def __init__(self, header: list[Any], where: dict[int, int], batch: pa.RecordBatch):
-        self.header, self.where, self.batch = header, where, batch
+        self.header, self.where = header, where
+        self.batch: pa.RecordBatch | None = batch
 
 
 def load(reader: fastexcel.ExcelReader, sheet: str) -> Loaded:
@@ -69,9 +70,13 @@ def load(reader: fastexcel.ExcelReader, sheet: str) -> Loaded:
 def to_table(loaded: Loaded, sheet: str, facts: SheetFacts,
              required: tuple[str, ...] = ()) -> Table:
     """The loaded sheet as a Table, exactly as `table_from_grid` would build
-    it from python-calamine's grid; NotColumnar when that cannot be promised."""
+    it from python-calamine's grid; NotColumnar when that cannot be promised.
+    The Arrow columns are let go before the rows are built (peak memory)."""
     if facts.first_row != 1:
         raise NotColumnar("values do not start on row 1")
+    columns, repeated = header_columns(sheet, loaded.header, list(required))
+    if any(h not in columns for h in required):
+        raise NotColumnar("required column missing")
     batch, where = loaded.batch, loaded.where
     rows = batch.num_rows
     merged = _merged_down(facts)
@@ -79,20 +84,18 @@ def to_table(loaded: Loaded, sheet: str, facts: SheetFacts,
     for (row, column), text in facts.errors.items():
         if row >= 1:
             errors.setdefault(column, {})[row - 1] = text
-
-    def column_values(index: int) -> list[Any]:
-        values = _python_column(batch.column(where[index])) if index in where else [None] * rows
+    values = {}
+    for index in columns.values():
+        column = _python_column(batch.column(where[index])) if index in where else [None] * rows
         for row, text in errors.get(index, {}).items():
-            if row < rows and values[row] is None:
-                values[row] = text
+            if row < rows and column[row] is None:
+                column[row] = text
         for top, bottom in merged.get(index, ()):
-            _fill_down(values, top, bottom)
-        return values
-
-    table = table_from_columns(sheet, loaded.header, column_values, rows, required)
-    if table is None:
-        raise NotColumnar("required column missing")
-    return table
+            _fill_down(column, top, bottom)
+        values[index] = column
+    loaded.batch = None                # the last reference: Arrow's buffers go
+    del batch
+    return table_from_columns(sheet, columns, repeated, values, rows)
 
 
 def _header(columns) -> tuple[list[Any], dict[int, int]]:
