@@ -9,6 +9,7 @@ from lyciq_xl.contract import ParamKey, Params, ReceiptBook
 from lyciq_xl.mail import collect, outbox, send, split, status
 from lyciq_xl.mail.master import Master, load_master, resolve_period, resolve_sections
 from lyciq_xl.xlsxio import safefile
+from lyciq_xl.xlsxio.lock import master_lock
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 # file names, properties and cell text in messages come from returned files:
@@ -41,6 +42,11 @@ def ensure_secret(master: Master) -> str:
 
 
 def run_distribute(args: argparse.Namespace) -> int:
+    with master_lock(args.workbook):    # it may add 参数 and writes the send log
+        return _distribute(args)
+
+
+def _distribute(args: argparse.Namespace) -> int:
     master = load_master(args.workbook)
     period = resolve_period(master, args.period)
     sections = resolve_sections(master, args.dept)
@@ -78,7 +84,8 @@ def run_distribute(args: argparse.Namespace) -> int:
 def run_collect(args: argparse.Namespace) -> int:
     request = collect.CollectRequest(args.workbook, list(args.files), args.receipts,
                                      getattr(args, "period", None))
-    run = collect.collect_files(request, notify=lambda line: print(_console(line)))
+    with master_lock(args.workbook):    # the whole read–merge–write
+        run = collect.collect_files(request, notify=lambda line: print(_console(line)))
     for o, path in zip(run.outcomes, run.receipt_paths):
         if o.unfilled:
             print(f"{ReceiptBook.UNFILLED}:{_console(o.file)}({collect.UNFILLED_TEXT});回执 {path.name}")

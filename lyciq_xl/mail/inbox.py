@@ -27,6 +27,7 @@ from lyciq_xl.mail.untrusted import DEFAULT_LIMITS, MACRO_SUFFIXES, Limits, refu
 # operating systems drop into folders: not returns
 LOCK_PREFIXES = ("~$", ".~lock", ".~")
 SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
+RUN_LOCK_SUFFIX = ".lyciq-lock"       # our own run lock beside a master (xlsxio.lock)
 # what an attachment may be to be looked at (anything else in a mail is the
 # sender's signature logo and the like); other spreadsheet formats are
 # included so that their receipt says how to send them as .xlsx
@@ -68,7 +69,8 @@ def gather(paths: list[Path], notify: Callable[[str], None] = print) -> list[Inc
 
 
 def _skipped(path: Path) -> bool:
-    return path.name.startswith(LOCK_PREFIXES) or path.name.lower() in SYSTEM_FILES
+    name = path.name.lower()
+    return name.startswith(LOCK_PREFIXES) or name in SYSTEM_FILES or name.endswith(RUN_LOCK_SUFFIX)
 
 
 def _read(path: Path, now: dt.datetime, notify: Callable[[str], None]) -> list[Incoming]:
