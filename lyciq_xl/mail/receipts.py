@@ -68,18 +68,26 @@ def make_folder(folder: Path) -> None:
 
 def plan_paths(outcomes: list[Outcome], folder: Path) -> list[Path]:
     """One receipt path per outcome, none of them an existing file nor
-    another's of this run (compared ignoring case, as Windows does)."""
+    another's of this run, none open in a spreadsheet program (compared
+    ignoring case, as Windows does)."""
     folder = Path(folder)
     existing = {p.name.casefold() for p in folder.iterdir()} if folder.is_dir() else set()
     paths = []
     for outcome in outcomes:
         name = receipt_name(outcome)
         stem, n = name[:-5], 2
-        while name.casefold() in existing:
+        while _taken(name, existing):
             name, n = f"{stem}({n}).xlsx", n + 1
         existing.add(name.casefold())
         paths.append(folder / name)
     return paths
+
+
+def _taken(name: str, existing: set[str]) -> bool:
+    """A file of that name, or the owner file Excel / LibreOffice / WPS keeps
+    beside a workbook of that name while it is open (the receipt may have
+    been moved away while still open)."""
+    return any(n.casefold() in existing for n in (name, f"~${name}", f".~lock.{name}#"))
 
 
 def verdict(outcome: Outcome) -> str:
