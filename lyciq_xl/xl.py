@@ -30,7 +30,7 @@ from lyciq_xl.contract import Findings, Level, Marks
 from lyciq_xl.errors import InputError, LyciqError
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.table import Table, table_from_grid
-from lyciq_xl.xlsxio.reader import require_sheets
+from lyciq_xl.xlsxio.reader import check_sheet_spelling, require_sheets
 
 TITLE = "绩效考核"
 MARK_FILL = {Level.ERROR: "#FFC7CE", Level.WARNING: "#FFEB9C"}   # Excel's 差 / 中性
@@ -56,10 +56,14 @@ def read_grid(sheet: xw.Sheet) -> list[list[Any]]:
     return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
 
 
-def read_tables(book: xw.Book, specs: Iterable[type] = contract.INPUT_SHEETS) -> dict[str, Table]:
+def read_tables(book: xw.Book, specs: Iterable[type] = contract.INPUT_SHEETS,
+                optional: Iterable[type] = contract.OPTIONAL_INPUT_SHEETS) -> dict[str, Table]:
     """Like xlsxio.reader.read_tables, from the open workbook."""
-    specs = list(specs)
-    require_sheets(book.name, [s.name for s in book.sheets], specs)
+    names = [s.name for s in book.sheets]
+    specs, optional = list(specs), list(optional)
+    require_sheets(book.name, names, specs)
+    check_sheet_spelling(book.name, names, [s.SHEET for s in optional])
+    specs += [s for s in optional if s not in specs and s.SHEET in names]
     return {s.SHEET: table_from_grid(s.SHEET, read_grid(book.sheets[s.SHEET]), s.REQUIRED)
             for s in specs}
 
