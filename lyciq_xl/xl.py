@@ -402,15 +402,17 @@ def collect(book: xw.Book) -> str:
         inbox_dir.mkdir(exist_ok=True)
         return f"请把各科室交回的工作簿(或邮件 .eml)保存到文件夹“{inbox_dir}”,再点“汇总回收”。"
     master = _mail_master(book)
+    receipt_dir = folder / f"{stem}_回执"
+    receipts.check_folder(receipt_dir)
     run = collect_run(master, inbox.gather([inbox_dir]), None)
+    paths = receipts.plan_paths(run.outcomes, receipt_dir)
+    receipts.make_folder(receipt_dir)
     if run.changes_master:
         apply_patches(book, run.patches)
         for owned in run.owned:
             write_owned(book, owned)
-    receipt_dir = folder / f"{stem}_回执"
-    taken: set[str] = set()
-    for outcome in run.outcomes:
-        receipts.write_receipt(outcome, receipt_dir, taken)
+    for outcome, path in zip(run.outcomes, paths):
+        receipts.write_receipt(outcome, path)
     refused = sum(not o.accepted for o in run.outcomes)
     return (f"汇总回收完成:共 {len(run.outcomes)} 个文件,接收 {len(run.outcomes) - refused} 个,"
             f"拒收 {refused} 个;回执已写入“{receipt_dir}”。请再点“重新计算”更新得分。")
