@@ -290,16 +290,15 @@ def _annex(book: xw.Book, which: str) -> str:
     from lyciq_xl.annex import indicators, key_tasks
     from lyciq_xl.annex.source import Source
     from lyciq_xl.xlsxio import safefile
+    from lyciq_xl.engine import evaluate
     folder = output_folder(book)
     tables = read_tables(book)
-    source = Source.from_tables(tables)
+    assessment = evaluate(tables)     # rows it leaves out for errors are not printed
+    source = Source.from_tables(tables, assessment.findings)
     if which == "附件2":
         workbook, stem = indicators.workbook(source), indicators.FILE_NAME
     else:
-        scores = None
-        if key_tasks.has_outcomes(source):
-            from lyciq_xl.engine import evaluate
-            scores = evaluate(tables).key_task_scores
+        scores = assessment.key_task_scores if key_tasks.has_outcomes(source) else None
         workbook, stem = key_tasks.workbook(source, scores=scores), key_tasks.FILE_NAME
     path = folder / f"{stem}.xlsx"
     safefile.check_not_locked(path)   # the previous annex still open in Excel
