@@ -16,12 +16,13 @@ serves both (`xw.books.active` would fail there: it starts a local Excel).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import xlwings as xw
 
@@ -217,6 +218,20 @@ def alert(app: xw.App, text: str, critical: bool = False) -> None:
     app.alert(text, title=TITLE, buttons="ok", mode="critical" if critical else "info")
 
 
+@contextlib.contextmanager
+def _run_lock(book: xw.Book) -> Iterator[None]:
+    """A saved workbook's run lock (lyciq_xl.xlsxio.lock), the one the command
+    line takes: a button pressed while `lyciq-xl collect` merges into the same
+    file waits, then stops, instead of computing from what was there before."""
+    path = Path(book.fullname)
+    if not (path.is_absolute() and path.is_file()):   # unsaved, or a remote client's name
+        yield
+        return
+    from lyciq_xl.xlsxio.lock import master_lock
+    with master_lock(path):
+        yield
+
+
 def ribbon_action(func: Callable[[xw.Book], str]) -> Callable[[], None]:
     """Run a button's work on the active workbook; show its summary, or the
     clerk-facing Chinese message of a LyciqError (nothing written then)."""
@@ -227,7 +242,8 @@ def ribbon_action(func: Callable[[xw.Book], str]) -> Callable[[], None]:
             book = app.books.active
             if book is None:               # Excel open with no workbook
                 raise InputError("请先打开主工作簿,再点击功能区按钮。")
-            message = func(book)
+            with _run_lock(book):
+                message = func(book)
         except LyciqError as exc:
             alert(app, f"未完成:{exc}", critical=True)
             return
