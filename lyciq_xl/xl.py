@@ -232,6 +232,15 @@ def _run_lock(book: xw.Book) -> Iterator[None]:
         yield
 
 
+def locks_master(func: Callable[[xw.Book], str]) -> Callable[[xw.Book], str]:
+    """For the buttons that write the master: the whole button under `_run_lock`."""
+    @functools.wraps(func)
+    def locked(book: xw.Book) -> str:
+        with _run_lock(book):
+            return func(book)
+    return locked
+
+
 def ribbon_action(func: Callable[[xw.Book], str]) -> Callable[[], None]:
     """Run a button's work on the active workbook; show its summary, or the
     clerk-facing Chinese message of a LyciqError (nothing written then)."""
@@ -242,8 +251,7 @@ def ribbon_action(func: Callable[[xw.Book], str]) -> Callable[[], None]:
             book = app.books.active
             if book is None:               # Excel open with no workbook
                 raise InputError("请先打开主工作簿,再点击功能区按钮。")
-            with _run_lock(book):
-                message = func(book)
+            message = func(book)
         except LyciqError as exc:
             alert(app, f"未完成:{exc}", critical=True)
             return
@@ -264,6 +272,7 @@ def _marks_note(marked: int) -> str:
 # --- the buttons --------------------------------------------------------------------
 
 @ribbon_action
+@locks_master
 def recalculate(book: xw.Book) -> str:
     """重新计算: validate and score; write 考核结果, 服务评价明细, 校验结果; mark cells."""
     from lyciq_xl.engine import evaluate, owned_sheets
@@ -276,6 +285,7 @@ def recalculate(book: xw.Book) -> str:
 
 
 @ribbon_action
+@locks_master
 def validate(book: xw.Book) -> str:
     """校验: the same checks, writing only 校验结果 (and the cell marks)."""
     from lyciq_xl.engine import evaluate, owned_sheets
@@ -374,6 +384,7 @@ def _secret(book: xw.Book, master) -> str:
 
 
 @ribbon_action
+@locks_master
 def distribute(book: xw.Book) -> str:
     """分发工作簿: one workbook per section for the year, plus an e-mail draft
     (.eml, opened and sent from Outlook), in <工作簿名>_分发 next to the master.
@@ -399,6 +410,7 @@ def distribute(book: xw.Book) -> str:
 
 
 @ribbon_action
+@locks_master
 def collect(book: xw.Book) -> str:
     """汇总回收: read the returned workbooks (or .eml) the clerk saved in
     <工作簿名>_回收 next to the master, merge them into the open workbook,
