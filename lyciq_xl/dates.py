@@ -15,6 +15,19 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+# Day 0 of Excel's two date systems, as serials count from it: the 1900
+# system (1899-12-30 for every date after 1900-02-28: Lotus' phantom
+# 1900-02-29 is day 60) and the 1904 one of old Mac workbooks
+# (workbookPr date1904), whose serials are 1462 days smaller.
+EXCEL_EPOCH_1900 = dt.datetime(1899, 12, 30)
+EXCEL_EPOCH_1904 = dt.datetime(1904, 1, 1)
+
+
+def excel_epoch(date1904: bool = False) -> dt.datetime:
+    """Day 0 of the workbook's date system."""
+    return EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH_1900
+
+
 _SEP = r"\s*[-/.年]\s*"
 _SEP2 = r"\s*[-/.月]\s*"
 _END = r"\s*[日号.]?"

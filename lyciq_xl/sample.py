@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import secrets
 import sys
 import zipfile
 from decimal import Decimal
@@ -32,9 +31,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lyciq_xl import contract as c
 from lyciq_xl import sample_data as data
 from lyciq_xl.errors import InputError
+from lyciq_xl.mail.integrity import new_secret
+from lyciq_xl.printform import PAGE_FOOTER
 from lyciq_xl.resources import WORKBOOK_DIR
 from lyciq_xl.textfit import display_width, wrapped_lines
 from lyciq_xl.xlsxio import safefile
+from lyciq_xl.xlsxio.sheetxml import excel_serial
 from lyciq_xl.xlsxio.textcell import put
 
 SAMPLE_PATH = WORKBOOK_DIR / "主工作簿示例.xlsx"
@@ -108,7 +110,7 @@ def create(path: Path, blank: bool = False, force: bool = False, *,
     """
     path = Path(path)
     _check_target(path, force)
-    content = build(blank=blank, secret=secret or secrets.token_hex(32),
+    content = build(blank=blank, secret=secret or new_secret(),
                     when=_utc_now())
     try:
         if path.exists():
@@ -375,7 +377,7 @@ def _print_setup(ws: Worksheet, landscape: bool) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页,共 &N 页"
+    ws.oddFooter.center.text = PAGE_FOOTER
 
 
 # --- drop-down validation ---------------------------------------------------------------
@@ -495,11 +497,8 @@ def _add_validations(ws: Worksheet, spec: type, headers: Sequence[str]) -> None:
 
 
 # (sheet class) -> [(header, type, operator, formula1, formula2, message)]
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
 def _serial(day: dt.date) -> str:
-    return str((day - _EXCEL_EPOCH).days)
+    return excel_serial(day)      # the sample is a 1900-system workbook
 
 
 _DATE_RANGE = (_serial(dt.date(2000, 1, 1)), _serial(dt.date(2099, 12, 31)))

@@ -31,6 +31,20 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def column_index(letters: str) -> int:
+    """Excel letters -> 0-based column index (A -> 0, AA -> 26)."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def split_address(address: str) -> tuple[int, int]:
+    """"E12" -> (12, 4): row 1-based, column 0-based."""
+    letters = "".join(ch for ch in address if ch.isalpha())
+    return int(address[len(letters):]), column_index(letters)
+
+
 def cell_address(row_number: int, column_index: int) -> str:
     """Excel address such as I7 from a 1-based row and 0-based column."""
     return f"{column_letter(column_index)}{row_number}"

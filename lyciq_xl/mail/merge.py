@@ -28,9 +28,10 @@ from lyciq_xl.contract import (Approval, Category, Indicators, KeyTasks, Receipt
                                SectionBook)
 from lyciq_xl.mail import integrity
 from lyciq_xl.mail.master import Master
-from lyciq_xl.mail.outcome import XML_ILLEGAL, Change, Note, Outcome
-from lyciq_xl.mail.verify import Verified, column_of, split_address
+from lyciq_xl.mail.outcome import Change, Note, Outcome
+from lyciq_xl.mail.verify import Verified
 from lyciq_xl.table import Row, Table, cell_address, normalise, normalise_header
+from lyciq_xl.xlsxio.xmltext import XML_ILLEGAL
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 EXCEL_MAX_TEXT = 32767       # characters in one cell; longer text is cut or "repaired" by Excel
@@ -386,4 +387,4 @@ def own_values(master: Master) -> dict[tuple[str, str, str, str], str]:
     return own
 
 
-__all__ = ["Merger", "SHEETS", "untouched", "canon_text", "clean", "split_address", "column_of"]
+__all__ = ["Merger", "SHEETS", "untouched", "canon_text", "clean"]

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.workbook.protection import WorkbookProtection
@@ -33,10 +32,13 @@ from lyciq_xl.contract import (
 from lyciq_xl.mail import integrity
 from lyciq_xl.mail.master import Master
 from lyciq_xl.model import Period, Section
-from lyciq_xl.table import Row, as_text
+from lyciq_xl.printform import PAGE_FOOTER
+from lyciq_xl.table import Row, as_text, column_letter
 from lyciq_xl.textfit import LINE_HEIGHT, wrapped_lines
 from lyciq_xl.xlsxio import safefile
+from lyciq_xl.xlsxio.sheetxml import excel_serial
 from lyciq_xl.xlsxio.textcell import put
+from lyciq_xl.xlsxio.xmltext import XML_ILLEGAL
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")     # pale yellow: "fill me in"
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -83,7 +85,7 @@ def _cell(value: Any, as_text_only: bool = False) -> Any:
     if isinstance(value, (dt.date, dt.datetime)) and as_text_only:
         return as_text(value)
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return XML_ILLEGAL.sub("", value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral() else float(value)
     return value
@@ -244,7 +246,7 @@ def _write_sheet(wb: Workbook, plan: SheetPlan) -> None:
             _drop_down(ws, header, plan.lists[header], c, ranges)
         if header in plan.dates and ranges:
             _date_rule(ws, header, c, ranges)
-        ws.column_dimensions[_letter(c)].width = plan.widths.get(header, 12.0)
+        ws.column_dimensions[column_letter(c - 1)].width = plan.widths.get(header, 12.0)
     _fit_rows(ws, plan, headers)
     _print_setup(ws, landscape=plan.name != SectionBook.GUIDE_SHEET)
     if plan.name == SectionBook.GUIDE_SHEET:
@@ -276,12 +278,7 @@ def _print_setup(ws, landscape: bool) -> None:
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-
-
-def _letter(c: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return get_column_letter(c)
+    ws.oddFooter.center.text = PAGE_FOOTER
 
 
 def _drop_down(ws, header: str, options: tuple[str, ...], col: int, ranges) -> None:
@@ -289,17 +286,17 @@ def _drop_down(ws, header: str, options: tuple[str, ...], col: int, ranges) -> N
                         showErrorMessage=True, errorTitle="输入错误",
                         error=f"“{header}”请从下拉列表中选择:{'、'.join(options)}")
     for first, last in ranges:
-        dv.add(f"{_letter(col)}{first}:{_letter(col)}{last}")
+        dv.add(f"{column_letter(col - 1)}{first}:{column_letter(col - 1)}{last}")
     ws.add_data_validation(dv)
 
 
 def _date_rule(ws, header: str, col: int, ranges) -> None:
-    # the master's own rule: a real date from 2000-01-01 (serial 36526) on
-    dv = DataValidation(type="date", operator="greaterThanOrEqual", formula1="36526",
+    # the master's own rule: a real date from 2000-01-01 on (a section book is 1900-system)
+    dv = DataValidation(type="date", operator="greaterThanOrEqual", formula1=excel_serial(dt.date(2000, 1, 1)),
                         allow_blank=True, showErrorMessage=True, errorTitle="输入错误",
                         error=f"“{header}”请填写日期,如 2014-12-31")
     for first, last in ranges:
-        dv.add(f"{_letter(col)}{first}:{_letter(col)}{last}")
+        dv.add(f"{column_letter(col - 1)}{first}:{column_letter(col - 1)}{last}")
     ws.add_data_validation(dv)
 
 

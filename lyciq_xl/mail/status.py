@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 
 from lyciq_xl.contract import Receipts
@@ -10,6 +9,7 @@ from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.send import SendLog
 from lyciq_xl.model import Period
 from lyciq_xl.table import as_date, as_text
+from lyciq_xl.textfit import display_width
 
 ON_TIME, LATE, MISSING, DUE = "按期报送", "逾期报送", "未报送(已逾期)", "未报送(未到期)"
 HEADERS = ("期间", "科室代码", "科室", "分发", "回收", "收到时间", "状态", "截止日期")
@@ -62,13 +62,9 @@ def rows(master: Master, log: SendLog, wanted: Period | None,
     return out
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def render(table: list[StatusRow]) -> str:
     lines = [list(HEADERS)] + [[r.period, r.code, r.name, r.sent, r.returned, r.received,
                                 r.state, r.deadline] for r in table]
-    widths = [max(_width(line[i]) for line in lines) for i in range(len(HEADERS))]
-    return "\n".join("  ".join(cell + " " * (widths[i] - _width(cell))
+    widths = [max(display_width(line[i]) for line in lines) for i in range(len(HEADERS))]
+    return "\n".join("  ".join(cell + " " * (widths[i] - display_width(cell))
                                for i, cell in enumerate(line)).rstrip() for line in lines)

@@ -28,7 +28,7 @@ from xml.etree.ElementTree import ParseError
 
 from lyciq_xl.contract import ADDIN_CONFIG_NAMES
 from lyciq_xl.errors import UntrustedFileError
-from lyciq_xl.table import cell_address
+from lyciq_xl.table import cell_address, column_index
 
 
 @dataclass(frozen=True)
@@ -322,7 +322,7 @@ def _cells(tree):
             if ref:
                 letters = ref.rstrip("0123456789")
                 row_no = _int(ref[len(letters):], row_no)
-                col = _col_index(letters) if letters else col + 1
+                col = column_index(letters.upper()[:4]) if letters else col + 1
             else:
                 col += 1
             yield cell, row_no, col
@@ -386,13 +386,6 @@ def _int(text: str | None, default: int) -> int:
     if not (text and text.isascii() and text.isdigit()):
         return default
     return int(text) if len(text) < 19 else 10 ** 18
-
-
-def _col_index(letters: str) -> int:
-    index = 0
-    for ch in letters.upper()[:4]:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
 
 
 def open_untrusted(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> SafeWorkbook:

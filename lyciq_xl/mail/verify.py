@@ -19,7 +19,7 @@ from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.outcome import Outcome
 from lyciq_xl.mail.untrusted import SafeWorkbook
 from lyciq_xl.model import Period, Section
-from lyciq_xl.table import normalise_header
+from lyciq_xl.table import normalise_header, split_address
 
 MAX_NAMED_CELLS = 20
 
@@ -159,15 +159,6 @@ def column_of(grid, header: str) -> int | None:
         if normalise_header(h) == header:
             return c
     return None
-
-
-def split_address(address: str) -> tuple[int, int]:
-    """"E12" -> (12, 4): row 1-based, column 0-based."""
-    letters = "".join(ch for ch in address if ch.isalpha())
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(address[len(letters):]), col - 1
 
 
 def save_time(book: SafeWorkbook, received: dt.datetime, now: dt.datetime) -> dt.datetime:

@@ -29,6 +29,7 @@ import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pac
 
+from lyciq_xl.dates import EXCEL_EPOCH_1904
 from lyciq_xl.table import Table, header_columns, normalise_column, table_from_columns
 from lyciq_xl.xlsxio.sheetscan import SheetFacts
 
@@ -41,7 +42,7 @@ class NotColumnar(Exception):
 _RENAMED = re.compile(r"(.+)_\d+")
 # Day 0 of Excel's 1900 date system (a time of day is day 0 plus a fraction)
 # and of the 1904 one, which is also a real date of a 1900-system workbook.
-_DAY0_1900, _DAY0_1904 = dt.date(1899, 12, 31), dt.date(1904, 1, 1)
+_DAY0_1900, _DAY0_1904 = dt.date(1899, 12, 31), EXCEL_EPOCH_1904.date()
 
 
 def open_reader(path: Path) -> fastexcel.ExcelReader:

@@ -13,20 +13,13 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from lyciq_xl.errors import InputError
-from lyciq_xl.table import cell_address, column_letter
+from lyciq_xl.table import cell_address, column_index, column_letter
 from lyciq_xl.xlsxio import xmltext as X
 from lyciq_xl.xlsxio.sheetxml import cell_xml, kind
 from lyciq_xl.xlsxio.styles import DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT, StyleBook
 
 _DATE_CODES = {"date": DATE_FORMAT, "datetime": DATETIME_FORMAT, "time": TIME_FORMAT}
 _REF = re.compile(r"([A-Z]+)(\d+)$")
-
-
-def column_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
 
 
 class _SheetPatcher:

@@ -22,6 +22,7 @@ from defusedxml import DefusedXmlException
 from lyciq_xl.errors import InputError
 from lyciq_xl.xlsxio import package
 from lyciq_xl.xlsxio import xmltext as X
+from lyciq_xl.table import column_index
 from lyciq_xl.xlsxio.styles import StyleBook
 
 _CHUNK = 1 << 20
@@ -51,10 +52,7 @@ class SheetFacts:
 
 def cell_index(letters: bytes, digits: bytes) -> tuple[int, int]:
     """b'B', b'7' -> (6, 1): 0-based row and column."""
-    column = 0
-    for ch in letters:
-        column = column * 26 + ch - 64
-    return int(digits) - 1, column - 1
+    return int(digits) - 1, column_index(letters.decode("ascii"))
 
 
 def _after_last_row(data: bytes) -> int:

@@ -14,7 +14,9 @@ from decimal import Decimal
 from typing import Any, Callable, Iterator
 from xml.etree.ElementTree import ParseError
 
+from lyciq_xl.dates import excel_epoch
 from lyciq_xl.owned import OwnedSheet
+from lyciq_xl.printform import PAGE_FOOTER
 from lyciq_xl.table import cell_address, column_letter
 from lyciq_xl.xlsxio import xmltext as X
 from lyciq_xl.textfit import LINE_HEIGHT, display_width, wrapped_lines
@@ -35,17 +37,15 @@ MAX_HYPERLINKS = 65530      # Excel's limit per worksheet; more make the file "c
 MIN_WIDTH, MAX_WIDTH = 6.0, 60.0
 CHUNK_ROWS = 4000
 
-_EPOCH = dt.datetime(1899, 12, 30)
-_EPOCH_1904 = dt.datetime(1904, 1, 1)     # workbookPr date1904: workbooks made on a Mac
 # Text that cannot be written verbatim inside <t>: markup characters, "_x"
 # (Excel's escape), XML-illegal characters, or edge whitespace.
-_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_x|^\\s|\\s$")
+_SPECIAL = re.compile(f"[&<>{X.XML_ILLEGAL_CHARS}]|_x|^\\s|\\s$")
 
 
 def excel_serial(value: dt.date | dt.datetime | dt.time, date1904: bool = False) -> str:
     """The date's serial as exact text, in the workbook's date system: 1900
     (dates after 1900-03-01) or, with `date1904`, 1904 (1462 days less)."""
-    epoch = _EPOCH_1904 if date1904 else _EPOCH
+    epoch = excel_epoch(date1904)
     if isinstance(value, dt.datetime):
         delta = value.replace(tzinfo=None) - epoch
         micro = (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
@@ -152,7 +152,7 @@ def _minimal_sheet_pr(fragment: str) -> str:
 
 # Owned sheets print on A4 landscape, one page wide, numbered "第 N 页 共 M 页".
 PAGE_SETUP = ('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-              '<headerFooter><oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter></headerFooter>')
+              f'<headerFooter><oddFooter>{X.text("&C" + PAGE_FOOTER)}</oddFooter></headerFooter>')
 _FIT_TO_PAGE = '<pageSetUpPr fitToPage="1"/>'
 
 

@@ -10,14 +10,12 @@ are dropped instead of making openpyxl raise.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-# what XML 1.0 cannot carry: C0 controls but tab/LF/CR, U+FFFE/FFFF, lone surrogates
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+from lyciq_xl.xlsxio.xmltext import XML_ILLEGAL
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:

@@ -22,8 +22,11 @@ XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 class PartError(ValueError):
     """A part is not the SpreadsheetML we expect (corrupt or foreign file)."""
 
-# Characters XML 1.0 cannot carry; Excel writes them as _xHHHH_.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Characters XML 1.0 cannot carry: C0 controls but tab/LF/CR, U+FFFE/FFFF,
+# lone surrogates. Excel writes them as _xHHHH_; calamine decodes that back to
+# the character, so text read from a workbook may hold them. The one definition.
+XML_ILLEGAL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff"
+XML_ILLEGAL = re.compile(f"[{XML_ILLEGAL_CHARS}]")
 # A literal "_x0041_" in text would be decoded by Excel; escape its "_".
 _ESCAPE_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
@@ -42,14 +45,14 @@ def text(value: str) -> str:
         value = value.replace(">", "&gt;")
     if "_x" in value:
         value = _ESCAPE_LOOKALIKE.sub(r"_x005F_\1", value)
-    if _BAD_CHARS.search(value):
-        value = _BAD_CHARS.sub(_hex_escape, value)
+    if XML_ILLEGAL.search(value):
+        value = XML_ILLEGAL.sub(_hex_escape, value)
     return value
 
 
 def attr(value: Any) -> str:
     """Escape an attribute value (control characters are dropped)."""
-    value = _BAD_CHARS.sub("", str(value))
+    value = XML_ILLEGAL.sub("", str(value))
     return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;")
             .replace("\t", "&#9;"))
