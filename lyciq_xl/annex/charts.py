@@ -9,7 +9,8 @@ from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphPrope
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lyciq_xl.annex.layout import BODY_FONT, Document
+from lyciq_xl.annex.document import BODY_FONT, Document
+from lyciq_xl.table import column_letter
 
 CHART_HEIGHT_CM = 9
 ROWS_PER_CHART = 20          # default-height (15 pt = 0.53 cm) rows a chart covers, plus a gap
@@ -22,7 +23,7 @@ def add_charts(ws: Worksheet, doc: Document, header_rows: list[int],
     ws.row_breaks.append(Break(id=anchor_row - 1))
     row = anchor_row
     # as wide as the tables, so fitting to one page wide does not shrink them
-    width_cm = sum(ws.column_dimensions[c].width or 8 for c in _letters(doc.width)) \
+    width_cm = sum(ws.column_dimensions[c].width or 8 for c in map(column_letter, range(doc.width))) \
         * CM_PER_WIDTH_UNIT
     for spec in doc.charts:
         rows = line_rows[spec.block]
@@ -80,11 +81,6 @@ def _line_chart(ws: Worksheet, spec, header_row: int, rows: list[int], width_cm:
     chart.y_axis.delete = False
     chart.txPr = chart.x_axis.txPr = chart.y_axis.txPr = _chinese_text()
     return chart
-
-
-def _letters(count: int) -> list[str]:
-    from openpyxl.utils import get_column_letter
-    return [get_column_letter(i) for i in range(1, count + 1)]
 
 
 def _chinese_text() -> RichText:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lyciq_xl.annex import framework, html, indicators, key_tasks, pdf, report
-from lyciq_xl.annex.layout import Document, render_workbook
+from lyciq_xl.annex.document import Document
+from lyciq_xl.annex.layout import render_workbook
 from lyciq_xl.annex.source import Source
 from lyciq_xl.xlsxio import safefile
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 from openpyxl.workbook import Workbook
 
 from lyciq_xl import contract
-from lyciq_xl.annex.layout import Block, Column, Document, Line, render_workbook, signoff_line
+from lyciq_xl.annex.document import Block, Column, Document, Line, signoff_line
+from lyciq_xl.annex.layout import render_workbook
 from lyciq_xl.annex.source import Source
 from lyciq_xl.contract import Framework
 from lyciq_xl.table import as_decimal, as_text

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from lyciq_xl.annex.layout import Document
+from lyciq_xl.annex.document import Document
 from lyciq_xl.resources import TEMPLATES
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from openpyxl.workbook import Workbook
 
-from lyciq_xl.annex.layout import (DRAFT_MARK, Block, Column, Document, Line,
-                                   render_workbook, signoff_line)
+from lyciq_xl.annex.document import DRAFT_MARK, Block, Column, Document, Line, signoff_line
+from lyciq_xl.annex.layout import render_workbook
 from lyciq_xl.annex.source import Source, is_approved, left_out_note, unknown_note
 from lyciq_xl.contract import Category, Indicators
 from lyciq_xl.table import as_text

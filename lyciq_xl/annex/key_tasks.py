@@ -8,8 +8,8 @@ from typing import Mapping
 
 from openpyxl.workbook import Workbook
 
-from lyciq_xl.annex.layout import (DRAFT_MARK, Block, Column, Document, Line, display,
-                                   render_workbook, signoff_line)
+from lyciq_xl.annex.document import DRAFT_MARK, Block, Column, Document, Line, display, signoff_line
+from lyciq_xl.annex.layout import render_workbook
 from lyciq_xl.annex.source import Source, is_approved, left_out_note, unknown_note
 from lyciq_xl.contract import Category, KeyTasks
 from lyciq_xl.table import as_decimal, as_text

@@ -1,19 +1,14 @@
-"""The printed page shared by every annex: one neutral `Document`, rendered
-to an openpyxl worksheet here and to HTML by `annex.html`.
+"""The openpyxl renderer of the neutral `annex.document.Document` (HTML is
+`annex.html`, native charts `annex.charts`).
 
-A Document is what an official table looks like on paper: the 附件 label
-top-left, a centred title with the year under it, one or more bordered
-tables, and a sign-off line. Generators build Documents from the data; this
-module owns fonts, borders, print setup and row heights, so every annex
-prints the same way.
+This module owns borders, fills, print setup and row heights, so every
+annex prints the same way.
 """
 from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -22,14 +17,11 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lyciq_xl.annex.charts import add_charts
+from lyciq_xl.annex.document import (BODY_FONT, HEADER_FONT, LABEL_FONT, TITLE_FONT, Block, Document,
+                                     display)
+from lyciq_xl.printform import PAGE_FOOTER
 from lyciq_xl.xlsxio.textcell import put
-
-# Fonts are named as a Chinese Office install names them; where they are
-# missing (LibreOffice on Linux) pdf.py maps them to Noto CJK via fontconfig.
-LABEL_FONT = "黑体"     # 附件 label (official documents: 黑体 三号)
-TITLE_FONT = "宋体"     # bold song-style title (stand-in for 方正小标宋)
-BODY_FONT = "仿宋"      # table body
-HEADER_FONT = "黑体"    # table header row
 
 LABEL_SIZE, TITLE_SIZE, SUBTITLE_SIZE = 14, 18, 12
 HEADER_SIZE, BODY_SIZE = 11, 10.5
@@ -39,106 +31,6 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
 SUBTOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 DRAFT_FILL = PatternFill("solid", fgColor="FFF2CC")
-
-DRAFT_MARK = "【草拟】"
-FOOTER = "第 &P 页 共 &N 页"
-
-
-# --- the neutral document ---------------------------------------------------------
-
-@dataclass
-class Column:
-    header: str
-    width: float                 # Excel column width (character units)
-    align: str = "left"          # left / center / right
-    number_format: str | None = None
-
-
-@dataclass
-class Line:
-    """One body row. kind: data, draft, subtotal, total."""
-    cells: list[Any]
-    kind: str = "data"
-
-
-@dataclass
-class Block:
-    """One bordered table: optional heading, header row, body, vertical merges."""
-    columns: list[Column]
-    lines: list[Line] = field(default_factory=list)
-    heading: str | None = None
-    merges: list[tuple[int, int, int]] = field(default_factory=list)  # (col, first line, last line)
-
-    def merge_runs(self, column: int, keys: list[Any]) -> None:
-        """Merge `column` over each run of equal, non-None keys (one per line)."""
-        start = 0
-        for i in range(1, len(keys) + 1):
-            if i == len(keys) or keys[i] != keys[start]:
-                if keys[start] is not None and i - 1 > start:
-                    self.merges.append((column, start, i - 1))
-                start = i
-
-    def html_rows(self) -> list[tuple[str, list[tuple[str, int, str]]]]:
-        """Rows for HTML: (kind, [(text, rowspan, align)]) without covered cells."""
-        covered, spans = set(), {}
-        for col, first, last in self.merges:
-            spans[(first, col)] = last - first + 1
-            covered.update((r, col) for r in range(first + 1, last + 1))
-        rows = []
-        for r, line in enumerate(self.lines):
-            cells = [(display(value, self.columns[c].number_format), spans.get((r, c), 1),
-                      self.columns[c].align)
-                     for c, value in enumerate(line.cells) if (r, c) not in covered]
-            rows.append((line.kind, cells))
-        return rows
-
-
-@dataclass
-class Chart:
-    """A native bar chart over one block's columns (report only)."""
-    title: str
-    block: int                   # index into Document.blocks
-    category_column: int         # column holding the category labels
-    value_columns: list[int]     # one series per column
-    stacked: bool = False
-    kind: str = "bar"            # "line": one series per row, value columns on the x axis
-
-
-@dataclass
-class Document:
-    sheet_title: str             # worksheet name (≤31 chars)
-    title: str
-    subtitle: str | None
-    blocks: list[Block]
-    label: str | None = None     # 附件1/2/3 (top-left, 黑体)
-    signoff: str = ""
-    landscape: bool = True
-    repeat_header: bool = True   # repeat the (first) block's header row on every page
-    charts: list[Chart] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)   # for the clerk, not printed
-    paragraphs: list[str] = field(default_factory=list)  # printed text after the tables (letters)
-
-    @property
-    def width(self) -> int:
-        return max(len(b.columns) for b in self.blocks)
-
-
-def signoff_line(reviewer: str | None = None) -> str:
-    """制表/审核/日期 line printed under the table; the reviewer's name if known."""
-    who = reviewer if reviewer else "　" * 6
-    return f"制表:绩效办　　　　审核人(签字):{who}　　　　日期:　　　年　　月　　日"
-
-
-def display(value: Any, number_format: str | None = None) -> str:
-    """A cell value as printed text (for HTML and row-height estimates)."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        if number_format and number_format.startswith("0."):   # 0.0 / 0.00 as Excel shows them
-            return f"{value:.{len(number_format) - 2}f}"
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    return str(value)
-
 
 # --- row heights -------------------------------------------------------------------
 
@@ -251,7 +143,6 @@ def render_sheet(ws: Worksheet, doc: Document) -> None:
         row += 1
 
     if doc.charts:
-        from lyciq_xl.annex.charts import add_charts
         add_charts(ws, doc, header_rows, line_rows, row + 1)
     print_setup(ws, doc, header_rows[0] if doc.repeat_header else None)
 
@@ -373,6 +264,6 @@ def print_setup(ws: Worksheet, doc: Document, header_row: int | None) -> None:
     ws.print_options.horizontalCentered = True
     if header_row:
         ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.oddFooter.center.text = FOOTER
+    ws.oddFooter.center.text = PAGE_FOOTER
     ws.oddFooter.center.font = BODY_FONT
     ws.oddFooter.center.size = 10

@@ -9,7 +9,8 @@ from pathlib import Path
 from openpyxl.workbook import Workbook
 
 from lyciq_xl import contract
-from lyciq_xl.annex.layout import Block, Chart, Column, Document, Line, render_workbook, signoff_line
+from lyciq_xl.annex.document import Block, Chart, Column, Document, Line, signoff_line
+from lyciq_xl.annex.layout import render_workbook
 from lyciq_xl.annex.source import Source
 from lyciq_xl.contract import Category, Results
 

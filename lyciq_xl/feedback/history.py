@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from lyciq_xl import contract
-from lyciq_xl.annex.layout import Block, Chart, Column, Document, Line
+from lyciq_xl.annex.document import Block, Chart, Column, Document, Line
 from lyciq_xl.annex.source import short_name
 from lyciq_xl.contract import FeedbackLetter, Params, Results, Sections
 from lyciq_xl.errors import InputError

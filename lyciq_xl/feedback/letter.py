@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from lyciq_xl.annex.layout import Block, Column, Document, Line
+from lyciq_xl.annex.document import Block, Column, Document, Line
 from lyciq_xl.contract import Category, Deductions, FeedbackLetter, KeyTasks, Bonuses
 from lyciq_xl.engine.explain import Explanation
 from lyciq_xl.engine.scoring import BallotItem

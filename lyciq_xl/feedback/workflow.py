@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from lyciq_xl import contract
-from lyciq_xl.annex.layout import Document
+from lyciq_xl.annex.document import Document
 from lyciq_xl.annex.source import short_name
 from lyciq_xl.contract import FeedbackLog, Params, Results
 from lyciq_xl.engine import Assessment, evaluate
