@@ -6,6 +6,9 @@ data rows they need; every expectation is worked out by hand in the test.
 """
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from lyciq_xl import contract as c
 from lyciq_xl.table import table_from_grid
 
@@ -42,6 +45,21 @@ def indicator_rows(approval: str = "已审核") -> list[list]:
 def ded(no, period, date, dept, category, indicator, standard, reason, points, status="有效"):
     """One 扣分记录 row in contract column order (考核责任部门, 依据文号 blank)."""
     return [no, period, date, dept, category, indicator, standard, reason, points, None, None, status]
+
+
+def good(no="R1", period="2014Q1", date=dt.date(2014, 2, 10), dept="办公室", category="履职绩效",
+         indicator="LZ01", standard="BJ-1", reason=None, points=Decimal("0.5"), status="有效"):
+    """A deduction that breaks no rule (办公室 2014Q1, 0.5 point), to vary one
+    field of; its 事由 names its record unless given (two records of one
+    科室, 标准 and day with the same 事由 are a suspected double deduction)."""
+    return ded(no, period, date, dept, category, indicator, standard, reason or f"事由{no}",
+               points, status)
+
+
+def with_sheet(t, spec, grid):
+    """`t` with sheet `spec` replaced by `grid` (header row first)."""
+    t[spec.SHEET] = table_from_grid(spec.SHEET, grid, spec.REQUIRED)
+    return t
 
 
 def key(dept, kid, task, points, approval="已审核", completion="完成"):
@@ -82,5 +100,6 @@ def found(assessment, rule: str) -> list[tuple[str, str, str]]:
     return [(f.level, f.sheet, f.cell) for f in assessment.findings if f.rule == rule]
 
 
-def row_of(assessment, code: str, period: str):
-    return assessment.result(code, period)
+def bgs_year_duty(assessment):
+    """办公室's 履职 score for the year 2014."""
+    return assessment.result("BGS", "2014").duty

@@ -3,30 +3,13 @@ on unusable input, no traceback ever."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import openpyxl
 
+from cli_fixtures import assert_clean_exit2, lyciq
 from lyciq_xl import contract
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def lyciq(*args: str | Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lyciq_xl", *map(str, args)],
-                          capture_output=True, text=True, encoding="utf-8",
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
-
-
-def assert_clean_exit2(result: subprocess.CompletedProcess, *fragments: str) -> None:
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    for fragment in fragments:
-        assert fragment in result.stderr
 
 
 def test_no_such_file(tmp_path):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from lyciq_xl import contract as c
-from tests.mail_fixtures import (build_master, by_id, edit_master, fill, grid, receipt_lines,
+from mail_fixtures import (build_master, by_id, edit_master, fill, grid, receipt_lines,
                                  run_cli, sha)
 
 PERIOD = "2014Q3"
@@ -131,7 +131,7 @@ def test_approved_content_change_still_returns_to_draft(setup):
 def test_a_forged_base_breaks_the_signature(setup):
     """The base travels in the file: rewriting it (to make a stale value look
     like the section's change) breaks the HMAC and the file is refused."""
-    from tests.mail_fixtures import parts, rewrite_zip
+    from mail_fixtures import parts, rewrite_zip
     master, sent, tmp = setup
     back = fill(sent, tmp / "back", {IND: {"J2": "张三"}})
     custom = parts(back)["docProps/custom.xml"].decode()

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 import pytest
 
 from lyciq_xl import contract as c
-from tests.mail_fixtures import (build_master, by_id, fill, grid, receipt_lines, run_cli,
+from mail_fixtures import (build_master, by_id, fill, grid, receipt_lines, run_cli,
                                  set_saved, sha)
 
 PERIOD = "2014Q3"
@@ -121,7 +121,7 @@ def test_the_distributed_file_itself_is_not_a_return(setup, capsys):
 
 
 def test_a_libreoffice_resave_of_the_distributed_file_is_not_a_return(setup):
-    from tests.mail_fixtures import libreoffice_resave
+    from mail_fixtures import libreoffice_resave
     master, older, newer, tmp = setup
     resaved = libreoffice_resave(tmp / "out" / BGS_FILE, tmp)
     digest = sha(master)

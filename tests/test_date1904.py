@@ -16,7 +16,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from lyciq_xl import contract as c
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.xlsxio.writer import write_workbook
-from tests.mail_fixtures import build_master, run_cli
+from mail_fixtures import build_master, run_cli
 
 PERIOD = "2014Q3"
 BGS_FILE = f"办公室_{PERIOD}_绩效填报.xlsx"

@@ -10,13 +10,13 @@ import openpyxl
 import pytest
 import python_calamine
 
+from engine_fixtures import bgs_year_duty, found, good, tables
 from lyciq_xl import contract as c
 from lyciq_xl.engine import evaluate
 from lyciq_xl.recalc import recalc_file
 from lyciq_xl.table import as_date
-from tests.engine_fixtures import found, tables
-from tests.test_engine_rules import DED, ERR, bgs_year_duty, good
 
+ERR, DED = "错误", "扣分记录"
 MARCH_5 = dt.date(2014, 3, 5)     # a Wednesday
 
 

@@ -2,8 +2,8 @@
 import datetime as dt
 from decimal import Decimal
 
+from engine_fixtures import ballot, ded, key, tables
 from lyciq_xl.engine import evaluate
-from tests.engine_fixtures import ballot, ded, key, tables
 
 
 def test_explain_shows_caps_trimming_and_grave_deduction():

@@ -13,25 +13,20 @@ Standards: BJ-1 本局 [0.1, 2] 履职+管理; F4-1 附件4 [0.5, 1] 履职; F5-
 履职、管理 (separator 、); F5-2 附件5 一般 [0.5, 1] 管理.
 """
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import pytest
 
+import engine_fixtures
+from engine_fixtures import ballot, bgs_year_duty, found, key, party_ballot, tables
 from lyciq_xl.engine import evaluate
-from tests.engine_fixtures import ballot, ded, found, key, party_ballot, tables
 
 ERR, WARN = "错误", "警告"
 DED, KEY, PEER, PARTY, EXT, BONUS, IND = "扣分记录", "重点指标", "相互评价", "党组评价", "外部评价", "创优加分", "履职管理指标"
 D = dt.date
-
-
-def good(no="R1", period="2014Q1", date=D(2014, 2, 10), dept="办公室", category="履职绩效",
-         indicator="LZ01", standard="BJ-1", reason="迟报材料", points=Decimal("0.5"), status="有效"):
-    return ded(no, period, date, dept, category, indicator, standard, reason, points, status)
-
-
-def bgs_year_duty(a):
-    return a.result("BGS", "2014").duty
+# these tests give every deduction the same 事由 unless they vary it
+good = functools.partial(engine_fixtures.good, reason="迟报材料")
 
 
 def test_a_clean_deduction_raises_no_finding_and_counts():
@@ -210,7 +205,7 @@ def test_b03_unknown_voter_ignores_whole_ballot():
 
 
 def test_b03_unknown_section_column_on_its_header_cell():
-    from tests.engine_fixtures import NAMES
+    from engine_fixtures import NAMES
     header = ["考核期", "票号"] + NAMES + ["备注"]               # 备注 lands in column K
     a = evaluate(tables(party=[party_ballot("2014", 1, {"人事科": "满意"}) + ["随手记"]],
                         party_header=header))
@@ -219,7 +214,7 @@ def test_b03_unknown_section_column_on_its_header_cell():
 
 
 def test_b03_second_column_for_the_same_section():
-    from tests.engine_fixtures import NAMES
+    from engine_fixtures import NAMES
     header = ["考核期", "票号"] + NAMES + ["RSK"]                # 人事科 again, by code, in K
     a = evaluate(tables(party=[party_ballot("2014", 1, {"人事科": "较满意"}) + ["满意"]],
                         party_header=header))
@@ -266,7 +261,7 @@ def test_c02_points_differ_from_level():
 # --- A01 -----------------------------------------------------------------------------
 
 def test_a01_draft_indicator_used_once_per_indicator():
-    from tests.engine_fixtures import indicator_rows
+    from engine_fixtures import indicator_rows
     inds = indicator_rows()
     inds[0][-1] = "草拟"        # row 2: BGS LZ01
     inds[3][-1] = "草拟"        # row 5: RSK GL01, never used

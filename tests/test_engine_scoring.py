@@ -5,8 +5,8 @@
 import datetime as dt
 from decimal import Decimal
 
+from engine_fixtures import ballot, ded, key, party_ballot, tables
 from lyciq_xl.engine import evaluate
-from tests.engine_fixtures import ballot, ded, key, party_ballot, tables
 
 D = dt.date
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from engine_fixtures import NAMES, PARAMS, STANDARDS, indicator_rows, tables
 from lyciq_xl import contract as c
 from lyciq_xl.engine import evaluate, owned_sheets, render_explanation, to_json
 from lyciq_xl.errors import InputError
 from lyciq_xl.xlsxio.reader import read_tables
-from tests.engine_fixtures import NAMES, PARAMS, STANDARDS, indicator_rows, tables
 
 CLERK = "备注"   # a clerk's own column, kept and ignored
 

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from lyciq_xl import contract as c
 from lyciq_xl.xlsxio.lock import lock_path
-from tests.mail_fixtures import build_master, run_cli, sha
+from mail_fixtures import build_master, run_cli, sha
 
 PERIOD = "2014Q3"
 BGS_FILE = f"办公室_{PERIOD}_绩效填报.xlsx"
@@ -131,7 +131,7 @@ def test_other_programs_owner_files_stop_every_write(tmp_path, capsys, owner, pr
 def test_a_ribbon_button_waits_for_the_same_lock(sample_path, monkeypatch):
     from lyciq_xl import xl
     from lyciq_xl.xlsxio.lock import master_lock
-    from tests.xl_fixtures import replay, run_remote
+    from xl_fixtures import replay, run_remote
     monkeypatch.setenv("LYCIQ_LOCK_TIMEOUT", "0.1")
     with master_lock(sample_path):      # e.g. a `lyciq-xl collect` on the same file
         actions = run_remote(xl.recalculate, sample_path, book_name=str(sample_path))

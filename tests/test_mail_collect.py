@@ -15,7 +15,7 @@ import python_calamine
 from openpyxl import load_workbook
 
 from lyciq_xl import contract as c
-from tests.mail_fixtures import (build_master, by_id, fill, grid, libreoffice_resave, parts,
+from mail_fixtures import (build_master, by_id, fill, grid, libreoffice_resave, parts,
                                  receipt_lines, rewrite_zip, run_cli, sha, sheet_parts)
 
 PERIOD = "2014Q3"

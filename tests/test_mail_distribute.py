@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from lyciq_xl import contract as c
 from lyciq_xl.mail import integrity
-from tests.mail_fixtures import (SECRET, SECTIONS, build_master, run_cli,
+from mail_fixtures import (SECRET, SECTIONS, build_master, run_cli,
                                  smtp_server)
 
 PERIOD = "2014Q3"
@@ -83,12 +83,6 @@ def test_identity_and_hmac_in_custom_properties(master, tmp_path):
     data = integrity.payload(identity, rows, cells, base)
     assert integrity.verify(SECRET, data, props[c.SectionBook.PROP_MAC])
     assert not integrity.verify("another-secret-0123456789", data, props[c.SectionBook.PROP_MAC])
-
-
-def _own_values(code: str) -> set[str]:
-    """Texts of a section's own data that may legitimately mention an
-    assessing department; stripped before the leak search."""
-    return set()
 
 
 def test_no_other_section_anywhere_in_the_file(master, tmp_path):
@@ -240,7 +234,7 @@ def test_tls_and_login_with_password_from_environment(master, tmp_path, monkeypa
     import ssl
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
-    from tests.mail_fixtures import Recorder, free_port
+    from mail_fixtures import Recorder, free_port
     cert, key = certificate
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
@@ -277,7 +271,7 @@ def test_tls_and_login_with_password_from_environment(master, tmp_path, monkeypa
 def test_untrusted_server_certificate_is_not_accepted(master, tmp_path, certificate):
     import ssl
     from aiosmtpd.controller import Controller
-    from tests.mail_fixtures import Recorder, free_port
+    from mail_fixtures import Recorder, free_port
     cert, key = certificate
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)

@@ -16,7 +16,7 @@ import pytest
 import python_calamine
 
 from lyciq_xl import contract as c
-from tests.mail_fixtures import build_master, parts, run_cli, sha
+from mail_fixtures import build_master, parts, run_cli, sha
 
 PERIOD = "2014Q3"
 BGS_FILE = f"办公室_{PERIOD}_绩效填报.xlsx"

@@ -10,7 +10,7 @@ import pytest
 
 from lyciq_xl.engine import evaluate
 from lyciq_xl.table import as_rate
-from tests.engine_fixtures import found, tables
+from engine_fixtures import found, tables
 
 ERR, WARN, EXT = "错误", "警告", "外部评价"
 

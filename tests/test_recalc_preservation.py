@@ -20,7 +20,7 @@ from lyciq_xl import contract
 from lyciq_xl.errors import LyciqError
 from lyciq_xl.recalc import recalc_file
 from lyciq_xl.xlsxio.lock import lock_path
-from tests.writer_fixtures import stored_members, tiny_png
+from writer_fixtures import stored_members, tiny_png
 
 CHART_SHEET = "我的图表"
 DEFINED_NAME = "扣分明细"

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from lyciq_xl import contract as c
+from lyciq_xl import engine
 from lyciq_xl.xlsxio.reader import read_tables
-
-engine = pytest.importorskip("lyciq_xl.engine")
 
 SAMPLE = Path(__file__).resolve().parent.parent / "workbook" / "主工作簿示例.xlsx"
 

@@ -16,7 +16,7 @@ import python_calamine
 from lyciq_xl import contract as c
 from lyciq_xl.annex import indicators, key_tasks
 from lyciq_xl.xlsxio.textcell import put
-from tests.mail_fixtures import run_cli
+from mail_fixtures import run_cli
 
 HOSTILE = [
     '=HYPERLINK("http://evil.test/x","点我")', "+1+2", "-3-4", "@SUM(A1:A2)",

@@ -20,7 +20,7 @@ from lyciq_xl.errors import InputError, LyciqError
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.xlsxio import writer as writer_module
 from lyciq_xl.xlsxio.writer import check_not_locked, write_workbook
-from tests.writer_fixtures import (CHART_SHEET, DEFINED_NAME, MAIN, add_calc_chain, build_bare, build_master,
+from writer_fixtures import (CHART_SHEET, DEFINED_NAME, MAIN, add_calc_chain, build_bare, build_master,
                                    grid, parts, rewrite_zip, soffice_csv, soffice_resave,
                                    stored_members)
 

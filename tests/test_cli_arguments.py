@@ -1,4 +1,4 @@
-"""Command-line slips (issue 8 defect 12): a Chinese message, exit 2,
+"""Command-line argument slips (issue 8 defect 12): a Chinese message, exit 2,
 nothing written, never argparse's English or the generic internal error."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
+from cli_fixtures import ROOT, assert_clean_exit2, lyciq
 from lyciq_xl.cli import build_parser
-from tests.test_cli import ROOT, assert_clean_exit2, lyciq
 
 
 def _no_english(result) -> None:

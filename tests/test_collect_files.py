@@ -1,5 +1,8 @@
-"""collect defects found when tried as clerks would (issue 8 §4: 7-11) and
-the returned workbook that tries to set the add-in's interpreter (issue 13 §1)."""
+"""The files collect is given and the files it writes: every output folder
+checked before the first write, receipts never overwritten, returns known
+by their signature whatever their name, attachment names in GBK/GB18030,
+other formats in a folder, and a returned workbook that tries to set the
+add-in's interpreter (found as clerks would: issue 8 §4 items 7-11, issue 13 §1)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from lyciq_xl import contract as c
-from tests.mail_fixtures import (build_master, by_id, fill, grid, receipt_lines, run_cli,
+from mail_fixtures import (build_master, by_id, fill, grid, receipt_lines, run_cli,
                                  set_saved, sha)
 
 PERIOD = "2014Q3"

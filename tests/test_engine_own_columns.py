@@ -1,0 +1,46 @@
+"""A clerk's own columns (SPEC 5: "kept and ignored"): a row holding only a
+remark there is not a data row.
+Each test states the SPEC rule it checks; expected numbers are worked by
+hand in the comments. Fixture layout: see tests/test_engine_rules.py
+(扣分记录 C 日期, I 扣分; 外部评价 C 地方政府评价; 扣分标准 B 来源, D 等级;
+data rows from Excel row 2). Default framework: 行政管理/直属 履职 40 管理 30;
+业务管理 履职 45 管理 25, 地方政府评价 5.
+"""
+import datetime as dt
+from decimal import Decimal
+
+from engine_fixtures import STANDARDS, found, good, tables, with_sheet
+from lyciq_xl import contract as c
+from lyciq_xl.engine import evaluate
+
+ERR, WARN = "错误", "警告"
+DED, EXT = "扣分记录", "外部评价"
+D = dt.date
+
+
+# --- a clerk's own column -------------------------------------------------------------------
+
+def test_a_remark_alone_in_the_clerks_own_column_is_not_a_data_row():
+    # SPEC 5: clerks may add their own columns, "kept and ignored". A row whose
+    # only value is a remark there must raise nothing (it used to raise D01,
+    # D02, D04, D05, D06 on 扣分记录 and stop the run on 扣分标准).
+    t = tables(deductions=[good()])
+    ded_grid = [list(c.Deductions.COLUMNS) + ["备注"],
+                good() + ["手填"],                                 # row 2: a real row with a remark
+                [None] * 12 + ["二季度无其他扣分"]]                # row 3: remark only
+    std_grid = [list(c.Standards.COLUMNS) + ["备注"]] + [list(s) + [None] for s in STANDARDS] + \
+               [[None] * 8 + ["以上标准2014年修订"]]
+    key_grid = [list(c.KeyTasks.COLUMNS) + ["备注"], [None] * 12 + ["年中调整"]]
+    with_sheet(t, c.Deductions, ded_grid)
+    with_sheet(t, c.Standards, std_grid)
+    with_sheet(t, c.KeyTasks, key_grid)
+    with_sheet(t, c.External, [list(c.External.COLUMNS) + ["备注"], [None] * 4 + ["待市政府反馈"]])
+    with_sheet(t, c.Bonuses, [list(c.Bonuses.COLUMNS) + ["备注"], [None] * 6 + ["无"]])
+    a = evaluate(t)
+    assert a.findings == []
+    bgs = a.result("BGS", "2014")
+    assert (bgs.duty, bgs.pending) == (Decimal("39.5"), 0)           # 40 − 0.5 (row 2 only)
+    # a row with data in a contract column is still checked: 扣分 only → D01 … on row 4
+    ded_grid.append([None] * 8 + [Decimal("0.05"), None, None, None, "备注"])
+    a = evaluate(with_sheet(tables(), c.Deductions, ded_grid))
+    assert found(a, "D01") == [(ERR, DED, "I4")]
