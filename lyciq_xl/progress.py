@@ -4,6 +4,7 @@ read by a script). The ribbon shows the same steps in Excel's status bar
 (port/excel.py)."""
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
@@ -24,7 +25,8 @@ class TerminalProgress:
         if self._bar is None or label != self._label:
             self.close()
             self._bar = tqdm(total=total, desc=label, file=self._stream, leave=False,
-                             dynamic_ncols=True, bar_format="{desc} {bar} {n_fmt}/{total_fmt}")
+                             ncols=_width(self._stream), nrows=24,
+                             bar_format="{desc} {bar} {n_fmt}/{total_fmt}")
             self._label = label
         self._bar.n = done
         self._bar.refresh()
@@ -35,6 +37,17 @@ class TerminalProgress:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+
+
+def _width(stream: TextIO) -> int:
+    """The terminal's width; 80 when it reports none (a pseudo-terminal
+    without a size, where tqdm would draw nothing; likewise `nrows` above:
+    a reported height of 0 would hide the bar)."""
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        columns = 0
+    return min(columns or 80, 100)
 
 
 def for_terminal(stream: TextIO | None = None) -> Progress:
