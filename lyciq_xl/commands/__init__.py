@@ -12,14 +12,15 @@ How to write a command (lyciq_xl/commands/<name>.py):
     from lyciq_xl.port import WorkbookPort
 
     def run(port: WorkbookPort, ...) -> Outcome:
-        port.check_writable()                    # if it writes the workbook
-        tables = port.read_tables(SPECS)         # read once
-        result = engine_function(tables)         # pure: no I/O
-        folder = port.folder()                   # outputs beside the workbook
-        port.check_outputs_writable(paths)       # every check BEFORE the first write
-        for done, item in enumerate(items, 1):   # long work: say how far
-            ...; port.progress("生成工作簿", done, len(items))
-        port.write(owned=[...], patches={...})   # the workbook: one write
+        with port.hold():                        # writes the workbook: the run lock for
+            port.check_writable()                # the whole read-compute-write
+            tables = port.read_tables(SPECS)     # read once
+            result = engine_function(tables)     # pure: no I/O
+            folder = port.folder()               # outputs beside the workbook
+            port.check_outputs_writable(paths)   # every check BEFORE the first write
+            for done, item in enumerate(items, 1):   # long work: say how far
+                ...; port.progress("生成工作簿", done, len(items))
+            port.write(owned=[...], patches={...})   # the workbook: one write
         return Outcome(lines=[...], alert="...", code=ExitCode.OK)
 
 Rules: raise InputError (Chinese message naming sheet, cell, fix) before the

@@ -14,15 +14,16 @@ from lyciq_xl.summary import marks_note, message_box_text, summary_text
 def recalc(port: WorkbookPort) -> Outcome:
     """Validate and score; write 考核结果, 服务评价明细, 校验结果 (and, in
     the open workbook, mark the offending cells)."""
-    port.check_writable()
-    step = Steps(port, "重新计算", 3)
-    tables = port.read_tables()
-    step()
-    assessment = evaluate(tables)
-    step()
-    port.write(owned_sheets(assessment))
-    marked = port.mark(assessment.findings)
-    step()
+    with port.hold():                 # no collect may merge between our read and write
+        port.check_writable()
+        step = Steps(port, "重新计算", 3)
+        tables = port.read_tables()
+        step()
+        assessment = evaluate(tables)
+        step()
+        port.write(owned_sheets(assessment))
+        marked = port.mark(assessment.findings)
+        step()
     lines = summary_text(assessment).split("\n")
     alert = message_box_text(assessment) + marks_note(marked)
     return Outcome(lines, alert, ExitCode.FINDINGS if assessment.has_errors else ExitCode.OK,
@@ -31,10 +32,11 @@ def recalc(port: WorkbookPort) -> Outcome:
 
 def validate(port: WorkbookPort) -> Outcome:
     """The same checks, writing only 校验结果 (and the cell marks)."""
-    port.check_writable()
-    assessment = evaluate(port.read_tables())
-    port.write([s for s in owned_sheets(assessment) if s.name == Findings.SHEET])
-    marked = port.mark(assessment.findings)
+    with port.hold():
+        port.check_writable()
+        assessment = evaluate(port.read_tables())
+        port.write([s for s in owned_sheets(assessment) if s.name == Findings.SHEET])
+        marked = port.mark(assessment.findings)
     errors, warnings = assessment.error_count, assessment.warning_count
     if not errors and not warnings:
         text = "校验完成:未发现问题。"

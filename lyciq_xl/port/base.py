@@ -18,7 +18,9 @@ returns the clerk to the sheet they were on and clears the status bar).
 from __future__ import annotations
 
 import abc
+import contextlib
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
@@ -90,6 +92,11 @@ class WorkbookPort(abc.ABC):
             safefile.check_not_locked(path)
 
     # --- writing the workbook -------------------------------------------------
+
+    def hold(self) -> AbstractContextManager[None]:
+        """The workbook's run lock, held by a command that writes it for its
+        whole read–compute–write (no other run may write in between)."""
+        return contextlib.nullcontext()
 
     @abc.abstractmethod
     def check_writable(self) -> None:

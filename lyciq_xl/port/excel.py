@@ -245,7 +245,10 @@ class ExcelPort(WorkbookPort):
     # --- writing --------------------------------------------------------------
 
     def check_writable(self) -> None:
-        """Excel holds the workbook: writing into it is always possible."""
+        """Excel holds the workbook: writing into it is always possible (and
+        Excel runs one macro at a time, so `hold` needs no lock here; a
+        command-line run on the same file meanwhile is refused by Excel's
+        owner file)."""
 
     def write(self, owned: Sequence[OwnedSheet] = (), patches: Patches | None = None) -> None:
         apply_patches(self.book, patches or {})

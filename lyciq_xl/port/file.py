@@ -3,6 +3,7 @@ writes (Excel-lock check, backup in .lyciq-backup/, atomic replace)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from lyciq_xl import contract
@@ -36,6 +37,11 @@ class FilePort(WorkbookPort):
 
     def folder(self) -> Path:
         return self.path.resolve().parent
+
+    def hold(self) -> AbstractContextManager[None]:
+        """The master's OS-level run lock (xlsxio/lock.py)."""
+        from lyciq_xl.xlsxio.lock import master_lock
+        return master_lock(self.path)
 
     def check_writable(self) -> None:
         reader.check_workbook_path(self.path)
