@@ -548,3 +548,109 @@ class Marks:
     CELL = "单元格"
     LEVEL = "级别"
     COLUMNS = (SHEET_NAME, CELL, LEVEL)
+
+
+# --- Appeals, feedback letters and history (SPEC section 10, issue 12) ------------
+# 申诉记录 is an optional input sheet: a master without it scores as before.
+# 申诉处理明细 (recalc) and 反馈记录 (feedback) are owned by the tool; recalc
+# reads 反馈记录 back for the appeal deadline (E03).
+
+class Appeals:
+    SHEET = "申诉记录"
+    ID = "申诉编号"
+    DEPT = "科室"
+    RECORD_NO = "记录号"              # the 扣分记录 row appealed
+    DATE = "申诉日期"
+    REASON = "申诉理由"
+    DECISION = "处理结果"
+    ADJUSTED = "调整后扣分"
+    ADJUSTED_STANDARD = "调整后标准编号"   # optional: re-classifies the deduction
+    DECIDED = "处理日期"
+    BASIS = "依据"
+    REQUIRED = (ID, DEPT, RECORD_NO, DATE, DECISION)
+    COLUMNS = (ID, DEPT, RECORD_NO, DATE, REASON, DECISION, ADJUSTED,
+               ADJUSTED_STANDARD, DECIDED, BASIS)
+
+
+class AppealDecision:
+    PENDING = "待处理"                # also what a blank 处理结果 means
+    UPHELD = "维持"
+    REVOKED = "撤销"
+    ADJUSTED = "调整"
+    ALL = (PENDING, UPHELD, REVOKED, ADJUSTED)
+    DECIDED = (UPHELD, REVOKED, ADJUSTED)
+
+
+class AppealAudit:
+    """申诉处理明细: one row per 申诉记录 row, written by recalc. 说明 (beyond
+    SPEC's seven columns) says whether the row took effect and why not."""
+    SHEET = "申诉处理明细"
+    ID = "申诉编号"
+    DEPT = "科室"
+    RECORD_NO = "记录号"
+    ORIGINAL = "原扣分"
+    DECISION = "处理结果"
+    COUNTED = "计入扣分"
+    BASIS = "依据"
+    NOTE = "说明"
+    COLUMNS = (ID, DEPT, RECORD_NO, ORIGINAL, DECISION, COUNTED, BASIS, NOTE)
+
+
+class FeedbackLog:
+    """反馈记录: one row per letter drafted or sent by `feedback`."""
+    SHEET = "反馈记录"
+    DEPT = "科室"
+    PERIOD = "期间"
+    DATE = "反馈日期"
+    FILE = "文件"
+    REQUIRED = (DEPT, PERIOD, DATE, FILE)
+    COLUMNS = REQUIRED
+
+
+# Read when present, never required (lyciq_xl.xlsxio.reader / lyciq_xl.xl).
+OPTIONAL_INPUT_SHEETS = (Appeals, FeedbackLog)
+OWNED_SHEETS = OWNED_SHEETS + (AppealAudit.SHEET, FeedbackLog.SHEET)
+
+
+class FeedbackParam:
+    """参数 keys of section 10 (defaults: what `init` writes and what a
+    missing key means)."""
+    APPEAL_DAYS = "申诉期限天数"        # calendar days from the letter's date
+    APPROVED = "结果审定"              # 是: the leading group approved the results
+    DEFAULT_APPEAL_DAYS = "15"
+
+
+# 等次 while an appeal on a 附件5 重大 deduction is 待处理 (the 优秀 veto is open).
+GRADE_PENDING = "待定"
+
+# Optional 科室 column: a re-coded section's old 科室代码 (history).
+SECTION_OLD_CODE = "原科室代码"
+
+
+class FeedbackLetter:
+    """The 考核结果反馈单 and the history table (print forms)."""
+    TITLE = "考核结果反馈单"
+    FILE_SUFFIX = "考核结果反馈单"      # <科室名称>_<期间>_考核结果反馈单.xlsx
+    HISTORY_TITLE = "历年考核结果对比"
+    HISTORY_FILE = "历年考核结果对比"
+    NEW = "新设"
+    GONE = "撤并"
+    UNFINISHED = "未完成"
+
+
+RULES.update({r.code: r for r in (
+    Rule("E01", Level.ERROR, "申诉的记录号不存在或不属于该科室",
+         "请填写“扣分记录”表中本科室扣分的记录号。"),
+    Rule("E02", Level.ERROR, "处理结果为调整,但调整后扣分无效",
+         "请填写大于0、以0.1分为单位、在该标准最低扣分和最高扣分之间的调整后扣分;未改正前按原扣分计。"),
+    Rule("E03", Level.WARNING, "申诉日期超过申诉期限",
+         "申诉应在反馈单发出之日起参数“申诉期限天数”内提出;请核对申诉日期,逾期申诉是否受理由绩效办决定。"),
+    Rule("E04", Level.WARNING, "申诉尚待处理",
+         "请处理后在“处理结果”中填写维持、撤销或调整,并填写处理日期和依据。"),
+    Rule("E05", Level.ERROR, "处理结果不正确",
+         "请在“处理结果”中填写待处理、维持、撤销或调整(留空按待处理计)。"),
+    Rule("E06", Level.ERROR, "调整只能降低扣分",
+         "调整后扣分不能高于原扣分;如需加重扣分,请在“扣分记录”中另行登记。"),
+    Rule("E07", Level.WARNING, "撤销或调整缺少依据",
+         "请在“依据”中填写处理所依据的文件或会议纪要。"),
+)})

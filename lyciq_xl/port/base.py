@@ -69,7 +69,8 @@ class WorkbookPort(abc.ABC):
 
     @abc.abstractmethod
     def read_tables(self, specs: Iterable[SheetSpec] = contract.INPUT_SHEETS,
-                    optional: Iterable[SheetSpec] = ()) -> dict[str, Table]:
+                    optional: Iterable[SheetSpec] = contract.OPTIONAL_INPUT_SHEETS,
+                    ) -> dict[str, Table]:
         """Every sheet of `specs` (InputError naming each one missing) and of
         `optional` where present, as Tables; a present sheet must have its
         spec's REQUIRED columns. Each sheet is read once, in bulk."""

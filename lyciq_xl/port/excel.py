@@ -234,13 +234,15 @@ class ExcelPort(WorkbookPort):
         return grid
 
     def read_tables(self, specs: Iterable[SheetSpec] = contract.INPUT_SHEETS,
-                    optional: Iterable[SheetSpec] = ()) -> dict[str, Table]:
+                    optional: Iterable[SheetSpec] = contract.OPTIONAL_INPUT_SHEETS,
+                    ) -> dict[str, Table]:
         specs, optional = list(specs), list(optional)
         present = self.sheet_names()
         require_sheets(self.name, present, specs)
         check_sheet_spelling(self.name, present, [s.SHEET for s in optional])
+        specs += [s for s in optional if s not in specs and s.SHEET in present]
         return {s.SHEET: table_from_grid(s.SHEET, self._grid(s.SHEET), getattr(s, "REQUIRED", ()))
-                for s in specs + optional if s.SHEET in present}
+                for s in specs}
 
     # --- writing --------------------------------------------------------------
 

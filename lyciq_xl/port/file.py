@@ -25,15 +25,10 @@ class FilePort(WorkbookPort):
         return list(reader.open_workbook(self.path).sheet_names)
 
     def read_tables(self, specs: Iterable[SheetSpec] = contract.INPUT_SHEETS,
-                    optional: Iterable[SheetSpec] = ()) -> dict[str, Table]:
-        specs, optional = list(specs), list(optional)
+                    optional: Iterable[SheetSpec] = contract.OPTIONAL_INPUT_SHEETS,
+                    ) -> dict[str, Table]:
         with bulk_allocation():
-            if not optional:
-                return reader.read_tables(self.path, specs)
-            book = reader.open_workbook(self.path)
-            reader.require_sheets(self.name, book.sheet_names, specs)
-            reader.check_sheet_spelling(self.name, book.sheet_names, [s.SHEET for s in optional])
-            return reader.read_sheets(self.path, book, specs + optional)
+            return reader.read_tables(self.path, specs, optional)
 
     def folder(self) -> Path:
         return self.path.resolve().parent
