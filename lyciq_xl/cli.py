@@ -74,13 +74,18 @@ def _cmd_annex(args: argparse.Namespace) -> int:
 
 
 def _cmd_distribute(args: argparse.Namespace) -> int:
-    from lyciq_xl.mail import cli as mail_cli
-    return mail_cli.run_distribute(args)
+    from lyciq_xl.commands import distribute
+    from lyciq_xl.mail import send
+    config = send.SmtpConfig.from_args(args) if args.send else None
+    with _port(args) as port:
+        return show(distribute.distribute(port, args.out, args.period, args.dept, config,
+                                          args.sender))
 
 
 def _cmd_collect(args: argparse.Namespace) -> int:
-    from lyciq_xl.mail import cli as mail_cli
-    return mail_cli.run_collect(args)
+    from lyciq_xl.commands import collect
+    with _port(args) as port:
+        return show(collect.collect(port, list(args.files), args.receipts, args.period))
 
 
 def _cmd_status(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"   # 2: section workbooks carry their signed 分发编号 and 分发底稿 (collect)
 
 
 # --- input sheets -----------------------------------------------------------
@@ -470,11 +470,11 @@ RULES = {r.code: r for r in (
 )}
 
 # --- issue 8 (robust): dates and 得分率 as clerks type them ---------------------
-# D11 splits "no date at all" from D09 (a real date outside the period): an
+# D16 (D11–D15 are SPEC 9's intake rules) splits "no date at all" from D09 (a real date outside the period): an
 # unreadable date used to be titled 日期不在考核期内. B06: Excel stores 72% as
 # 0.72; a bare 0.72 in 得分率 is scored as 0.72 (of 100) but most likely meant 72%.
 RULES.update({r.code: r for r in (
-    Rule("D11", Level.ERROR, "日期未填写或无法识别",
+    Rule("D16", Level.ERROR, "日期未填写或无法识别",
          "请填写四位年份的日期,如2014-03-05、2014/3/5、2014年3月5日或20140305。"),
     Rule("B06", Level.WARNING, "得分率在0到1之间,可能把百分比写成了小数",
          "得分率按0到100计(72%请写72或72%);如确为不到1分请忽略本提示。"),
@@ -494,6 +494,13 @@ class SectionBook:
     PROP_VERSION = "模板版本"
     PROP_ROWS = "锁定行数"              # existing rows per sheet, covered by the HMAC
     PROP_MAC = "校验码"                 # HMAC-SHA256 of the locked content
+    # The distribution id (time of distribution + random) and every input
+    # cell's value as distributed (the base of collect's three-way merge),
+    # both covered by the HMAC. The base is JSON cut into properties named
+    # 分发底稿1, 分发底稿2, ... of at most 255 characters each (Office keeps
+    # no longer custom property values).
+    PROP_DIST = "分发编号"
+    PROP_BASE = "分发底稿"
     NEW_ROWS = 10                       # blank rows offered for new indicators
     # Input columns (unlocked) of the rows the section already has.
     INDICATOR_INPUTS = (Indicators.CONTENT, Indicators.STANDARD, Indicators.METHOD,
@@ -529,13 +536,34 @@ class ReceiptBook:
     ADDED = "已新增"
     SKIPPED = "未导入"
     NOTE = "提示"
+    CONFLICT = "冲突"                   # both sides changed a cell: the master's value stays
+    SUPERSEDED = "已取代"               # a newer version of the same return came in the same run
+    UNFILLED = "未填写"                 # input cells as distributed: not a return
     VERDICT = "结论"                    # summary label above the table
 
 
 # 回收记录 gets one column beyond SPEC's six: the file's SHA-256, so the same
 # file collected twice is recognised and never re-applied over later edits.
 RECEIPT_DIGEST = "文件SHA256"
-RECEIPTS_COLUMNS = Receipts.COLUMNS + (RECEIPT_DIGEST,)
+# ... and when the file was saved (docProps/core.xml, else the e-mail's time)
+# and which distribution it came from: returns of one section and period are
+# applied in save order, and an older one than a merged one is refused.
+RECEIPT_SAVED = "保存时间"
+RECEIPT_DIST = "分发编号"
+RECEIPTS_COLUMNS = Receipts.COLUMNS + (RECEIPT_DIGEST, RECEIPT_SAVED, RECEIPT_DIST)
+# 回收变更 gets three columns beyond SPEC's seven: the indicator's id (rows are
+# matched by 科室 + 指标编号, the master row may move), the value the cell had
+# when distributed (the merge base) and a mark for a conflict (changed in the
+# master and in the return since distribution: the master's value stayed).
+CHANGE_ID = "指标编号"
+CHANGE_BASE = "分发时值"
+CHANGE_MARK = "标记"
+CONFLICT_MARK = "冲突:保留主工作簿的值"
+CHANGES_COLUMNS = Changes.COLUMNS + (CHANGE_ID, CHANGE_BASE, CHANGE_MARK)
+# Sheet or defined names the xlwings add-in code reads its settings from
+# (interpreter, PYTHONPATH) inside the ACTIVE workbook: a returned workbook
+# holding one could choose the program the next ribbon click runs (issue 13).
+ADDIN_CONFIG_NAMES = ("lyciq.conf", "xlwings.conf")
 
 
 # --- Ribbon cell marks (lyciq_xl.xl) --------------------------------------------

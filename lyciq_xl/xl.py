@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from pathlib import Path
 
 from lyciq_xl.commands.outcome import Outcome
 from lyciq_xl.errors import LyciqError
 from lyciq_xl.port.base import WorkbookPort
-from lyciq_xl.port.excel import FILL_MACRO, ExcelPort, apply_patches, write_owned
+from lyciq_xl.port.excel import FILL_MACRO, ExcelPort
 
 TITLE = "绩效考核"
 
@@ -69,67 +68,23 @@ def generate_annex3(port: WorkbookPort) -> Outcome:
     return annex.annex(port, stems=(key_tasks.FILE_NAME,))
 
 
-# --- distribution (lyciq_xl.mail): to move into lyciq_xl/commands/ -------------------
-
-def _mail_master(port: WorkbookPort):
-    from lyciq_xl.commands.status import read_master
-    return read_master(port)
-
-
 @ribbon_action
 def distribute(port: WorkbookPort) -> Outcome:
     """分发工作簿: one workbook per section for the year, plus an e-mail draft
     (.eml, opened and sent from Outlook), in <工作簿名>_分发 next to the master.
     Sending by SMTP stays on the command line (it needs server settings)."""
-    from lyciq_xl.mail import outbox, send
-    from lyciq_xl.mail.master import resolve_period
-    folder = port.folder()
-    master = _mail_master(port)
-    period = resolve_period(master, None)
-    secret, patch = outbox.secret_and_patch(master)
-    if patch:
-        port.write(patches=patch)
-    out_dir = folder / f"{master.path.stem}_分发"
-    out_dir.mkdir(exist_ok=True)
-    log = send.SendLog(master.path)
-    items = outbox.prepare(master, master.sections, period, secret, out_dir)
-    outbox.record_unaddressed(items, log, period)
-    drafted = len(outbox.write_drafts(items, out_dir, period, log))
-    without = [item.section.name for item in items if item.message is None]
-    text = (f"已生成 {len(master.sections)} 个科室的{period}填报工作簿和 {drafted} 封邮件草稿,"
-            f"保存在“{out_dir}”;双击 .eml 文件在 Outlook 中打开后发送。")
-    if without:
-        text += f"{'、'.join(without)}没有有效的电子邮箱(见“科室”表),请手工发送其工作簿。"
-    return Outcome([text], text)
+    from lyciq_xl.commands import distribute as command
+    return command.distribute(port)
 
 
 @ribbon_action
 def collect(port: WorkbookPort) -> Outcome:
-    """汇总回收: read the returned workbooks (or .eml) the clerk saved in
-    <工作簿名>_回收 next to the master, merge them into the open workbook,
-    write 回收记录/回收变更 and one 回执 per file."""
-    from lyciq_xl.mail import inbox, receipts
-    from lyciq_xl.mail.collect import collect_run
-    folder = port.folder()
-    stem = Path(port.path).stem
-    inbox_dir = folder / f"{stem}_回收"
-    if not inbox_dir.is_dir() or not any(inbox_dir.iterdir()):
-        inbox_dir.mkdir(exist_ok=True)
-        text = f"请把各科室交回的工作簿(或邮件 .eml)保存到文件夹“{inbox_dir}”,再点“汇总回收”。"
-        return Outcome([text], text)
-    master = _mail_master(port)
-    run = collect_run(master, inbox.gather([inbox_dir]), None)
-    if run.changes_master:
-        port.write(run.owned, run.patches)
-    receipt_dir = folder / f"{stem}_回执"
-    taken: set[str] = set()
-    for outcome in run.outcomes:
-        receipts.write_receipt(outcome, receipt_dir, taken)
-    refused = sum(not o.accepted for o in run.outcomes)
-    text = (f"汇总回收完成:共 {len(run.outcomes)} 个文件,接收 {len(run.outcomes) - refused} 个,"
-            f"拒收 {refused} 个;回执已写入“{receipt_dir}”。请再点“重新计算”更新得分。")
-    return Outcome([text], text)
+    """汇总回收: merge the returned workbooks (or .eml) the clerk saved in
+    <工作簿名>_回收 next to the master into the open workbook; write
+    回收记录/回收变更 and one 回执 per file."""
+    from lyciq_xl.commands import collect as command
+    return command.collect(port)
 
 
 __all__ = ["recalculate", "validate", "generate_annex2", "generate_annex3",
-           "distribute", "collect", "FILL_MACRO", "apply_patches", "write_owned"]
+           "distribute", "collect", "FILL_MACRO"]
