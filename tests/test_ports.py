@@ -6,6 +6,7 @@ identical, so every scenario here is a test of the button too.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from decimal import Decimal
@@ -274,3 +275,57 @@ def test_results_anchor(sample_path, tmp_path):
     outcome = through("file", sample_path, recalc.recalc)
     assert (outcome.result.error_count, outcome.result.warning_count) == (3, 2)
     assert contract.Results.SHEET in openpyxl.load_workbook(sample_path).sheetnames
+
+
+# --- distribute and collect ----------------------------------------------------------
+
+def test_distribute_then_collect_through_both_ports(sample_path, tmp_path):
+    from lyciq_xl.commands import collect, distribute
+    from lyciq_xl.contract import Changes, KeyTasks, Receipts
+    paths = two_copies(sample_path, tmp_path)
+    masters = {}
+    for kind, path in paths.items():
+        outcome = through(kind, path, distribute.distribute)     # into <stem>_分发 beside it
+        assert outcome.code == ExitCode.OK
+        books = sorted(distribute.out_folder(FilePort(path)).glob("*.xlsx"))
+        # one workbook per section of the sample's 8
+        assert len(books) == 8 and outcome.lines.count(f"已生成:{books[0]}") == 1
+        # the same section fills in one 完成情况 and sends its workbook back
+        returned = openpyxl.load_workbook(books[0])
+        ws = returned[KeyTasks.SHEET]
+        col = [c.value for c in ws[1]].index(KeyTasks.COMPLETION) + 1
+        ws.cell(2, col).value = "基本完成"
+        inbox = collect.inbox_folder(FilePort(path))
+        inbox.mkdir()
+        returned.save(inbox / books[0].name)
+        outcome = through(kind, path, collect.collect)
+        assert outcome.code == ExitCode.OK
+        assert outcome.lines[-1].startswith("共 1 个文件:接收 1 个,拒收 0 个;冲突 0 处")
+        masters[kind] = path
+    file, remote = masters["file"], masters["remote"]
+    assert read_sheet(file, KeyTasks.SHEET) == read_sheet(remote, KeyTasks.SHEET)
+    assert read_sheet(file, Changes.SHEET) == read_sheet(remote, Changes.SHEET)
+    # two distributions: each its own 分发编号 and file bytes; and the clock moved on
+    differ = {Receipts.RECEIVED, contract.RECEIPT_DIGEST, contract.RECEIPT_SAVED,
+              contract.RECEIPT_DIST}
+    keep = [i for i, h in enumerate(contract.RECEIPTS_COLUMNS) if h not in differ]
+    mine, theirs = read_sheet(file, Receipts.SHEET), read_sheet(remote, Receipts.SHEET)
+    assert [[r[i] for i in keep] for r in mine] == [[r[i] for i in keep] for r in theirs]
+    when = contract.RECEIPTS_COLUMNS.index(Receipts.RECEIVED)
+    assert all(isinstance(r[when], dt.datetime) for r in mine[1:] + theirs[1:])   # dates, not text
+
+
+@pytest.mark.parametrize("kind", PORTS)
+def test_section_workbook_open_in_excel_stops_distribute_on_both(sample_path, kind):
+    """The check existed on the command line only; now the button makes it too."""
+    from lyciq_xl.commands import distribute
+    out = distribute.out_folder(FilePort(sample_path))
+    through("file", sample_path, lambda p: distribute.distribute(p, dept="办公室"))
+    book, = out.glob("*.xlsx")
+    before = book.read_bytes()
+    (out / f"~${book.name}").write_bytes(b"")   # Excel's owner file: the clerk has it open
+    with pytest.raises(InputError, match="正在Excel中打开"):
+        through(kind, sample_path, distribute.distribute)
+    assert book.read_bytes() == before
+    # no other section's workbook either
+    assert [p.name for p in out.glob("*.xlsx") if not p.name.startswith("~$")] == [book.name]

@@ -86,10 +86,11 @@ def collect(port: WorkbookPort, files: list[Path] | None = None, receipts_dir: P
     unfilled = sum(o.unfilled for o in run.outcomes)
     refused = sum(not o.accepted and not o.unfilled for o in run.outcomes)
     conflicts = sum(len(o.conflicts) for o in run.outcomes)
-    counts = (f"共 {total} 个文件:接收 {total - refused - unfilled} 个,拒收 {refused} 个"
-              + (f",未填写 {unfilled} 个" if unfilled else "") + f";冲突 {conflicts} 处")
-    where = f";回执已写入“{folder}”。" if paths else "。"
-    lines.append(counts + where)
-    alert = f"汇总回收完成:{counts}{where}" + ("请再点“重新计算”更新得分。" if run.changes_master else "")
+    counts = (f"接收 {total - refused - unfilled} 个,拒收 {refused} 个"
+              + (f",未填写 {unfilled} 个" if unfilled else "") + f";冲突 {conflicts} 处"
+              + (f";回执已写入“{folder}”。" if paths else "。"))
+    lines.append(f"共 {total} 个文件:{counts}")
+    alert = (f"汇总回收完成:共 {total} 个文件,{counts}"
+             + ("请再点“重新计算”更新得分。" if run.changes_master else ""))
     code = ExitCode.FINDINGS if refused or unfilled or conflicts else ExitCode.OK
     return Outcome(lines, alert, code, result=run)

@@ -125,6 +125,14 @@ def hyperlink_formula(target: str, text: Any) -> str:
     return '=HYPERLINK("#{}","{}")'.format(target.replace('"', '""'), shown.replace('"', '""'))
 
 
+def remote_dates(grid: Grid) -> Grid:
+    """Dates as ISO text with a "T" for the remote engine: xlwings would send
+    "2026-12-01 10:47:30", which the VBA client's ParseIso cannot read, and
+    Excel would then be left to guess the text's meaning."""
+    return [[v.isoformat(timespec="seconds") if isinstance(v, dt.datetime) else v for v in row]
+            for row in grid]
+
+
 def _grid(owned: OwnedSheet) -> Grid:
     grid: Grid = [list(owned.headers)]
     column = {h: i for i, h in enumerate(owned.headers)}
@@ -158,6 +166,7 @@ def _format_runs(owned: OwnedSheet) -> list[tuple[int, int, str]]:
 def write_owned(book: xw.Book, owned: OwnedSheet) -> None:
     """Replace the sheet's content (or add the sheet at the end): clear, one
     value block, one number format per run of columns, autofit."""
+    remote = is_remote(book)
     names = [s.name for s in book.sheets]
     if owned.name in names:
         sheet = book.sheets[owned.name]
@@ -165,7 +174,7 @@ def write_owned(book: xw.Book, owned: OwnedSheet) -> None:
     else:
         sheet = book.sheets.add(owned.name, after=book.sheets[len(names) - 1])
     grid = _grid(owned)
-    sheet.range("A1").value = grid
+    sheet.range("A1").value = remote_dates(grid) if remote else grid
     if owned.rows:
         for first, last, fmt in _format_runs(owned):
             sheet.range((2, first + 1), (len(grid), last + 1)).number_format = fmt
@@ -175,6 +184,7 @@ def write_owned(book: xw.Book, owned: OwnedSheet) -> None:
 def apply_patches(book: xw.Book, patches: Patches) -> None:
     """Cell edits {sheet: {(row 1-based, column 0-based): value}} as one value
     block per run of adjacent cells in a row: O(changed rows), not O(cells)."""
+    remote = is_remote(book)
     for sheet_name, cells in patches.items():
         sheet = book.sheets[sheet_name]
         runs: list[tuple[int, int, list[Any]]] = []
@@ -184,7 +194,7 @@ def apply_patches(book: xw.Book, patches: Patches) -> None:
             else:
                 runs.append((row, col, [cell_value(value)]))
         for row, col, values in runs:
-            sheet.range((row, col + 1)).value = [values]
+            sheet.range((row, col + 1)).value = remote_dates([values]) if remote else [values]
 
 
 def area_chunks(cells: list[str], limit: int = _COM_AREA_CHARS) -> list[str]:
