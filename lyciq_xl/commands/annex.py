@@ -76,13 +76,11 @@ def annex(port: WorkbookPort, out: Path | None = None, stems: tuple[str, ...] = 
         pdf.soffice()                     # fail before writing anything
     folder = out if out is not None else port.folder()
     tables = port.read_tables()
-    source = Source.from_tables(tables)
-    scores: list[Assessment] = []
+    evaluated = evaluate(tables)      # rows it leaves out for errors are not printed
+    source = Source.from_tables(tables, evaluated.findings)
 
     def assessment() -> Assessment:
-        if not scores:
-            scores.append(evaluate(tables))
-        return scores[0]
+        return evaluated
     # everything is built in memory first: an unknown dept is an InputError
     # before any file is written
     outputs = build(source, assessment, stems, dept, include_drafts)

@@ -12,7 +12,7 @@ from lyciq_xl.commands.status import read_master
 from lyciq_xl.contract import ReceiptBook
 from lyciq_xl.errors import ExitCode
 from lyciq_xl.mail import collect as merging
-from lyciq_xl.mail import inbox, receipts
+from lyciq_xl.mail import folders, inbox, receipts
 from lyciq_xl.mail.master import resolve_period
 from lyciq_xl.mail.outcome import Outcome as Return
 from lyciq_xl.port.base import WorkbookPort
@@ -68,11 +68,11 @@ def collect(port: WorkbookPort, files: list[Path] | None = None, receipts_dir: P
         port.check_writable()
         wanted = resolve_period(master, period) if period else None
         folder = receipts_dir or port.folder() / f"{port.path.stem}_回执"
-        receipts.check_folder(folder)
+        folders.check_folder(folder)
         step()
         run = merging.collect_run(master, inbox.gather(list(files), notes.append), wanted)
         paths = receipts.plan_paths(run.outcomes, folder)
-        receipts.make_folder(folder)
+        folders.make_folder(folder)
         step()
         if run.changes_master:
             port.write(run.owned, run.patches)

@@ -9,7 +9,7 @@ from lyciq_xl.commands.outcome import Outcome
 from lyciq_xl.commands.status import read_master
 from lyciq_xl.contract import ParamKey, Params, Sections
 from lyciq_xl.errors import ExitCode
-from lyciq_xl.mail import outbox, send, split
+from lyciq_xl.mail import folders, outbox, send, split
 from lyciq_xl.mail.master import resolve_period, resolve_sections
 from lyciq_xl.port.base import WorkbookPort
 
@@ -33,12 +33,13 @@ def distribute(port: WorkbookPort, out: Path | None = None, period: str | None =
         out_dir = out if out is not None else out_folder(port)
         # a section workbook still open in Excel: write nothing
         port.check_outputs_writable(out_dir / split.file_name(s, wanted) for s in sections)
+        folders.check_folder(out_dir, "--out")     # before the secret goes into the master
         secret, patch = outbox.secret_and_patch(master)
         if patch:
             port.check_writable()
             port.write(patches=patch)
             lines.append(f"已在“{Params.SHEET}”表生成参数“{ParamKey.SECRET}”(原文件已备份)。")
-        out_dir.mkdir(parents=True, exist_ok=True)
+        folders.make_folder(out_dir, "--out")
         log = send.SendLog(master.path)
         items: list[outbox.Outgoing] = []
         for done, section in enumerate(sections, 1):

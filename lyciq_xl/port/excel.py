@@ -24,10 +24,12 @@ at once).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -256,11 +258,18 @@ class ExcelPort(WorkbookPort):
 
     # --- writing --------------------------------------------------------------
 
+    def hold(self) -> AbstractContextManager[None]:
+        """A saved workbook's run lock, the one the command line takes: a
+        button pressed while `lyciq-xl collect` merges into the same file
+        waits, then stops, instead of computing from what was there before.
+        An unsaved workbook (or a remote client's bare name) has none."""
+        if not (self.path.is_absolute() and self.path.is_file()):
+            return contextlib.nullcontext()
+        from lyciq_xl.xlsxio.lock import master_lock
+        return master_lock(self.path)
+
     def check_writable(self) -> None:
-        """Excel holds the workbook: writing into it is always possible (and
-        Excel runs one macro at a time, so `hold` needs no lock here; a
-        command-line run on the same file meanwhile is refused by Excel's
-        owner file)."""
+        """Excel holds the workbook: writing into it is always possible."""
 
     def write(self, owned: Sequence[OwnedSheet] = (), patches: Patches | None = None) -> None:
         apply_patches(self.book, patches or {})
