@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from lyciq_xl import contract as c
-from lyciq_xl.recalc import recalc_file
+from lyciq_xl.commands.recalc import recalc_file
 from lyciq_xl.xlsxio.reader import read_tables
 from mail_fixtures import SECTIONS, YEAR, build_master, run_cli, sha, smtp_server
 

@@ -2,10 +2,12 @@
 read the input sheets once, evaluate, write the owned sheets once."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from lyciq_xl import contract
 from lyciq_xl.commands.outcome import Outcome, Steps
 from lyciq_xl.contract import Findings
-from lyciq_xl.engine import evaluate, owned_sheets, to_json
+from lyciq_xl.engine import Assessment, evaluate, owned_sheets, to_json
 from lyciq_xl.errors import ExitCode, InputError
 from lyciq_xl.port.base import WorkbookPort
 from lyciq_xl.summary import marks_note, message_box_text, summary_text
@@ -55,3 +57,11 @@ def explain(port: WorkbookPort, dept: str, period: str | None) -> Outcome:
                          f"请填写科室名称或科室代码。")
     text = assessment.explain(dept, period).text()
     return Outcome(text.split("\n"), text)
+
+
+def recalc_file(path: Path) -> Assessment:
+    """`recalc` on a workbook file, for Python callers and tests: the Assessment."""
+    from lyciq_xl.port.file import FilePort
+    with FilePort(path) as port:
+        result: Assessment = recalc(port).result
+    return result
