@@ -3,7 +3,7 @@ indicators, and the 考核结果通报 results report — as .xlsx (openpyxl), P
 (LibreOffice) and HTML (jinja2).
 
 Generators take a `Source` (the master's Tables, however read) and return a
-`layout.Document` (`build`) or an openpyxl Workbook (`workbook`); the ribbon
+`document.Document` (`build`) or an openpyxl Workbook (`workbook`); the ribbon
 buttons 生成附件2 / 生成附件3 and `lyciq-xl annex` both call them through
 lyciq_xl/commands/annex.py:
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from lyciq_xl.annex import framework, html, indicators, key_tasks, pdf, report
-from lyciq_xl.annex.layout import Document, render_workbook
+from lyciq_xl.annex.document import Document
+from lyciq_xl.annex.layout import render_workbook
 from lyciq_xl.annex.source import Source
 from lyciq_xl.commands.outcome import Outcome
 from lyciq_xl.engine import Assessment, evaluate
