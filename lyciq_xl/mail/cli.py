@@ -58,7 +58,7 @@ def _distribute(args: argparse.Namespace) -> int:
     secret = ensure_secret(master)
     log = send.SendLog(master.path)
     sender = config.sender if config else args.sender   # a draft may leave From to Outlook
-    items = outbox.prepare(master, sections, period, secret, out_dir, sender)
+    items = outbox.prepare(master, sections, period, secret, out_dir, sender=sender)
     for item in items:
         print(f"已生成:{item.workbook}")
         if item.problem:

@@ -27,7 +27,7 @@ from lyciq_xl.mail import folders, inbox, receipts
 from lyciq_xl.mail.inbox import Incoming
 from lyciq_xl.mail.master import Master, load_master, resolve_period
 from lyciq_xl.mail.merge import Merger, canon_text, untouched
-from lyciq_xl.mail.outcome import XML_ILLEGAL, Change, Note, Outcome
+from lyciq_xl.mail.outcome import Change, Note, Outcome
 from lyciq_xl.mail.untrusted import open_untrusted
 from lyciq_xl.mail.verify import Verified, save_time, verify
 from lyciq_xl.model import Period
@@ -35,7 +35,7 @@ from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.table import Table
 
 __all__ = ["collect_run", "collect_files", "CollectRun", "CollectRequest", "Outcome", "Note",
-           "Change", "XML_ILLEGAL", "check_secret"]
+           "Change", "check_secret"]
 
 TIME = "%Y-%m-%d %H:%M"
 UNFILLED_TEXT = "未填写,可能误交了分发原件"
