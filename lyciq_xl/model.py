@@ -17,7 +17,6 @@ from lyciq_xl.contract import Framework, ParamKey, Params, Sections
 from lyciq_xl.errors import InputError
 from lyciq_xl.table import Table, as_decimal, as_text
 
-
 # --- periods ---------------------------------------------------------------------
 
 _PERIOD = re.compile(r"(\d{4})(?:\s*[Qq]\s*([1-4]))?")
@@ -30,7 +29,7 @@ class Period:
     quarter: int | None = None   # None: the whole year
 
     @classmethod
-    def parse(cls, value) -> "Period | None":
+    def parse(cls, value) -> Period | None:
         """'2014Q3', '2014q3', '2014', 2014 -> Period; anything else -> None."""
         text = as_text(value)
         if text is None:

@@ -13,9 +13,10 @@ import datetime as dt
 import gc
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from lyciq_xl.dates import parse_date
 from lyciq_xl.errors import InputError
@@ -120,7 +121,7 @@ def as_text(value: Any) -> str | None:
         # to_integral_value is exact; normalize() would round to 28 digits
         return format(value.to_integral_value() if value == value.to_integral() else value, "f")
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != dt.time() else value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M:%S" if value.time() != dt.time() else "%Y-%m-%d")
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

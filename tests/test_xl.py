@@ -18,11 +18,11 @@ import python_calamine
 import xlwings as xw
 
 from lyciq_xl import contract, xl
-from lyciq_xl.port import excel
 from lyciq_xl.addin import build
 from lyciq_xl.addin.cli import ADDIN_NAME
 from lyciq_xl.cli import main as cli_main
 from lyciq_xl.contract import Deductions, Findings, Marks, Results, ServiceDetail
+from lyciq_xl.port import excel
 from lyciq_xl.table import normalise
 from xl_fixtures import fill_of, replay, run_remote, vba_replayable_actions
 
@@ -321,6 +321,7 @@ def test_acts_on_the_calling_workbook_not_the_active_one(sample_path):
     Python runs the clerk may have switched to another window (on a Mac
     RunPython returns at once). `app.books.active` would be that window."""
     from xlwings.pro import _xlremote
+
     from xl_fixtures import payload_from_xlsx
     caller = xw.Book(json=payload_from_xlsx(sample_path))
     other = xw.Book(json=payload_from_xlsx(sample_path, book_name="另一个工作簿.xlsx"))

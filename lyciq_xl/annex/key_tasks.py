@@ -3,8 +3,8 @@
 完成情况 and 得分 (scores from the engine)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Mapping
 
 from openpyxl.workbook import Workbook
 

@@ -72,7 +72,8 @@ def _feedback(args: argparse.Namespace, today=None) -> int:
         written[item.section.code] = [target]
         print(f"已生成:{target}")
     if args.pdf:   # one LibreOffice run for every letter
-        for item, made in zip(plan.letters, pdf.convert([written[i.section.code][0] for i in plan.letters], out)):
+        made_pdfs = pdf.convert([written[i.section.code][0] for i in plan.letters], out)
+        for item, made in zip(plan.letters, made_pdfs):
             written[item.section.code].append(made)
             print(f"已生成:{made}")
     if not (args.send or args.eml):

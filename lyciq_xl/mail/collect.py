@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Changes, ReceiptBook, Receipts

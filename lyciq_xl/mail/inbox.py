@@ -15,10 +15,10 @@ import email
 import email.header
 import email.policy
 import email.utils
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from typing import Callable
 
 from lyciq_xl.errors import InputError, UntrustedFileError
 from lyciq_xl.mail.untrusted import DEFAULT_LIMITS, MACRO_SUFFIXES, Limits, refuse, safe_name

@@ -20,12 +20,12 @@ merge accumulates `patches` for the caller to write once.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from lyciq_xl import contract
-from lyciq_xl.contract import (Approval, Category, Indicators, KeyTasks, ReceiptBook,
-                               SectionBook)
+from lyciq_xl.contract import Approval, Category, Indicators, KeyTasks, ReceiptBook, SectionBook
 from lyciq_xl.mail import integrity
 from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.outcome import Change, Note, Outcome

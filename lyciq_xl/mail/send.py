@@ -34,7 +34,7 @@ class SmtpConfig:
     cafile: str | None = None    # a private CA for an internal mail server
 
     @classmethod
-    def from_args(cls, args) -> "SmtpConfig":
+    def from_args(cls, args) -> SmtpConfig:
         env = os.environ.get
         host = args.smtp_host or env("LYCIQ_SMTP_HOST")
         security = (args.smtp_security or env("LYCIQ_SMTP_SECURITY") or "starttls").lower()

@@ -20,11 +20,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import python_calamine
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
-from xml.etree.ElementTree import ParseError
 
 from lyciq_xl.contract import ADDIN_CONFIG_NAMES
 from lyciq_xl.errors import UntrustedFileError

@@ -9,8 +9,9 @@ a cell whose style is not a date format gets a date variant of that style.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from lyciq_xl.errors import InputError
 from lyciq_xl.table import cell_address, column_index, column_letter

@@ -39,7 +39,8 @@ LINK_RGB = "FF0563C1"          # Excel's Hyperlink style colour
 MINIMAL_STYLESHEET = (
     X.XML_DECL
     + f'<styleSheet xmlns="{X.MAIN_NS}">'
-    '<fonts count="1"><font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font></fonts>'
+    '<fonts count="1"><font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/>'
+    '</font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'

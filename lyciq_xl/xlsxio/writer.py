@@ -31,9 +31,10 @@ import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -41,12 +42,11 @@ from defusedxml import DefusedXmlException
 from lyciq_xl.errors import InputError, LyciqError
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.xlsxio import package as P
-from lyciq_xl.xlsxio import sheetxml
+from lyciq_xl.xlsxio import safefile, sheetxml
 from lyciq_xl.xlsxio import xmltext as X
 from lyciq_xl.xlsxio.patch import patch_sheet
 from lyciq_xl.xlsxio.rawcopy import copy_raw
 from lyciq_xl.xlsxio.reader import check_workbook_path
-from lyciq_xl.xlsxio import safefile
 from lyciq_xl.xlsxio.safefile import check_not_locked  # noqa: F401  (part of the writer's API)
 from lyciq_xl.xlsxio.styles import StyleBook
 
