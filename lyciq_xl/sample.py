@@ -214,7 +214,7 @@ def _name_of(code: str) -> str:
     return {cd: name for cd, name, _s in c.DEFAULT_SECTIONS}[code]
 
 
-def _headers(spec: type) -> tuple[str, ...]:
+def _headers(spec: type[Any]) -> tuple[str, ...]:
     if spec in c.BALLOT_SHEETS:
         return tuple(spec.COLUMNS) + tuple(_section_names())
     return tuple(spec.COLUMNS)
@@ -224,7 +224,7 @@ def _dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def _rows(spec: type, blank: bool, secret: str) -> list[list[Any]]:
+def _rows(spec: type[Any], blank: bool, secret: str) -> list[list[Any]]:
     """Data rows for one sheet, aligned with _headers(spec)."""
     if spec is c.Params:
         return _param_rows(secret)
@@ -473,7 +473,7 @@ def _column_range(headers: Sequence[str], header: str) -> str:
     return f"{letter}2:{letter}{LAST_ROW}"
 
 
-def _add_validations(ws: Worksheet, spec: type, headers: Sequence[str]) -> None:
+def _add_validations(ws: Worksheet, spec: type[Any], headers: Sequence[str]) -> None:
     for (sheet, header), (formula, strict, prompt) in LIST_VALIDATIONS.items():
         if sheet == spec.SHEET:
             dv = _list_validation(formula, strict, header, prompt)
@@ -503,7 +503,8 @@ def _serial(day: dt.date) -> str:
 
 
 _DATE_RANGE = (_serial(dt.date(2000, 1, 1)), _serial(dt.date(2099, 12, 31)))
-NUMBER_VALIDATIONS = {
+# (header, type, operator, formula1, formula2, message) per sheet
+NUMBER_VALIDATIONS: dict[type[Any], list[tuple[str, str, str, str, str | None, str]]] = {
     c.Framework: [(c.Framework.POINTS, "decimal", "greaterThanOrEqual", "0", None,
                    "分值须为不小于0的数字。")],
     c.KeyTasks: [(c.KeyTasks.DEADLINE, "date", "between", *_DATE_RANGE,
@@ -521,7 +522,7 @@ NUMBER_VALIDATIONS = {
 }
 
 
-def _add_number_validations(ws: Worksheet, spec: type, headers: Sequence[str]) -> None:
+def _add_number_validations(ws: Worksheet, spec: type[Any], headers: Sequence[str]) -> None:
     for header, kind, operator, low, high, message in NUMBER_VALIDATIONS.get(spec, []):
         dv = DataValidation(type=kind, operator=operator, formula1=low, formula2=high,
                             allow_blank=True, showErrorMessage=True, showInputMessage=True)
@@ -546,7 +547,7 @@ SELF_VOTE_FILL = PatternFill("solid", fgColor="D9D9D9", bgColor="D9D9D9")
 REVOKED_FONT = Font(color="808080", strike=True)
 
 
-def _add_highlights(ws: Worksheet, spec: type, headers: Sequence[str]) -> None:
+def _add_highlights(ws: Worksheet, spec: type[Any], headers: Sequence[str]) -> None:
     """Grey the voting section's own column on each ballot (to be left
     blank), and strike through revoked deductions. Formulas, so they follow
     whatever the clerk types."""
@@ -567,7 +568,7 @@ def _add_highlights(ws: Worksheet, spec: type, headers: Sequence[str]) -> None:
 
 # --- labels on the planted validation problems ---------------------------------
 
-def _add_planted_comments(ws: Worksheet, spec: type, headers: Sequence[str],
+def _add_planted_comments(ws: Worksheet, spec: type[Any], headers: Sequence[str],
                           rows: list[list[Any]]) -> None:
     """Cell comments on planted problems in sheets without a text column."""
     if spec is c.PeerBallots:

@@ -13,7 +13,7 @@ import datetime as dt
 import gc
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -70,7 +70,7 @@ def _keep(value: Any) -> Any:
 
 # Dispatch on the exact type: this runs for every cell of every sheet, so it
 # is the hot path of reading a province-scale workbook.
-_NORMALISERS = {
+_NORMALISERS: dict[type, Callable[[Any], Any]] = {
     str: _text, float: _float, int: Decimal, bool: _keep, Decimal: _keep,
     dt.date: _keep, dt.datetime: _keep, dt.time: _keep, type(None): _keep,
 }
@@ -290,7 +290,7 @@ def table_from_columns(sheet: str, columns: dict[str, int], repeated: list[tuple
 
 
 @contextlib.contextmanager
-def bulk_allocation():
+def bulk_allocation() -> Iterator[None]:
     """Pause the cyclic GC while millions of short-lived cell and row objects
     are created (reading, evaluating): it would otherwise rescan them again
     and again, about a third of the run time at province scale. These objects

@@ -138,7 +138,8 @@ KEEP_FOREIGN = (Indicators.ASSESSOR, KeyTasks.ASSESSOR, Deductions.ASSESSOR)
 def foreign_tokens(master: Master, section: Section) -> set[str]:
     """Exact cell texts that identify another section: its code, name, e-mail
     and indicator ids (ids the section shares itself are not foreign)."""
-    own, foreign = set(), set()
+    own: set[str] = set()
+    foreign: set[str] = set()
     for s in master.sections:
         bucket = own if s == section else foreign
         bucket.update(t for t in (s.code, s.name, s.email) if t)

@@ -86,7 +86,7 @@ def kind(value: Any) -> str:
     return ""
 
 
-def cell_xml(ref: str, value: Any, style: str, date_style: Callable[[str], str],
+def cell_xml(ref: str, value: Any, style: str, date_style: Callable[[str], str | None],
              date1904: bool = False) -> str:
     """One <c>; `style` is ' s="N"' or ''; date_style(kind) gives it for dates."""
     if isinstance(value, str):
