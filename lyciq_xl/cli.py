@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="出错时显示技术细节")
     # --debug is accepted after the command too; SUPPRESS keeps the
     # subcommand's default from overwriting a --debug given before it
-    anywhere = argparse.ArgumentParser(add_help=False)
+    anywhere = _Parser(add_help=False)
     anywhere.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                           help="出错时显示技术细节")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令",

@@ -114,7 +114,7 @@ class SectionIndex:
 
 def load_sections(table: Table) -> SectionIndex:
     sections: list[Section] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}   # code or name -> its row
     for row in table.rows:
         code, name = as_text(row[Sections.CODE]), as_text(row[Sections.NAME])
         series = as_text(row[Sections.SERIES])

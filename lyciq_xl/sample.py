@@ -16,9 +16,10 @@ import io
 import re
 import sys
 import zipfile
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -213,7 +214,7 @@ def _name_of(code: str) -> str:
     return {cd: name for cd, name, _s in c.DEFAULT_SECTIONS}[code]
 
 
-def _headers(spec: type) -> tuple[str, ...]:
+def _headers(spec: type[Any]) -> tuple[str, ...]:
     if spec in c.BALLOT_SHEETS:
         return tuple(spec.COLUMNS) + tuple(_section_names())
     return tuple(spec.COLUMNS)
@@ -223,7 +224,7 @@ def _dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def _rows(spec: type, blank: bool, secret: str) -> list[list[Any]]:
+def _rows(spec: type[Any], blank: bool, secret: str) -> list[list[Any]]:
     """Data rows for one sheet, aligned with _headers(spec)."""
     if spec is c.Params:
         return _param_rows(secret)
@@ -472,7 +473,7 @@ def _column_range(headers: Sequence[str], header: str) -> str:
     return f"{letter}2:{letter}{LAST_ROW}"
 
 
-def _add_validations(ws: Worksheet, spec: type, headers: Sequence[str]) -> None:
+def _add_validations(ws: Worksheet, spec: type[Any], headers: Sequence[str]) -> None:
     for (sheet, header), (formula, strict, prompt) in LIST_VALIDATIONS.items():
         if sheet == spec.SHEET:
             dv = _list_validation(formula, strict, header, prompt)
@@ -502,7 +503,8 @@ def _serial(day: dt.date) -> str:
 
 
 _DATE_RANGE = (_serial(dt.date(2000, 1, 1)), _serial(dt.date(2099, 12, 31)))
-NUMBER_VALIDATIONS = {
+# (header, type, operator, formula1, formula2, message) per sheet
+NUMBER_VALIDATIONS: dict[type[Any], list[tuple[str, str, str, str, str | None, str]]] = {
     c.Framework: [(c.Framework.POINTS, "decimal", "greaterThanOrEqual", "0", None,
                    "分值须为不小于0的数字。")],
     c.KeyTasks: [(c.KeyTasks.DEADLINE, "date", "between", *_DATE_RANGE,
@@ -520,7 +522,7 @@ NUMBER_VALIDATIONS = {
 }
 
 
-def _add_number_validations(ws: Worksheet, spec: type, headers: Sequence[str]) -> None:
+def _add_number_validations(ws: Worksheet, spec: type[Any], headers: Sequence[str]) -> None:
     for header, kind, operator, low, high, message in NUMBER_VALIDATIONS.get(spec, []):
         dv = DataValidation(type=kind, operator=operator, formula1=low, formula2=high,
                             allow_blank=True, showErrorMessage=True, showInputMessage=True)
@@ -545,7 +547,7 @@ SELF_VOTE_FILL = PatternFill("solid", fgColor="D9D9D9", bgColor="D9D9D9")
 REVOKED_FONT = Font(color="808080", strike=True)
 
 
-def _add_highlights(ws: Worksheet, spec: type, headers: Sequence[str]) -> None:
+def _add_highlights(ws: Worksheet, spec: type[Any], headers: Sequence[str]) -> None:
     """Grey the voting section's own column on each ballot (to be left
     blank), and strike through revoked deductions. Formulas, so they follow
     whatever the clerk types."""
@@ -566,7 +568,7 @@ def _add_highlights(ws: Worksheet, spec: type, headers: Sequence[str]) -> None:
 
 # --- labels on the planted validation problems ---------------------------------
 
-def _add_planted_comments(ws: Worksheet, spec: type, headers: Sequence[str],
+def _add_planted_comments(ws: Worksheet, spec: type[Any], headers: Sequence[str],
                           rows: list[list[Any]]) -> None:
     """Cell comments on planted problems in sheets without a text column."""
     if spec is c.PeerBallots:
@@ -585,14 +587,18 @@ def _add_planted_comments(ws: Worksheet, spec: type, headers: Sequence[str],
 # --- 说明 --------------------------------------------------------------------------
 
 SHEET_PURPOSES = (
-    (c.Params.SHEET, "单位名称、年度和各项计分参数(完成系数、评价比例、创优加分、优秀名额、不合格分数线)。", "绩效办"),
+    (c.Params.SHEET, "单位名称、年度和各项计分参数(完成系数、评价比例、创优加分、优秀名额、不合格分数线)。",
+     "绩效办"),
     (c.Sections.SHEET, "参加考核的科室、所属序列、分管局长、负责人和收发工作簿的电子邮箱。", "绩效办"),
     (c.Framework.SHEET, "两种指标框架下五类绩效的分项、分值和评分方式(附件1)。", "绩效办"),
-    (c.Indicators.SHEET, "各科室的履职绩效和管理绩效指标(附件2),分管局长审核后改为“已审核”。", "各科室起草,分管局长审核"),
-    (c.KeyTasks.SHEET, "各科室年度重点绩效指标(附件3),分值1.5、1或0.5,年底填写完成情况。", "各科室起草,分管局长审核"),
+    (c.Indicators.SHEET, "各科室的履职绩效和管理绩效指标(附件2),分管局长审核后改为“已审核”。",
+     "各科室起草,分管局长审核"),
+    (c.KeyTasks.SHEET, "各科室年度重点绩效指标(附件3),分值1.5、1或0.5,年底填写完成情况。",
+     "各科室起草,分管局长审核"),
     (c.Standards.SHEET, "扣分标准:附件4业务工作质量差错、附件5工作责任事故及本局评分标准。"
                         "现有内容均为示例,请换成正式附件的条目。", "绩效办"),
-    (c.Deductions.SHEET, "考核责任部门按季度录入的扣分,每条须引用扣分标准;错录的改为“撤销”,不要删除。", "办公室、人事科、综合科"),
+    (c.Deductions.SHEET, "考核责任部门按季度录入的扣分,每条须引用扣分标准;错录的改为“撤销”,不要删除。",
+     "办公室、人事科、综合科"),
     (c.PeerBallots.SHEET, "科室互评票,每张票一行,本科室一列留空。", "人事科"),
     (c.PartyBallots.SHEET, "党组成员评价票,每张票一行,不记录投票人。", "人事科"),
     (c.External.SHEET, "地方政府和企业评价得分率(0–100),只适用于业务管理科室。", "办公室"),
@@ -629,7 +635,8 @@ COMMANDS = (
 )
 
 NOTES = (
-    "本工作簿中的示例数据(人员、事由、文号、得分率等)均为虚构,仅用于演示;正式使用请用 lyciq-xl init --blank 新建空白主工作簿。",
+    "本工作簿中的示例数据(人员、事由、文号、得分率等)均为虚构,仅用于演示;"
+    "正式使用请用 lyciq-xl init --blank 新建空白主工作簿。",
     "“扣分标准”中标明“示例”的条目不是正式的附件4、附件5,请按辽宁局正式文件替换后再录入扣分。",
     "示例数据中故意设置了几处标明“(示例:…)”的问题,重新计算后可在“校验结果”中看到,用来熟悉校验功能。",
     "工作表标签颜色:蓝色为绩效办维护的参数和标准,绿色由各科室填写,橙色由考核责任部门和人事科、办公室录入。",
@@ -655,7 +662,8 @@ def _write_guide(ws: Worksheet) -> None:
     guide.line(["依据《辽阳出入境检验检疫局绩效管理办法》(LNCIQ-LY-RS-001-2)。"
                 "本工作簿由 lyciq-xl init 生成;各表的列标题是工具读取数据的依据,请勿改名。"],
                (4,), border=False)
-    guide.table("一、各工作表的用途", ("工作表", "用途", "填写人"), SHEET_PURPOSES + APPEAL_PURPOSES, (2, 1, 1))
+    guide.table("一、各工作表的用途", ("工作表", "用途", "填写人"), SHEET_PURPOSES + APPEAL_PURPOSES,
+                (2, 1, 1))
     guide.table("二、工作流程", ("步骤", "环节", "做法"),
                 [(f"第{n}步", name, text) for n, (name, text) in enumerate(WORKFLOW, 1)], (1, 1, 2))
     guide.table("三、功能区按钮与命令(Excel“绩效考核”选项卡 / 命令行)",
@@ -721,7 +729,8 @@ APPEAL_PURPOSES = (
     (c.Appeals.SHEET, "科室对扣分提出的申诉及处理结果(维持、撤销、调整);重新计算按处理结果计分,"
                       f"不改动“{c.Deductions.SHEET}”。", "绩效办"),
     (c.AppealAudit.SHEET, "【工具生成】每条申诉的原扣分、处理结果和计入的扣分。", "重新计算时生成"),
-    (c.FeedbackLog.SHEET, "【工具生成】发给各科室的考核结果反馈单及日期(申诉期限由此起算)。", "生成反馈单时生成"),
+    (c.FeedbackLog.SHEET, "【工具生成】发给各科室的考核结果反馈单及日期(申诉期限由此起算)。",
+     "生成反馈单时生成"),
 )
 
 

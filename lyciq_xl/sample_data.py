@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lyciq_xl.contract import (Approval, Category, KeySource, Severity,
-                               StandardSource, Status)
+from lyciq_xl.contract import Approval, Category, KeySource, Severity, StandardSource, Status
 
 D = dt.date
 DUTY, MGMT = Category.DUTY, Category.MANAGEMENT

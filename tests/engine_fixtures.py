@@ -37,8 +37,8 @@ STANDARDS = [
 def indicator_rows(approval: str = "已审核") -> list[list]:
     rows = []
     for code, name, _ in c.DEFAULT_SECTIONS:
-        rows.append([name, "履职绩效", "LZ01", f"{name}主体工作", None, None, None, None, None, None, approval])
-        rows.append([code, "管理绩效", "GL01", f"{name}管理工作", None, None, None, None, None, None, approval])
+        rows.append([name, "履职绩效", "LZ01", f"{name}主体工作", *[None] * 6, approval])
+        rows.append([code, "管理绩效", "GL01", f"{name}管理工作", *[None] * 6, approval])
     return rows
 
 

@@ -7,11 +7,20 @@ careless. Values are chosen to be unique per section (ids embed the code).
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
+import hashlib
+import shutil
+import socket
+import subprocess
+import uuid
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from lyciq_xl import contract as c
+from lyciq_xl.cli import main as cli_main
 
 SECRET = "0123456789abcdef0123456789abcdef-test-secret"
 YEAR = 2014
@@ -77,16 +86,6 @@ def build_master(path: Path, secret: str | None = SECRET, with_results: bool = T
 
 # --- helpers shared by the mail tests --------------------------------------------
 
-import email
-import email.policy
-import hashlib
-import shutil
-import socket
-import subprocess
-import uuid
-import zipfile
-
-from lyciq_xl.cli import main as cli_main
 
 
 def run_cli(*argv) -> int:
@@ -117,7 +116,9 @@ def sheet_parts(path: Path) -> dict[str, str]:
     return out
 
 
-def rewrite_zip(src: Path, dst: Path, replace: dict[str, bytes] = {}, add: dict[str, bytes] = {}):
+def rewrite_zip(src: Path, dst: Path, replace: dict[str, bytes] | None = None,
+                add: dict[str, bytes] | None = None) -> Path:
+    replace, add = replace or {}, add or {}
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             zout.writestr(item, replace.get(item.filename, zin.read(item.filename)))

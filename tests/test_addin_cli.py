@@ -106,7 +106,7 @@ def test_status_reports_an_interpreter_without_the_tool(tmp_path, capsys):
 def test_status_refuses_a_conf_it_cannot_read(tmp_path, capsys):
     kw, _, conf, key, _ = layout(tmp_path, "darwin")
     conf.parent.mkdir(parents=True)
-    conf.write_bytes(f'"{key}","/Users/张三/python"\n'.encode("utf-8"))
+    conf.write_bytes(f'"{key}","/Users/张三/python"\n'.encode())
     assert run_addin(args("status"), **kw) == 2
     assert "不是 Excel 能读取的编码(ascii)" in capsys.readouterr().err
 

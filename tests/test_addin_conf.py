@@ -53,7 +53,7 @@ def test_quote_or_newline_in_a_value_is_refused():
 
 def test_file_in_another_encoding_is_refused(tmp_path):
     path = tmp_path / "lyciq.conf"
-    path.write_bytes(f'"INTERPRETER_MAC","/Users/张三/python"\n'.encode("utf-8"))
+    path.write_bytes('"INTERPRETER_MAC","/Users/张三/python"\n'.encode())
     with pytest.raises(InputError, match="不是 Excel 能读取的编码"):
         conf.read_conf(path, conf.conf_format("darwin"))
     assert conf.read_conf(tmp_path / "none.conf", CHINESE_WINDOWS) == {}

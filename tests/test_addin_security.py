@@ -26,8 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from addin_fixtures import (has_libreoffice, olevba_modules, procedure, run_in_libreoffice,
-                            vba_project)
+from addin_fixtures import has_libreoffice, olevba_modules, procedure, run_in_libreoffice, vba_project
 from lyciq_xl.addin import build, xlwings_patch
 from lyciq_xl.addin import vbaproject as vp
 

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from annex_fixtures import build_master
 from lyciq_xl.annex import framework, indicators, key_tasks, layout
-from lyciq_xl.xlsxio.safefile import save_workbook
 from lyciq_xl.annex.source import Source
 from lyciq_xl.errors import InputError
+from lyciq_xl.xlsxio.safefile import save_workbook
 
 APPROVED_ANNEX2 = ["BGS-L01", "BGS-L02", "BGS-G01",    # 办公室: 履职 then 管理
                    "QFK-L01", "QFK-L02", "QFK-G01",    # 轻纺科 (管理 first in the sheet)
@@ -223,6 +223,7 @@ def test_section_without_approved_rows_gets_a_placeholder(source):
 def test_sample_master_annexes_hold_exactly_its_approved_rows(sample_master):
     """Cross-check on the shipped sample: the same rows, read independently."""
     from openpyxl import load_workbook as load
+
     from lyciq_xl import contract as c
     book = load(sample_master, read_only=True)
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import openpyxl
 
+from annex_fixtures import build_master
 from lyciq_xl import contract as c
 from lyciq_xl.annex import annex3_workbook, key_tasks
 from lyciq_xl.annex.source import Source
 from lyciq_xl.engine import evaluate
 from lyciq_xl.xlsxio.reader import read_tables
-from annex_fixtures import build_master
 from mail_fixtures import run_cli
 
 # annex_fixtures.KEY_TASKS, Excel rows 2–8: BGS-Z01 1.5, BGS-Z02 1 (row 3), QFK-Z01 1,

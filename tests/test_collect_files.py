@@ -15,8 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from lyciq_xl import contract as c
-from mail_fixtures import (build_master, by_id, fill, grid, receipt_lines, run_cli,
-                                 set_saved, sha)
+from mail_fixtures import build_master, by_id, fill, grid, receipt_lines, run_cli, sha
 
 PERIOD = "2014Q3"
 BGS_FILE = f"办公室_{PERIOD}_绩效填报.xlsx"

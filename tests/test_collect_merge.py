@@ -11,8 +11,7 @@ from __future__ import annotations
 import pytest
 
 from lyciq_xl import contract as c
-from mail_fixtures import (build_master, by_id, edit_master, fill, grid, receipt_lines,
-                                 run_cli, sha)
+from mail_fixtures import build_master, by_id, edit_master, fill, grid, receipt_lines, run_cli, sha
 
 PERIOD = "2014Q3"
 BGS_FILE = f"办公室_{PERIOD}_绩效填报.xlsx"

@@ -11,8 +11,7 @@ from email.message import EmailMessage
 import pytest
 
 from lyciq_xl import contract as c
-from mail_fixtures import (build_master, by_id, fill, grid, receipt_lines, run_cli,
-                                 set_saved, sha)
+from mail_fixtures import build_master, by_id, fill, grid, receipt_lines, run_cli, set_saved, sha
 
 PERIOD = "2014Q3"
 BGS_FILE = f"办公室_{PERIOD}_绩效填报.xlsx"

@@ -12,8 +12,8 @@ import python_calamine
 
 from engine_fixtures import bgs_year_duty, found, good, tables
 from lyciq_xl import contract as c
-from lyciq_xl.engine import evaluate
 from lyciq_xl.commands.recalc import recalc
+from lyciq_xl.engine import evaluate
 from lyciq_xl.port import FilePort
 from lyciq_xl.table import as_date
 

@@ -115,7 +115,8 @@ def test_revoking_a_grave_deduction_lifts_the_veto():
 
 
 def test_adjusting_within_the_grave_standard_keeps_the_veto():
-    a = assess([appeal("SS-9", "BGS", "R2", "2014-06-01", "调整", adjusted=1, decided="2014-06-20")], [R2, R5])
+    a = assess([appeal("SS-9", "BGS", "R2", "2014-06-01", "调整", adjusted=1, decided="2014-06-20")],
+               [R2, R5])
     # BGS 40-1+30 = 69 > 68, rank 1, but still F5-1 重大 -> 合格
     r = a.result("BGS", "2014")
     assert (r.total, r.rank, r.grade) == (D("69"), 1, "合格")
@@ -165,7 +166,8 @@ def test_e03_appeal_after_the_deadline():
                ["办公室", "2014", "2015-01-10", "办公室_2014_考核结果反馈单.xlsx"]]
     a = assess([appeal("SS-1", "BGS", "R1", "2014-04-18", "维持"),     # 15 days: in time
                 appeal("SS-2", "BGS", "R1", "2014-04-19", "维持"),     # 16 days: late
-                appeal("SS-3", "BGS", "R2", "2015-01-20", "维持")],    # Q2 had no letter: 10 days after the annual one
+                # Q2 had no letter: 10 days after the annual one
+                appeal("SS-3", "BGS", "R2", "2015-01-20", "维持")],
                letters=letters)
     assert found(a, "E03") == [("警告", "申诉记录", "D3")]
     assert "距反馈单发出日期“2014-04-03”16天,超过15天" in a.findings[0].message
@@ -175,7 +177,8 @@ def test_e03_follows_the_appeal_days_parameter():
     letters = [["BGS", "2014Q1", "2014-04-03", "f.xlsx"]]
     t = tables(deductions=DEDUCTIONS, params=[["申诉期限天数", 30]])
     t[c.Appeals.SHEET] = table_from_grid(c.Appeals.SHEET, [list(c.Appeals.COLUMNS)]
-                                         + [appeal("SS-1", "BGS", "R1", "2014-04-19", "维持")], c.Appeals.REQUIRED)
+                                         + [appeal("SS-1", "BGS", "R1", "2014-04-19", "维持")],
+                                         c.Appeals.REQUIRED)
     t[c.FeedbackLog.SHEET] = table_from_grid(c.FeedbackLog.SHEET, [list(c.FeedbackLog.COLUMNS)] + letters,
                                              c.FeedbackLog.REQUIRED)
     assert found(evaluate(t), "E03") == []

@@ -120,7 +120,8 @@ def test_c02_three_and_three_point_zero_are_the_same_points():
 
 
 def test_numeric_indicator_id_matches_text_id():
-    inds = indicator_rows() + [["办公室", "履职绩效", "101", "x", None, None, None, None, None, None, "已审核"]]
+    inds = indicator_rows() + [["办公室", "履职绩效", "101", "x", None, None, None, None, None, None,
+                                "已审核"]]
     a = evaluate(tables(indicators=inds, deductions=[good(indicator=Decimal(101))]))
     assert a.findings == [] and a.result("BGS", "2014").duty == Decimal("39.5")
 

@@ -23,7 +23,8 @@ from engine_fixtures import ballot, bgs_year_duty, found, key, party_ballot, tab
 from lyciq_xl.engine import evaluate
 
 ERR, WARN = "错误", "警告"
-DED, KEY, PEER, PARTY, EXT, BONUS, IND = "扣分记录", "重点指标", "相互评价", "党组评价", "外部评价", "创优加分", "履职管理指标"
+DED, KEY, PEER, PARTY = "扣分记录", "重点指标", "相互评价", "党组评价"
+EXT, BONUS, IND = "外部评价", "创优加分", "履职管理指标"
 D = dt.date
 # these tests give every deduction the same 事由 unless they vary it
 good = functools.partial(engine_fixtures.good, reason="迟报材料")
@@ -67,7 +68,8 @@ def test_d04_category_unknown_or_not_allowed_by_standard():
     a = evaluate(tables(deductions=[
         good("R1", category="重点绩效"),                                   # row 2: not deductible
         good("R2", category="管理绩效", indicator="GL01", standard="F4-1"),  # row 3: F4-1 is 履职 only
-        good("R3", category="管理绩效", indicator="GL01", standard="F5-1", points=Decimal(1)),  # row 4: "履职绩效、管理绩效"
+        good("R3", category="管理绩效", indicator="GL01", standard="F5-1",
+             points=Decimal(1)),  # row 4: "履职绩效、管理绩效"
     ]))
     assert found(a, "D04") == [(ERR, DED, "E2"), (ERR, DED, "E3")]
     assert a.result("BGS", "2014").management == Decimal(29)   # only R3: 30 − 1

@@ -84,7 +84,8 @@ def test_key_score_sum_of_points_times_coefficient_and_cap():
         key("QFK", "Z3", "c", 0.5, completion="未完成"),      # 0.5 × 0   = 0
         key("QFK", "Z4", "d", 0.5, completion="基本完成")]))  # 0.5 × 0.5 = 0.25
     assert a.result("QFK", "2014").key == Decimal("2.25")
-    assert a.key_task_scores[5].coefficient == Decimal("0.5") and a.key_task_scores[5].score == Decimal("0.25")
+    assert a.key_task_scores[5].coefficient == Decimal("0.5")
+    assert a.key_task_scores[5].score == Decimal("0.25")
     capped = evaluate(tables(key_tasks=[key("QFK", f"Z{i}", "t", 1.5) for i in range(8)]))
     assert capped.result("QFK", "2014").key == Decimal(10)   # 8 × 1.5 = 12 → cap 10
 
@@ -103,7 +104,8 @@ def test_service_mean_ratio_self_vote_and_half_up_rounding():
     assert (s.government, s.enterprise) == (None, None)
     assert s.ballots == 11                                     # 3 peer + 8 party
     assert a.result("BGS", "2014").service == Decimal("14.13")  # 13.00 + 1.13
-    assert {row.dept: row for row in a.service}["人事科"].peer == Decimal("0.00")   # its only vote was its own
+    # its only vote was its own
+    assert {row.dept: row for row in a.service}["人事科"].peer == Decimal("0.00")
 
 
 def test_trimmed_ballots_drop_one_highest_and_one_lowest():
@@ -112,7 +114,8 @@ def test_trimmed_ballots_drop_one_highest_and_one_lowest():
             for i, (voter, g) in enumerate(zip(["办公室", "人事科", "轻纺科", "检疫科"], grades), 1)]
     trimmed = evaluate(tables(peer=peer, params=[["互评去掉最高最低分", "是"]]))
     plain = evaluate(tables(peer=peer))
-    svc = lambda a: {r.dept: r for r in a.service}["综合科"]
+    def svc(a):
+        return {r.dept: r for r in a.service}["综合科"]
     assert svc(trimmed).peer == Decimal("7.00")   # drop 1 and 0: (0.8 + 0.6) / 2 × 10
     assert svc(plain).peer == Decimal("6.00")     # (1 + 0.8 + 0.6 + 0) / 4 × 10
     assert svc(trimmed).ballots == 4              # valid ballots, before trimming
@@ -140,11 +143,13 @@ def test_excellence_capped_at_framework_points():
 
 def test_grave_annex5_deduction_blocks_excellent():
     bonus = [["2014", "BGS", "a", "国家级", 3, None]]
-    grave = evaluate(tables(bonuses=bonus, deductions=[duty("R1", "2014Q2", D(2014, 5, 5), "BGS", 1, "F5-1")]))
+    grave = evaluate(tables(bonuses=bonus,
+                            deductions=[duty("R1", "2014Q2", D(2014, 5, 5), "BGS", 1, "F5-1")]))
     bgs = grave.result("BGS", "2014")
     assert (bgs.total, bgs.rank, bgs.grade) == (Decimal(72), 1, "合格")   # 39 + 30 + 3, rank 1, but 重大
     assert grave.result("RSK", "2014").grade == "合格"                    # rank 2 > quota 1
-    minor = evaluate(tables(bonuses=bonus, deductions=[mgmt("R1", "2014Q2", D(2014, 5, 5), "BGS", 1, "F5-2")]))
+    minor = evaluate(tables(bonuses=bonus,
+                            deductions=[mgmt("R1", "2014Q2", D(2014, 5, 5), "BGS", 1, "F5-2")]))
     assert minor.result("BGS", "2014").grade == "优秀"                    # 附件5 but 一般
 
 
@@ -167,7 +172,8 @@ def test_pending_counts_quarter_rows_vs_year_row():
             duty("R3", "2014", D(2014, 4, 9), "BGS", bad),          # year-period: year only
             duty("R4", "2014Q9", D(2014, 4, 9), "BGS", 1),          # D06: year only
             duty("R5", "2014Q1", D(2014, 1, 9), "财务科", 1),       # D05: nowhere
-            ded("R6", "2014Q2", D(2014, 4, 9), "BGS", "履职绩效", "LZ01", "BJ-1", "r6", bad, "撤销"),  # revoked: nowhere
+            ded("R6", "2014Q2", D(2014, 4, 9), "BGS", "履职绩效", "LZ01", "BJ-1", "r6", bad,
+                "撤销"),  # revoked: nowhere
         ],
         key_tasks=[key("BGS", "Z1", "t", 3)],                       # K01: year
         external=[["2014", "ZHK", 120, None]],                      # B05: ZHK year

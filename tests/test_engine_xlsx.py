@@ -59,8 +59,9 @@ def build(path):
          D.POINTS: 2, D.STATUS: "撤销"},
     ]
     ded_headers = _sheet(book, D, D.COLUMNS, ded)
-    peer = [{c.PeerBallots.PERIOD: "2014", c.PeerBallots.BALLOT_NO: 1, c.PeerBallots.VOTER: "办公室", "综合科": "满意"},
-            {c.PeerBallots.PERIOD: "2014", c.PeerBallots.BALLOT_NO: 2, c.PeerBallots.VOTER: "人事科", "综合科": "较满意"}]
+    P = c.PeerBallots
+    peer = [{P.PERIOD: "2014", P.BALLOT_NO: 1, P.VOTER: "办公室", "综合科": "满意"},
+            {P.PERIOD: "2014", P.BALLOT_NO: 2, P.VOTER: "人事科", "综合科": "较满意"}]
     _sheet(book, c.PeerBallots, list(c.PeerBallots.COLUMNS) + NAMES, peer, extra=False)
     _sheet(book, c.PartyBallots, list(c.PartyBallots.COLUMNS) + NAMES,
            [{c.PartyBallots.PERIOD: "2014", c.PartyBallots.BALLOT_NO: 1, "综合科": "基本满意"}], extra=False)

@@ -66,7 +66,8 @@ def test_one_letter_per_section_holding_only_its_section(master, tmp_path):
     out = tmp_path / "反馈"
     assert run_cli("feedback", master, "--out", out, "--period", "2014") == 0
     letters = sorted(out.glob("*.xlsx"))
-    assert [p.name for p in letters] == sorted(f"{name}_2014_考核结果反馈单.xlsx" for _, name, _, _ in SECTIONS)
+    assert [p.name for p in letters] == sorted(f"{name}_2014_考核结果反馈单.xlsx" for _, name, _,
+                                               _ in SECTIONS)
     for code, name, _, _ in SECTIONS:
         text = text_of_parts(out / f"{name}_2014_考核结果反馈单.xlsx").replace(OFFICE, "")
         assert name in text and f"{code}-R1" in text
@@ -84,7 +85,8 @@ def test_total_in_each_letter_equals_the_published_result(master, tmp_path):
     out = tmp_path / "反馈"
     assert run_cli("feedback", master, "--out", out, "--period", "2014") == 0
     stored = {r[c.Results.CODE]: r[c.Results.TOTAL]
-              for r in read_tables(master, [c.Results])[c.Results.SHEET].rows if r[c.Results.PERIOD] == "2014"}
+              for r in read_tables(master, [c.Results])[c.Results.SHEET].rows
+              if r[c.Results.PERIOD] == "2014"}
     # BGS: 40-0.5 (BGS-R2's 0.3 撤销 on appeal) + 30 + 重点 0 (完成情况 blank) = 69.5;
     # RSK the same without BGS-R2: 69.5. ZHK/QFK (业务管理科室): 45-0.5 + 25 = 69.5.
     assert stored == {"BGS": D("69.5"), "RSK": D("69.5"), "ZHK": D("69.5"), "QFK": D("69.5")}
@@ -182,7 +184,8 @@ def test_smtp_each_section_receives_its_own_letter_only(tmp_path):
     assert {r[c.FeedbackLog.DATE] for r in log} == {dt.date.today()}
 
 
-@pytest.mark.skipif(not hasattr(c.Deductions, "SPECIAL"), reason="专项名称 column arrives with SPEC 9 (issue 11)")
+@pytest.mark.skipif(not hasattr(c.Deductions, "SPECIAL"),
+                    reason="专项名称 column arrives with SPEC 9 (issue 11)")
 def test_special_assessments_are_listed_under_their_name(tmp_path):
     path = build_master(tmp_path / "主工作簿.xlsx", with_results=False)
     book = openpyxl.load_workbook(path)

@@ -27,7 +27,8 @@ ADMIN, BUSINESS, AFFILIATED = c.Series.ADMIN, c.Series.BUSINESS, c.Series.AFFILI
 
 # year -> sections (code, name, series, 原科室代码) and deductions (code, 履职 points)
 YEARS = {
-    2013: ([("BGS", "办公室", ADMIN, None), ("RSK", "人事科", ADMIN, None), ("JYK", "检疫科", BUSINESS, None)],
+    2013: ([("BGS", "办公室", ADMIN, None), ("RSK", "人事科", ADMIN, None),
+            ("JYK", "检疫科", BUSINESS, None)],
            [("BGS", 1), ("RSK", 0.5), ("JYK", 2)]),
     # 人事科 renamed 人事教育科 (same code); 检疫科 re-coded JYJG
     2014: ([("BGS", "办公室", ADMIN, None), ("RSK", "人事教育科", ADMIN, None),

@@ -11,12 +11,22 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-import python_calamine
 from openpyxl import load_workbook
 
 from lyciq_xl import contract as c
-from mail_fixtures import (build_master, by_id, fill, grid, libreoffice_resave, parts,
-                                 receipt_lines, rewrite_zip, run_cli, sha, sheet_parts)
+from mail_fixtures import (
+    build_master,
+    by_id,
+    fill,
+    grid,
+    libreoffice_resave,
+    parts,
+    receipt_lines,
+    rewrite_zip,
+    run_cli,
+    sha,
+    sheet_parts,
+)
 
 PERIOD = "2014Q3"
 BGS_FILE = f"办公室_{PERIOD}_绩效填报.xlsx"

@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 
 from lyciq_xl import contract as c
 from lyciq_xl.mail import integrity
-from mail_fixtures import (SECRET, SECTIONS, build_master, run_cli,
-                                 smtp_server)
+from mail_fixtures import SECRET, SECTIONS, build_master, run_cli, smtp_server
 
 PERIOD = "2014Q3"
 
@@ -88,7 +87,7 @@ def test_identity_and_hmac_in_custom_properties(master, tmp_path):
 def test_no_other_section_anywhere_in_the_file(master, tmp_path):
     out = tmp_path / "out"
     run_cli("distribute", master, "--out", out, "--period", PERIOD)
-    for code, name, _, mail in SECTIONS:
+    for code, name, _, _mail in SECTIONS:
         texts = []
         with zipfile.ZipFile(book_path(out, name)) as z:
             for info in z.infolist():
@@ -153,7 +152,8 @@ def test_without_send_writes_eml_drafts(master, tmp_path):
     out = tmp_path / "out"
     assert run_cli("distribute", master, "--out", out, "--period", PERIOD, "--dept", "ZHK") == 0
     (eml,) = out.glob("*.eml")
-    import email, email.policy
+    import email
+    import email.policy
     msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert msg["To"] == "zhk@lyciq.test" and msg["X-Unsent"] == "1"
     assert [a.get_filename() for a in msg.iter_attachments()] == [f"综合科_{PERIOD}_绩效填报.xlsx"]
@@ -186,13 +186,14 @@ def test_no_leak_with_the_full_sample_master(sample_path, tmp_path):
     master = sample_path
     assert run_cli("distribute", master, "--out", tmp_path / "out") == 0
     book = python_calamine.CalamineWorkbook.from_path(str(master))
-    sheet = lambda n: book.get_sheet_by_name(n).to_python()
+    def sheet(n):
+        return book.get_sheet_by_name(n).to_python()
     sections = [(r[0], r[1], r[5]) for r in sheet(c.Sections.SHEET)[1:]]
     assert len(sections) == 8
     ids = {code: {r[2] for r in sheet(c.Indicators.SHEET)[1:] if r[0] in (code, name)} |
                  {r[1] for r in sheet(c.KeyTasks.SHEET)[1:] if r[0] in (code, name)}
            for code, name, _ in sections}
-    for code, name, mail in sections:
+    for code, name, _mail in sections:
         path = tmp_path / "out" / f"{name}_2014_绩效填报.xlsx"
         section_book = python_calamine.CalamineWorkbook.from_path(str(path))
         texts = []
@@ -232,8 +233,10 @@ def certificate(tmp_path_factory):
 def test_tls_and_login_with_password_from_environment(master, tmp_path, monkeypatch,
                                                       certificate, security):
     import ssl
+
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
+
     from mail_fixtures import Recorder, free_port
     cert, key = certificate
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -270,7 +273,9 @@ def test_tls_and_login_with_password_from_environment(master, tmp_path, monkeypa
 
 def test_untrusted_server_certificate_is_not_accepted(master, tmp_path, certificate):
     import ssl
+
     from aiosmtpd.controller import Controller
+
     from mail_fixtures import Recorder, free_port
     cert, key = certificate
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -9,6 +9,7 @@ import re
 import shutil
 import warnings
 import zipfile
+from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -40,9 +41,11 @@ def env(distributed, tmp_path):
     return tmp_path / "master.xlsx", section_file, tmp_path
 
 
-def zip_bytes(src: Path, replace: dict[str, bytes] = {}, extra: list[tuple[str, bytes]] = ()) -> bytes:
+def zip_bytes(src: Path, replace: dict[str, bytes] | None = None,
+              extra: Sequence[tuple[str, bytes]] = ()) -> bytes:
     """The section workbook re-zipped member by member, with edits; `extra`
     members are appended as given (duplicate names allowed)."""
+    replace = replace or {}
     buf = io.BytesIO()
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -230,7 +233,8 @@ def test_sheet_part_with_odd_name_and_first_byte_is_checked_like_any_other(env, 
     sheet = sheet.replace("</sheetData>", '<row r="30000"><c r="A30000" t="inlineStr"><is><t>远</t>'
                                           "</is></c></row></sheetData>")
     rels = member(src, "xl/_rels/workbook.xml.rels").replace(
-        f'Target="/{INDICATORS_PART}"', f'Target="/xl/worksheets/SHEET2.bin"{mode}')   # calamine ignores the mode
+        # calamine ignores the mode
+        f'Target="/{INDICATORS_PART}"', f'Target="/xl/worksheets/SHEET2.bin"{mode}')
     data = zip_bytes(src, {"xl/_rels/workbook.xml.rels": rels.encode()},
                      extra=[("xl/worksheets/sheet2.bin", ("x" + sheet).encode())])
     digest = sha(master)

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from engine_fixtures import found, tables
 from lyciq_xl.engine import evaluate
 from lyciq_xl.table import as_rate
-from engine_fixtures import found, tables
 
 ERR, WARN, EXT = "错误", "警告", "外部评价"
 

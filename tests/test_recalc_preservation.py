@@ -17,8 +17,8 @@ import python_calamine
 import xlsxwriter
 
 from lyciq_xl import contract
-from lyciq_xl.errors import LyciqError
 from lyciq_xl.commands.recalc import recalc
+from lyciq_xl.errors import LyciqError
 from lyciq_xl.port import FilePort
 from lyciq_xl.xlsxio.lock import lock_path
 from writer_fixtures import stored_members, tiny_png

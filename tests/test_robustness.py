@@ -94,7 +94,7 @@ def test_random_junk_in_input_cells_never_crashes(sample_master, tmp_path):
             continue
         written = python_calamine.CalamineWorkbook.from_path(str(path))
         findings = written.get_sheet_by_name(contract.Findings.SHEET).to_python()
-        for level, sheet, cell, rule, message in (r[:5] for r in findings[1:]):
+        for _level, sheet, cell, rule, message in (r[:5] for r in findings[1:]):
             assert sheet in written.sheet_names, (seed, sheet)
             assert _ADDRESS.fullmatch(str(cell)), (seed, cell)
             assert rule and message, seed

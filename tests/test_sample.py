@@ -101,11 +101,13 @@ def test_sample_data_shape(full):
 
 def test_blank_has_structure_only(blank):
     t = read_tables(blank)
-    assert [r["科室代码"] for r in t["科室"].rows] == ["BGS", "RSK", "ZHK", "JDHK", "QFK", "JYK", "FWZX", "BJZX"]
+    assert [r["科室代码"] for r in t["科室"].rows] == \
+        ["BGS", "RSK", "ZHK", "JDHK", "QFK", "JYK", "FWZX", "BJZX"]
     assert len(t["指标框架"].rows) == 14
     assert len(t["参数"].rows) == 21
     assert t["申诉记录"].rows == []
-    for sheet in ("履职管理指标", "重点指标", "扣分标准", "扣分记录", "相互评价", "党组评价", "外部评价", "创优加分"):
+    for sheet in ("履职管理指标", "重点指标", "扣分标准", "扣分记录", "相互评价", "党组评价", "外部评价",
+                  "创优加分"):
         assert t[sheet].rows == [], sheet
     book = openpyxl.load_workbook(blank)
     assert [cell.value for cell in book["相互评价"][1]] == ["考核期", "票号", "投票科室"] + SECTION_NAMES

@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-import pytest
 import python_calamine
 
 from lyciq_xl import contract as c

@@ -20,9 +20,20 @@ from lyciq_xl.errors import InputError, LyciqError
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.xlsxio import writer as writer_module
 from lyciq_xl.xlsxio.writer import check_not_locked, write_workbook
-from writer_fixtures import (CHART_SHEET, DEFINED_NAME, MAIN, add_calc_chain, build_bare, build_master,
-                                   grid, parts, rewrite_zip, soffice_csv, soffice_resave,
-                                   stored_members)
+from writer_fixtures import (
+    CHART_SHEET,
+    DEFINED_NAME,
+    MAIN,
+    add_calc_chain,
+    build_bare,
+    build_master,
+    grid,
+    parts,
+    rewrite_zip,
+    soffice_csv,
+    soffice_resave,
+    stored_members,
+)
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 INJECTION = '=HYPERLINK("http://evil.example","点我")'
@@ -58,7 +69,8 @@ def sheet_part_of(path: Path, name: str) -> str:
     """Zip member of sheet `name`, followed through workbook.xml and its rels."""
     p = parts(path)
     wb = ET.fromstring(p["xl/workbook.xml"])
-    rid = next(s.get(f"{{{writer_module.P.X.REL_NS}}}id") for s in wb.iter(f"{M}sheet") if s.get("name") == name)
+    rid = next(s.get(f"{{{writer_module.P.X.REL_NS}}}id")
+               for s in wb.iter(f"{M}sheet") if s.get("name") == name)
     rels = ET.fromstring(p["xl/_rels/workbook.xml.rels"])
     target = next(r.get("Target") for r in rels if r.get("Id") == rid)
     return "xl/" + target
@@ -142,8 +154,10 @@ def test_existing_style_entries_never_change(tmp_path):
     old = ET.fromstring(parts(path)["xl/styles.xml"])
     write_workbook(path, [FINDINGS, RESULTS, RECEIPTS])
     new = ET.fromstring(parts(path)["xl/styles.xml"])
-    for container in ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs"):
-        old_items = [ET.tostring(e) for e in old.find(M + container)] if old.find(M + container) is not None else []
+    for container in ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs",
+                      "cellStyles", "dxfs"):
+        old_found = old.find(M + container)
+        old_items = [ET.tostring(e) for e in old_found] if old_found is not None else []
         new_items = [ET.tostring(e) for e in new.find(M + container)]
         assert new_items[:len(old_items)] == old_items, container
         assert int(new.find(M + container).get("count")) == len(new_items)
@@ -154,7 +168,8 @@ def test_existing_style_entries_never_change(tmp_path):
 def test_replacing_an_existing_sheet_keeps_its_identity(tmp_path):
     path = build_master(tmp_path / "m.xlsx", with_findings=True)
     before = parts(path)
-    old_entry = re.search(rb'<sheet name="' + Findings.SHEET.encode() + rb'"[^>]*/>', before["xl/workbook.xml"]).group()
+    old_entry = re.search(rb'<sheet name="' + Findings.SHEET.encode() + rb'"[^>]*/>',
+                          before["xl/workbook.xml"]).group()
     assert "xl/worksheets/_rels/sheet2.xml.rels" in before
     write_workbook(path, [FINDINGS])
     after = parts(path)
@@ -298,7 +313,8 @@ def test_patch_changes_only_the_given_cells(tmp_path):
 
 def test_patch_date_into_general_cell_gets_a_date_style(tmp_path):
     path = build_master(tmp_path / "m.xlsx")
-    write_workbook(path, patches={Deductions.SHEET: {(4, 2): dt.date(2026, 3, 5), (2, 2): dt.date(2026, 2, 4)}})
+    write_workbook(path, patches={Deductions.SHEET: {(4, 2): dt.date(2026, 3, 5),
+                                                     (2, 2): dt.date(2026, 2, 4)}})
     ws = openpyxl.load_workbook(path)[Deductions.SHEET]
     assert ws["C4"].value == dt.datetime(2026, 3, 5) and ws["C4"].number_format == "yyyy-mm-dd"
     assert ws["C2"].value == dt.datetime(2026, 2, 4) and ws["C2"].number_format == "yyyy/m/d"  # kept
@@ -513,7 +529,8 @@ def _bare_with_sheet(tmp_path: Path, sheet_data: str) -> Path:
 
 def test_patch_refuses_to_break_a_shared_formula(tmp_path):
     path = _bare_with_sheet(tmp_path, (
-        '<row r="2"><c r="A2"><v>1</v></c><c r="B2"><f t="shared" ref="B2:B3" si="0">A2*2</f><v>2</v></c></row>'
+        '<row r="2"><c r="A2"><v>1</v></c>'
+        '<c r="B2"><f t="shared" ref="B2:B3" si="0">A2*2</f><v>2</v></c></row>'
         '<row r="3"><c r="A3"><v>2</v></c><c r="B3"><f t="shared" si="0"/><v>4</v></c></row>'))
     before = path.read_bytes()
     with pytest.raises(InputError, match="B2是共享公式或数组公式的起点"):

@@ -18,11 +18,11 @@ import python_calamine
 import xlwings as xw
 
 from lyciq_xl import contract, xl
-from lyciq_xl.port import excel
 from lyciq_xl.addin import build
 from lyciq_xl.addin.cli import ADDIN_NAME
 from lyciq_xl.cli import main as cli_main
 from lyciq_xl.contract import Deductions, Findings, Marks, Results, ServiceDetail
+from lyciq_xl.port import excel
 from lyciq_xl.table import normalise
 from xl_fixtures import fill_of, replay, run_remote, vba_replayable_actions
 
@@ -321,6 +321,7 @@ def test_acts_on_the_calling_workbook_not_the_active_one(sample_path):
     Python runs the clerk may have switched to another window (on a Mac
     RunPython returns at once). `app.books.active` would be that window."""
     from xlwings.pro import _xlremote
+
     from xl_fixtures import payload_from_xlsx
     caller = xw.Book(json=payload_from_xlsx(sample_path))
     other = xw.Book(json=payload_from_xlsx(sample_path, book_name="另一个工作簿.xlsx"))
@@ -362,7 +363,8 @@ def test_feedback_button_like_the_cli(sample_path):
     alerts = replay(sample_path, actions)
     out = sample_path.parent / f"{sample_path.stem}_反馈"
     # the sample's latest period is 2014Q3 (no Q4 yet); 8 sections, each with an address
-    assert alerts[-1] == f"已生成 8 份2014Q3考核结果反馈单和 8 封邮件草稿,保存在“{out}”;双击 .eml 文件在 Outlook 中打开后发送。"
+    assert alerts[-1] == (f"已生成 8 份2014Q3考核结果反馈单和 8 封邮件草稿,保存在“{out}”;"
+                          "双击 .eml 文件在 Outlook 中打开后发送。")
     assert len(list(out.glob("*.xlsx"))) == 8 and len(list(out.glob("*.eml"))) == 8
     log = read_sheet(sample_path, contract.FeedbackLog.SHEET)
     assert log[0] == list(contract.FeedbackLog.COLUMNS)

@@ -160,11 +160,13 @@ def build_bare(path: Path, *, prefixed: bool = False) -> Path:
         zf.writestr("[Content_Types].xml",
                     '<?xml version="1.0" encoding="UTF-8"?>'
                     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                    '<Default Extension="rels" '
+                    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
                     '<Default Extension="xml" ContentType="application/xml"/>'
                     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
                     'officedocument.spreadsheetml.sheet.main+xml"/>'
-                    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+                    '<Override PartName="/xl/worksheets/sheet1.xml" '
+                    'ContentType="application/vnd.openxmlformats-'
                     f'officedocument.spreadsheetml.worksheet+xml"/>{styles_type}</Types>')
         zf.writestr("_rels/.rels",
                     '<?xml version="1.0" encoding="UTF-8"?>'
@@ -181,7 +183,8 @@ def build_bare(path: Path, *, prefixed: bool = False) -> Path:
                     f'{styles_rel}</Relationships>')
         zf.writestr("xl/worksheets/sheet1.xml",
                     f'<?xml version="1.0" encoding="UTF-8"?><{x}worksheet {ns}><{x}sheetData>'
-                    f'<{x}row r="1"><{x}c r="A1" t="inlineStr"><{x}is><{x}t>参数</{x}t></{x}is></{x}c></{x}row>'
+                    f'<{x}row r="1"><{x}c r="A1" t="inlineStr">'
+                    f'<{x}is><{x}t>参数</{x}t></{x}is></{x}c></{x}row>'
                     f'<{x}row r="3"><{x}c r="B3" s="1"><{x}v>2</{x}v></{x}c></{x}row>'
                     f'</{x}sheetData></{x}worksheet>')
         if prefixed:
@@ -193,9 +196,11 @@ def build_bare(path: Path, *, prefixed: bool = False) -> Path:
                         '<x:borders count="1"><x:border/></x:borders>'
                         '<x:cellStyleXfs count="1"><x:xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
                         '</x:cellStyleXfs>'
-                        '<x:cellXfs count="2"><x:xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-                        '<x:xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-                        '</x:cellXfs><x:cellStyles count="1"><x:cellStyle name="Normal" xfId="0" builtinId="0"/>'
+                        '<x:cellXfs count="2">'
+                        '<x:xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+                        '<x:xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" '
+                        'applyNumberFormat="1"/></x:cellXfs>'
+                        '<x:cellStyles count="1"><x:cellStyle name="Normal" xfId="0" builtinId="0"/>'
                         '</x:cellStyles></x:styleSheet>')
     return path
 

@@ -24,7 +24,7 @@ class _Entry:
     name: str
     kind: int
     data: bytes = b""
-    children: dict[str, "_Entry"] = field(default_factory=dict)
+    children: dict[str, _Entry] = field(default_factory=dict)
     sid: int = 0
     left: int = NOSTREAM
     right: int = NOSTREAM

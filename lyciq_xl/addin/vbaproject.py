@@ -52,7 +52,7 @@ def _check_ascii(name: str, text: str) -> None:
 # these). Exported .cls files lack VB_Base, VB_TemplateDerived and
 # VB_Customizable; without VB_Base, Excel for Mac fails to compile a class
 # where it is first created with New (inside the xlwings module).
-CLASS_ATTRIBUTES = {"VB_Base": f'"0{{FCFB3D2A-A0FA-1068-A738-08002B3371B5}}"',
+CLASS_ATTRIBUTES = {"VB_Base": '"0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"',
                     "VB_GlobalNameSpace": "False", "VB_Creatable": "False",
                     "VB_PredeclaredId": "False", "VB_Exposed": "False",
                     "VB_TemplateDerived": "False", "VB_Customizable": "False"}

@@ -54,7 +54,8 @@ class Block:
 
     def html_rows(self) -> list[tuple[str, list[tuple[str, int, str]]]]:
         """Rows for HTML: (kind, [(text, rowspan, align)]) without covered cells."""
-        covered, spans = set(), {}
+        covered: set[tuple[int, int]] = set()      # (line, column) under a merge
+        spans: dict[tuple[int, int], int] = {}     # (line, column) -> rowspan
         for col, first, last in self.merges:
             spans[(first, col)] = last - first + 1
             covered.update((r, col) for r in range(first + 1, last + 1))

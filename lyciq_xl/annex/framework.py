@@ -32,7 +32,8 @@ def build(source: Source, dept: str | None = None) -> Document:
     section = source.section(dept)
     names = [section.framework] if section else list(contract.FrameworkName.ALL)
     block = Block(COLUMNS)
-    frame_keys, category_keys = [], []
+    frame_keys: list[str] = []
+    category_keys: list[tuple[str, str | None] | None] = []   # None: a total line, never merged
     for name in names:
         rows = [r for r in source.tables[Framework.SHEET].rows
                 if as_text(r[Framework.FRAMEWORK]) == name]

@@ -10,7 +10,6 @@ from lyciq_xl.annex.document import Document
 from lyciq_xl.resources import TEMPLATES
 
 
-
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     return Environment(loader=FileSystemLoader(str(TEMPLATES)),

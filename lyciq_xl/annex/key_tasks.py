@@ -3,8 +3,8 @@
 完成情况 and 得分 (scores from the engine)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Mapping
 
 from openpyxl.workbook import Workbook
 
@@ -85,7 +85,7 @@ def build(source: Source, dept: str | None = None, include_drafts: bool = False,
                      points if points is not None else as_text(row[KeyTasks.POINTS]),
                      as_text(row[KeyTasks.LEADER]), as_text(row[KeyTasks.OWNER]),
                      as_text(row[KeyTasks.ASSESSOR])]
-            if year_end:
+            if scores is not None:          # year_end
                 score = _score(scores.get(row.number))
                 score_sum += score or 0
                 cells += [as_text(row[KeyTasks.COMPLETION]), score]

@@ -18,8 +18,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lyciq_xl.annex.charts import add_charts
-from lyciq_xl.annex.document import (BODY_FONT, HEADER_FONT, LABEL_FONT, TITLE_FONT, Block, Document,
-                                     display)
+from lyciq_xl.annex.document import BODY_FONT, HEADER_FONT, LABEL_FONT, TITLE_FONT, Block, Document, display
 from lyciq_xl.printform import PAGE_FOOTER
 from lyciq_xl.xlsxio.textcell import put
 

@@ -7,15 +7,22 @@ feed the same generators.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Approval, ParamKey, Params
 from lyciq_xl.errors import InputError
-from lyciq_xl.model import (FrameworkSpec, Section, SectionIndex, Settings,
-                            load_framework, load_sections, load_settings)
+from lyciq_xl.model import (
+    FrameworkSpec,
+    Section,
+    SectionIndex,
+    Settings,
+    load_framework,
+    load_sections,
+    load_settings,
+)
 from lyciq_xl.table import Row, Table, as_text
 
 # Sheets the plan annexes need; the results report reads them all (engine).
@@ -39,7 +46,7 @@ class Source:
     left_out: dict[tuple[str, int], list] = field(default_factory=dict)
 
     @classmethod
-    def from_tables(cls, tables: dict[str, Table], findings: Iterable = ()) -> "Source":
+    def from_tables(cls, tables: dict[str, Table], findings: Iterable = ()) -> Source:
         """`findings`: the engine's findings on these tables (Assessment.findings)."""
         settings = load_settings(tables[Params.SHEET])
         return cls(tables=tables,
@@ -50,7 +57,7 @@ class Source:
                    left_out=left_out_rows(findings))
 
     @classmethod
-    def from_path(cls, path: Path, specs=ANNEX_SHEETS) -> "Source":
+    def from_path(cls, path: Path, specs=ANNEX_SHEETS) -> Source:
         from lyciq_xl.xlsxio.reader import read_tables
         return cls.from_tables(read_tables(Path(path), specs))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from email.message import EmailMessage
 from pathlib import Path
 
 from lyciq_xl.annex import pdf
@@ -16,6 +17,7 @@ from lyciq_xl.feedback import workflow
 from lyciq_xl.feedback.letter import date_text
 from lyciq_xl.mail import folders, message, send
 from lyciq_xl.port.base import WorkbookPort
+from lyciq_xl.table import Table
 from lyciq_xl.xlsxio import safefile
 
 LOG_SUFFIX = "反馈发送记录"     # the SMTP log beside the master (distribute keeps its own)
@@ -26,7 +28,8 @@ def out_folder(port: WorkbookPort) -> Path:
     return port.folder() / f"{port.path.stem}_反馈"
 
 
-def _message(plan: workflow.Plan, item: workflow.Letter, files: list[Path], sender: str | None):
+def _message(plan: workflow.Plan, item: workflow.Letter, files: list[Path],
+             sender: str | None) -> EmailMessage:
     context = dict(org=plan.assessment.settings.org_name, period=item.period, section=item.section,
                    files=[f.name for f in files], total=f"{item.total:.2f}", rank=item.rank,
                    grade=item.grade, deadline=date_text(plan.deadline),
@@ -62,7 +65,8 @@ def feedback(port: WorkbookPort, out: Path | None = None, period: str | None = N
 
 
 def _letters(port: WorkbookPort, out: Path | None, period: str | None, as_pdf: bool,
-             today: dt.date | None, config: send.SmtpConfig | None = None):
+             today: dt.date | None, config: send.SmtpConfig | None = None
+             ) -> tuple[Outcome, workflow.Plan, dict[str, list[Path]], dict[str, Table]]:
     tables = port.read_tables(optional=workflow.READ_ALSO)
     plan = workflow.plan(tables, period, today)
     if config is not None and not plan.settings.approved:
@@ -98,7 +102,8 @@ def _letters(port: WorkbookPort, out: Path | None, period: str | None, as_pdf: b
     return outcome, plan, written, tables
 
 
-def _deliver(port: WorkbookPort, outcome: Outcome, plan: workflow.Plan, written: dict, tables,
+def _deliver(port: WorkbookPort, outcome: Outcome, plan: workflow.Plan, written: dict[str, list[Path]],
+             tables: dict[str, Table],
              config: send.SmtpConfig | None, sender: str | None) -> Outcome:
     lines = outcome.lines[:-1]            # drop "未发送"
     folder = written[plan.letters[0].section.code][0].parent
@@ -131,7 +136,8 @@ def _deliver(port: WorkbookPort, outcome: Outcome, plan: workflow.Plan, written:
                 went.append(item)
             elif status.startswith(send.FAILED):
                 problems.append(item.section.name)
-        alert = f"反馈单发送成功 {len(went)} 封" + (f",未发出:{'、'.join(problems)}" if problems else "") + "。"
+        unsent = f",未发出:{'、'.join(problems)}" if problems else ""
+        alert = f"反馈单发送成功 {len(went)} 封{unsent}。"
     if went:
         entries = [(i.section, i.period, plan.today, written[i.section.code][0].name) for i in went]
         port.write(owned=[workflow.log_sheet(tables, entries)])

@@ -28,9 +28,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 from lyciq_xl.contract import AppealDecision, Appeals, Category, Deductions, FeedbackLog, Params
 from lyciq_xl.engine.findings import Finding, finding, shown
@@ -116,7 +117,8 @@ def first_letters(table: Table | None) -> dict[tuple[str, str], dt.date]:
     unreadable rows are skipped)."""
     first: dict[tuple[str, str], dt.date] = {}
     for r in table.rows if table is not None else ():
-        day, dept, period = as_date(r[FeedbackLog.DATE]), _key(r[FeedbackLog.DEPT]), _key(r[FeedbackLog.PERIOD])
+        day = as_date(r[FeedbackLog.DATE])
+        dept, period = _key(r[FeedbackLog.DEPT]), _key(r[FeedbackLog.PERIOD])
         if day and dept and period:
             key = (dept, period)
             first[key] = min(first.get(key, day), day)
@@ -142,7 +144,8 @@ class _Checker:
     def target(self, a: Appeal) -> tuple[Deduction | None, Finding | None]:
         t = self.table
         if a.section is None:
-            return None, finding("D05", t, a.row, Appeals.DEPT, f"申诉{shown(a.appeal_no)}的科室{shown(a.dept_raw)}")
+            return None, finding("D05", t, a.row, Appeals.DEPT,
+                                 f"申诉{shown(a.appeal_no)}的科室{shown(a.dept_raw)}")
         rows = self.by_record.get(a.record_no or "", [])
         own = [d for d in rows if d.section == a.section]
         if not rows:
@@ -164,7 +167,8 @@ class _Checker:
         """Errors (E05, E02, E06, D02, D04) first, then warnings."""
         t = self.table
         if a.decision is None:
-            yield finding("E05", t, a.row, Appeals.DECISION, f"申诉{shown(a.appeal_no)}的处理结果{shown(a.decision_raw)}")
+            yield finding("E05", t, a.row, Appeals.DECISION,
+                          f"申诉{shown(a.appeal_no)}的处理结果{shown(a.decision_raw)}")
             return
         if a.decision == AppealDecision.ADJUSTED:
             yield from self.adjustment(a, d)
@@ -191,7 +195,8 @@ class _Checker:
                           f"[{as_text(std.min)}, {as_text(std.max)}]内")
         elif a.adjusted > d.points:
             yield finding("E06", t, a.row, _at(t, Appeals.ADJUSTED),
-                          f"申诉{shown(a.appeal_no)}的调整后扣分{shown(a.adjusted)}高于原扣分 {as_text(d.points)}")
+                          f"申诉{shown(a.appeal_no)}的调整后扣分{shown(a.adjusted)}"
+                          f"高于原扣分 {as_text(d.points)}")
 
     def warnings(self, a: Appeal, d: Deduction) -> Iterator[Finding]:
         t = self.table
@@ -205,7 +210,8 @@ class _Checker:
                               f"申诉{shown(a.appeal_no)}的申诉日期“{a.date.isoformat()}”距反馈单发出日期"
                               f"“{sent.isoformat()}”{(a.date - sent).days}天,超过{self.days}天")
         if a.decision in (AppealDecision.REVOKED, AppealDecision.ADJUSTED) and not a.basis:
-            yield finding("E07", t, a.row, _at(t, Appeals.BASIS), f"申诉{shown(a.appeal_no)}处理结果为{a.decision}")
+            yield finding("E07", t, a.row, _at(t, Appeals.BASIS),
+                          f"申诉{shown(a.appeal_no)}处理结果为{a.decision}")
         if a.decision == AppealDecision.PENDING:
             yield finding("E04", t, a.row, Appeals.DECISION,
                           f"申诉{shown(a.appeal_no)}(记录号{shown(a.record_no)})尚未处理")
@@ -266,7 +272,8 @@ def _apply(inp: Inputs, counted: list[Deduction], counted_rows: set[int],
             res.revoked.append((d, winner))
         elif a.decision == AppealDecision.ADJUSTED:
             res.original[d.row] = d
-            res.counted.append(dataclasses.replace(d, points=a.adjusted, standard_id=a.standard_id or d.standard_id))
+            res.counted.append(dataclasses.replace(d, points=a.adjusted,
+                                                   standard_id=a.standard_id or d.standard_id))
         else:
             res.counted.append(d)
     in_force = {d.row: d for d in res.counted}

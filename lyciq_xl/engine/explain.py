@@ -61,9 +61,10 @@ def explain(assessment, dept: str, period: str | None = None) -> Explanation:
     e = Explanation(section, str(wanted), result, detail.base,
                     {c: detail.deducted(c, quarter) for c in Category.DEDUCTIBLE},
                     wanted.is_year, excluded=excluded)
-    in_period = (lambda d: d is not None and d.period is not None
-                 and (wanted.is_year or d.period.quarter == quarter))
-    e.appeals = [o for o in detail.appeals if in_period(o.deduction) or (o.deduction is None and wanted.is_year)]
+    def in_period(d: Deduction | None) -> bool:
+        return d is not None and d.period is not None and (wanted.is_year or d.period.quarter == quarter)
+    e.appeals = [o for o in detail.appeals
+                 if in_period(o.deduction) or (o.deduction is None and wanted.is_year)]
     e.original = detail.original
     e.revoked = [(d, o) for d, o in detail.revoked if in_period(d)]
     if wanted.is_year:
@@ -93,7 +94,8 @@ def _deduction_lines(e: Explanation, category: str, score: Decimal) -> list[str]
         lines.append("  (本期无有效扣分)")
     for d, o in e.revoked:
         if d.category == category:
-            lines.append(f"  记录号 {d.record_no or '(空)'} | 第{d.row}行 | {d.period} | 标准编号 {d.standard_id}"
+            lines.append(f"  记录号 {d.record_no or '(空)'} | 第{d.row}行 | {d.period}"
+                         f" | 标准编号 {d.standard_id}"
                          f" | 原扣分 {_n(d.points)},经申诉{o.appeal.appeal_no or ''}撤销,不计入"
                          f" | 事由:{d.reason or ''}")
     return lines
@@ -148,7 +150,8 @@ def _service_lines(e: Explanation) -> list[str]:
     for name, item in e.service.items():
         if isinstance(item, BallotItem):
             mean = "—" if item.mean is None else f"{item.mean:.4f}"
-            trimmed = f",去掉最高、最低各1票({_n(item.dropped[0])}、{_n(item.dropped[1])})" if item.dropped else ""
+            trimmed = (f",去掉最高、最低各1票({_n(item.dropped[0])}、{_n(item.dropped[1])})"
+                       if item.dropped else "")
             lines.append(f"  {name}:有效票 {len(item.ratios)} 张{trimmed},计入 {item.used} 张,"
                          f"平均系数 {mean} × 分值 {_n(item.points)} = {item.score:.2f}")
         else:
@@ -173,8 +176,8 @@ def _grade_lines(e: Explanation) -> list[str]:
     for d in e.grave:
         lines.append(f"  记录号 {d.record_no} 引用附件5重大事故标准 {d.standard_id},不能评为优秀")
     for o in e.grave_pending:
-        lines.append(f"  记录号 {o.appeal.record_no} 引用附件5重大事故标准,申诉{o.appeal.appeal_no or ''}尚待处理,"
-                     f"等次待定")
+        lines.append(f"  记录号 {o.appeal.record_no} 引用附件5重大事故标准,"
+                     f"申诉{o.appeal.appeal_no or ''}尚待处理,等次待定")
     return lines
 
 

@@ -14,11 +14,18 @@ from decimal import Decimal
 from typing import Any
 
 from lyciq_xl import contract
-from lyciq_xl.contract import (Bonuses, Deductions, External, Indicators, KeyTasks,
-                               PeerBallots, Standards)
+from lyciq_xl.contract import Bonuses, Deductions, External, Indicators, KeyTasks, PeerBallots, Standards
 from lyciq_xl.errors import InputError
-from lyciq_xl.model import (FrameworkSpec, Period, Section, SectionIndex, Settings,
-                            load_framework, load_sections, load_settings)
+from lyciq_xl.model import (
+    FrameworkSpec,
+    Period,
+    Section,
+    SectionIndex,
+    Settings,
+    load_framework,
+    load_sections,
+    load_settings,
+)
 from lyciq_xl.table import Table, as_date, as_decimal, as_text, cell_address
 
 

@@ -8,17 +8,16 @@ for ballots a single cell (B01, B02). Warnings never leave anything out.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterable, Iterator
 
 from lyciq_xl import contract
-from lyciq_xl.contract import (Bonuses, Deductions, External, Indicators, KeyTasks,
-                               PartyBallots, PeerBallots)
+from lyciq_xl.contract import Bonuses, Deductions, External, Indicators, KeyTasks, PartyBallots, PeerBallots
 from lyciq_xl.dates import date_problem
 from lyciq_xl.engine.findings import Finding, finding, header_finding, shown
 from lyciq_xl.engine.records import BallotSheet, Deduction, Inputs, text_of
-from lyciq_xl.table import as_decimal, as_rate, as_text
+from lyciq_xl.table import as_rate, as_text
 
 KEY_TASK_POINTS = frozenset(Decimal(p) for p in contract.KEY_TASK_POINTS)
 CELL_RULES = frozenset({"B01", "B02"})   # errors that drop one ballot cell, not the row
@@ -183,7 +182,8 @@ def k01_points(inp: Inputs) -> Iterator[Finding]:
     t = _key_table(inp)
     for k in inp.key_tasks:
         if k.points not in KEY_TASK_POINTS:
-            yield finding("K01", t, k.row, KeyTasks.POINTS, f"重点指标{shown(k.id)}的分值{shown(k.points_raw)}")
+            yield finding("K01", t, k.row, KeyTasks.POINTS,
+                          f"重点指标{shown(k.id)}的分值{shown(k.points_raw)}")
 
 
 def k02_completion(inp: Inputs) -> Iterator[Finding]:
@@ -229,7 +229,8 @@ def ballot_rules(inp: Inputs, sheet: BallotSheet) -> Iterator[Finding]:
             continue  # no grade (e.g. a slip numbered in advance): nothing to leave out
         if not inp.in_year(b.period):
             yield finding("D06", t, b.row, spec.PERIOD,
-                          f"票号{shown(b.ballot_no)}的{period_detail(inp, b.period_raw, b.period)},整张选票不计入")
+                          f"票号{shown(b.ballot_no)}的{period_detail(inp, b.period_raw, b.period)},"
+                          "整张选票不计入")
             continue
         if sheet.has_voter and b.voter is None:
             yield finding("B03", t, b.row, PeerBallots.VOTER,

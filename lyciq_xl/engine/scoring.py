@@ -8,8 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Bonuses, Category, External, KeyTasks, ServiceItem
-from lyciq_xl.engine.records import (BallotSheet, Bonus, Deduction, Inputs, text_of,
-                                     KeyTask)
+from lyciq_xl.engine.records import BallotSheet, Bonus, Deduction, Inputs, KeyTask, text_of
 from lyciq_xl.engine.rules import Validation
 from lyciq_xl.model import Period, Section
 from lyciq_xl.table import as_rate
@@ -239,7 +238,8 @@ def external_rates(inp: Inputs, v: Validation, details: dict[str, Detail]) -> di
         if v.excluded(External.SHEET, e.row):
             details[e.section.code].excluded.append((External.SHEET, e.row, None))
             continue
-        for item, raw in ((ServiceItem.GOVERNMENT, e.government_raw), (ServiceItem.ENTERPRISE, e.enterprise_raw)):
+        for item, raw in ((ServiceItem.GOVERNMENT, e.government_raw), (ServiceItem.ENTERPRISE,
+                                                                       e.enterprise_raw)):
             if raw is not None:
                 rates[e.section.code][item].append((e.row, as_rate(raw)))
     return rates

@@ -44,7 +44,8 @@ def appeal_sheet(a: Assessment) -> OwnedSheet:
     rows = []
     for o in a.appeals:
         d, appeal = o.deduction, o.appeal
-        dept = d.section.name if d and d.section else (appeal.section.name if appeal.section else appeal.dept_raw)
+        dept = d.section.name if d and d.section else \
+            (appeal.section.name if appeal.section else appeal.dept_raw)
         rows.append([appeal.appeal_no, dept, appeal.record_no, d.points if d else None,
                      o.decision, o.counted, appeal.basis, o.note])
     widths = {A.ID: 12, A.DEPT: 14, A.RECORD_NO: 12, A.ORIGINAL: 9, A.DECISION: 9,

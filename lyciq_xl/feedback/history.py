@@ -73,7 +73,8 @@ def load_year(tables: dict[str, Table], file: str) -> Year:
             if as_text(r[Results.PERIOD]) == year:
                 rank = as_decimal(r[Results.RANK])
                 rows[as_text(r[Results.CODE])] = YearRow(
-                    as_text(r[Results.CODE]), as_text(r[Results.DEPT]) or "", as_text(r[Results.SERIES]) or "",
+                    as_text(r[Results.CODE]), as_text(r[Results.DEPT]) or "",
+                    as_text(r[Results.SERIES]) or "",
                     {h: as_decimal(r[h]) for h in CATEGORY_FIELDS}, as_decimal(r[Results.TOTAL]),
                     int(rank) if rank is not None else None, as_text(r[Results.GRADE]))
         return Year(settings.year, file, org, sections, rows, bool(rows), True)
@@ -198,8 +199,8 @@ def build(years: list[Year]) -> Document:
             table.lines.append(item)
             keys.append(id(line))
     table.merge_runs(0, keys)
-    totals = Block([Column("科室", 13, "center")] + [Column(f"{y.year}年", 9, "center", SCORE) for y in years],
-                   heading="二、历年总分")
+    totals = Block([Column("科室", 13, "center")]
+                   + [Column(f"{y.year}年", 9, "center", SCORE) for y in years], heading="二、历年总分")
     for line in found:
         cells = [line.latest]
         for y in years:
@@ -208,7 +209,8 @@ def build(years: list[Year]) -> Document:
         totals.lines.append(Line(cells))
     span = f"{years[0].year}—{years[-1].year}" if len(years) > 1 else f"{years[0].year}"
     org = years[-1].org
-    notes = [f"{y.year}年度结果为重新计算所得(“{y.file}”中没有“{Results.SHEET}”)" for y in years if not y.stored]
+    notes = [f"{y.year}年度结果为重新计算所得(“{y.file}”中没有“{Results.SHEET}”)"
+             for y in years if not y.stored]
     return Document(
         sheet_title=FeedbackLetter.HISTORY_TITLE,
         title=f"{org}{span}年度{FeedbackLetter.HISTORY_TITLE}",

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from lyciq_xl.annex.document import Block, Column, Document, Line
-from lyciq_xl.contract import Category, Deductions, FeedbackLetter, KeyTasks, Bonuses
+from lyciq_xl.contract import Bonuses, Category, Deductions, FeedbackLetter, KeyTasks
 from lyciq_xl.engine.explain import Explanation
 from lyciq_xl.engine.scoring import BallotItem
 from lyciq_xl.table import Table, as_text
@@ -114,11 +114,12 @@ def _deductions(e: Explanation, rows: _Rows, number: str) -> Block:
         for d in e.deductions[category]:
             before = e.original.get(d.row)
             note = "" if before is None else f"原扣分 {_n(before.points)}" + (
-                f"(原标准编号 {before.standard_id})" if before.standard_id != d.standard_id else "") + ",经申诉调整"
+                f"(原标准编号 {before.standard_id})" if before.standard_id != d.standard_id else ""
+            ) + ",经申诉调整"
             line = Line([d.record_no, str(d.period), d.standard_id, d.reason, d.points,
                          d.category, rows.value(sheet, d.row, Deductions.ASSESSOR), note])
             groups.setdefault(rows.value(sheet, d.row, special) if special else None, []).append(line)
-    for d, o in e.revoked:
+    for d, _ in e.revoked:
         line = Line([d.record_no, str(d.period), d.standard_id, d.reason, Decimal(0),
                      d.category, rows.value(sheet, d.row, Deductions.ASSESSOR),
                      f"原扣分 {_n(d.points)},经申诉撤销,不计入"])

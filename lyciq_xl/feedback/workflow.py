@@ -86,7 +86,7 @@ FIELDS = ((Results.DUTY, "duty"), (Results.MANAGEMENT, "management"), (Results.K
 def check_published(tables: dict[str, Table], a: Assessment) -> None:
     """InputError unless 考核结果 holds exactly what recalculating gives now:
     a letter must state the published result."""
-    rerun = f"请先点“重新计算”(lyciq-xl recalc)保存结果后,再生成反馈单。"
+    rerun = "请先点“重新计算”(lyciq-xl recalc)保存结果后,再生成反馈单。"
     table = tables.get(Results.SHEET)
     if table is None:
         raise InputError(f"工作簿中还没有“{Results.SHEET}”工作表,{rerun}")

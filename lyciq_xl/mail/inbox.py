@@ -15,10 +15,10 @@ import email
 import email.header
 import email.policy
 import email.utils
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from typing import Callable
 
 from lyciq_xl.errors import InputError, UntrustedFileError
 from lyciq_xl.mail.untrusted import DEFAULT_LIMITS, MACRO_SUFFIXES, Limits, refuse, safe_name
@@ -104,7 +104,7 @@ def attachments(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list
     name, with a receipt saying how to send it)."""
     if len(data) > limits.max_eml:
         raise refuse(name, "邮件文件过大", "请只附上分发的工作簿。")
-    found = []
+    found: list[tuple[str, bytes]] = []
     try:
         message = email.message_from_bytes(data, policy=email.policy.default)
         for part in message.walk():
@@ -113,7 +113,8 @@ def attachments(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list
                 continue
             filename = safe_name(filename)
             if filename.lower().endswith(SPREADSHEET_SUFFIXES):
-                found.append((filename, part.get_payload(decode=True) or b""))
+                payload = part.get_payload(decode=True)     # bytes for a leaf part
+                found.append((filename, payload if isinstance(payload, bytes) else b""))
     except RecursionError as exc:   # the parser and walk() recurse per nesting level
         raise refuse(name, "邮件结构异常(多层嵌套),可能是恶意构造的邮件",
                      "请直接把填好的.xlsx工作簿作为附件发送。") from exc

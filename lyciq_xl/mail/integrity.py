@@ -15,9 +15,10 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.contract import SectionBook

@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lyciq_xl import contract
-from lyciq_xl.contract import (Deductions, Indicators, KeyTasks, Params, Results,
-                               Sections)
+from lyciq_xl.contract import Deductions, Indicators, KeyTasks, Params, Results, Sections
 from lyciq_xl.errors import InputError
 from lyciq_xl.model import Period, Section, SectionIndex, Settings, load_sections, load_settings
 from lyciq_xl.table import Row, Table

@@ -20,17 +20,18 @@ merge accumulates `patches` for the caller to write once.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from lyciq_xl import contract
-from lyciq_xl.contract import (Approval, Category, Indicators, KeyTasks, ReceiptBook,
-                               SectionBook)
+from lyciq_xl.contract import Approval, Category, Indicators, KeyTasks, ReceiptBook, SectionBook
 from lyciq_xl.mail import integrity
 from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.outcome import Change, Note, Outcome
 from lyciq_xl.mail.verify import Verified
 from lyciq_xl.table import Row, Table, cell_address, normalise, normalise_header
+
 # what XML cannot carry: dropped from returned text (split strips them when
 # distributing; calamine decodes a cell's "_x0001_" to a real U+0001)
 from lyciq_xl.xlsxio.xmltext import XML_ILLEGAL

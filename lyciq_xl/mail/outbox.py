@@ -3,10 +3,10 @@ and the ribbon: the signed section workbook, and the e-mail that carries it
 (or, when the 科室 sheet has no usable address, the reason in Chinese)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Iterable
 
 from lyciq_xl.contract import ParamKey, Params
 from lyciq_xl.errors import InputError

@@ -47,7 +47,7 @@ class Outcome:
     accepted: bool = False
     duplicate: bool = False      # the very same file was merged before
     unfilled: bool = False       # input cells as distributed: not a return
-    superseded_by: "Outcome | None" = None   # a newer version merged in the same run
+    superseded_by: Outcome | None = None   # a newer version merged in the same run
     notes: list[Note] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Change] = field(default_factory=list)
@@ -62,7 +62,7 @@ class Outcome:
         """Its content went into the master in this run."""
         return self.accepted and not self.duplicate
 
-    def refuse(self, detail: str, sheet: str = "", cell: str = "") -> "Outcome":
+    def refuse(self, detail: str, sheet: str = "", cell: str = "") -> Outcome:
         self.accepted = False
         self.notes.append(Note(ReceiptBook.REFUSED, detail, sheet, cell))
         return self

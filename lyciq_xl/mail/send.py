@@ -34,7 +34,7 @@ class SmtpConfig:
     cafile: str | None = None    # a private CA for an internal mail server
 
     @classmethod
-    def from_args(cls, args) -> "SmtpConfig":
+    def from_args(cls, args) -> SmtpConfig:
         env = os.environ.get
         host = args.smtp_host or env("LYCIQ_SMTP_HOST")
         security = (args.smtp_security or env("LYCIQ_SMTP_SECURITY") or "starttls").lower()
@@ -79,7 +79,7 @@ class SendLog:
     def periods(self) -> list[str]:
         return sorted(self.data)
 
-    def record(self, period: str, code: str, status: str, to: str, file: str, *,
+    def record(self, period: str, code: str, status: str, to: str | None, file: str, *,
                error: str | None = None) -> None:
         self.data.setdefault(period, {})[code] = {
             "status": status, "to": to, "file": file, "error": error,
@@ -98,6 +98,7 @@ def write_eml(message: EmailMessage, path: Path) -> Path:
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
     # certificate and host name are always verified; never an unverified context
     context = ssl.create_default_context(cafile=config.cafile)
+    smtp: smtplib.SMTP
     if config.security == "ssl":
         smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=30, context=context)
     else:

@@ -138,7 +138,8 @@ KEEP_FOREIGN = (Indicators.ASSESSOR, KeyTasks.ASSESSOR, Deductions.ASSESSOR)
 def foreign_tokens(master: Master, section: Section) -> set[str]:
     """Exact cell texts that identify another section: its code, name, e-mail
     and indicator ids (ids the section shares itself are not foreign)."""
-    own, foreign = set(), set()
+    own: set[str] = set()
+    foreign: set[str] = set()
     for s in master.sections:
         bucket = own if s == section else foreign
         bucket.update(t for t in (s.code, s.name, s.email) if t)
@@ -292,7 +293,8 @@ def _drop_down(ws, header: str, options: tuple[str, ...], col: int, ranges) -> N
 
 def _date_rule(ws, header: str, col: int, ranges) -> None:
     # the master's own rule: a real date from 2000-01-01 on (a section book is 1900-system)
-    dv = DataValidation(type="date", operator="greaterThanOrEqual", formula1=excel_serial(dt.date(2000, 1, 1)),
+    dv = DataValidation(type="date", operator="greaterThanOrEqual",
+                        formula1=excel_serial(dt.date(2000, 1, 1)),
                         allow_blank=True, showErrorMessage=True, errorTitle="输入错误",
                         error=f"“{header}”请填写日期,如 2014-12-31")
     for first, last in ranges:

@@ -33,8 +33,8 @@ def periods(master: Master, log: SendLog, wanted: Period | None) -> list[Period]
     found = {Period.parse(p) for p in log.periods()}
     if master.receipts is not None:
         found |= {Period.parse(r[Receipts.PERIOD]) for r in master.receipts.rows}
-    found = sorted(p for p in found if p is not None)
-    return found or [Period(master.settings.year)]
+    ordered = sorted(p for p in found if p is not None)
+    return ordered or [Period(master.settings.year)]
 
 
 def rows(master: Master, log: SendLog, wanted: Period | None,

@@ -20,11 +20,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import python_calamine
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
-from xml.etree.ElementTree import ParseError
 
 from lyciq_xl.contract import ADDIN_CONFIG_NAMES
 from lyciq_xl.errors import UntrustedFileError
@@ -222,9 +222,9 @@ def _xml_parts(name: str, parts: dict[str, bytes]) -> dict[str, Any]:
     # skip the DTD, extent and formula checks): each one must be XML too
     by_lower = {p.lower(): p for p in parts}
     for target in _workbook_targets(trees).values():
-        part = by_lower.get(target.lower())
-        if part is not None and part not in trees:
-            trees[part] = _parse_xml(name, part, parts[part])
+        named = by_lower.get(target.lower())
+        if named is not None and named not in trees:
+            trees[named] = _parse_xml(name, named, parts[named])
     types = trees.get("[Content_Types].xml")
     if types is None:
         raise refuse(name, "缺少[Content_Types].xml,不是有效的Excel工作簿", "请重新发送分发的原文件。")

@@ -79,13 +79,15 @@ def to_table(loaded: Loaded, sheet: str, facts: SheetFacts,
     if any(h not in columns for h in required):
         raise NotColumnar("required column missing")
     batch, where = loaded.batch, loaded.where
+    if batch is None:
+        raise ValueError(f"{sheet}: its Arrow columns were already turned into a table")
     rows = batch.num_rows
     merged = _merged_down(facts)
     errors: dict[int, dict[int, str]] = {}
-    for (row, column), text in facts.errors.items():
+    for (row, col), text in facts.errors.items():
         if row >= 1:
-            errors.setdefault(column, {})[row - 1] = text
-    values = {}
+            errors.setdefault(col, {})[row - 1] = text
+    values: dict[int, list[Any]] = {}
     for index in columns.values():
         column = _python_column(batch.column(where[index])) if index in where else [None] * rows
         for row, text in errors.get(index, {}).items():

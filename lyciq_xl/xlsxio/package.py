@@ -148,8 +148,9 @@ def add_relationship(pkg: Package, rel_type: str, target_part: str) -> str:
 
 def remove_relationship(pkg: Package, rid: str) -> None:
     p = re.escape(X.root_prefix(pkg.workbook_rels, "Relationships"))
-    pkg.workbook_rels = re.sub(f'<{p}Relationship\\b[^>]*\\sId="{re.escape(rid)}"[^>]*?(?:/>|>.*?</{p}Relationship>)',
-                               "", pkg.workbook_rels, count=1, flags=re.S)
+    relationship = (f'<{p}Relationship\\b[^>]*\\sId="{re.escape(rid)}"'
+                    f'[^>]*?(?:/>|>.*?</{p}Relationship>)')
+    pkg.workbook_rels = re.sub(relationship, "", pkg.workbook_rels, count=1, flags=re.S)
     pkg.rels = [r for r in pkg.rels if r.rid != rid]
 
 
@@ -195,7 +196,8 @@ def set_full_calc_on_load(pkg: Package) -> None:
     found = X.find_element(pkg.workbook, p, "calcPr")
     if found is not None:
         tag = pkg.workbook[found[0]:found[1]]
-        pkg.workbook = pkg.workbook[:found[0]] + X.set_attr(tag, "fullCalcOnLoad", 1) + pkg.workbook[found[1]:]
+        pkg.workbook = pkg.workbook[:found[0]] + X.set_attr(tag, "fullCalcOnLoad",
+                                                            1) + pkg.workbook[found[1]:]
         return
     sheets = X.find_element(pkg.workbook, p, "sheets")
     after = sheets[3] if sheets else 0  # nested extLst (in bookViews) come before <sheets>

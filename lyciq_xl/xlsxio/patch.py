@@ -9,8 +9,9 @@ a cell whose style is not a date format gets a date variant of that style.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from lyciq_xl.errors import InputError
 from lyciq_xl.table import cell_address, column_index, column_letter
@@ -111,8 +112,9 @@ class _SheetPatcher:
                 slots[-1].tail = content[slots[-1].end:m.start()]
             ref = X.get_attr(m.group(1), "r")
             xml = m.group()
-            if ref and _REF.match(ref):
-                col = column_index(_REF.match(ref).group(1))
+            explicit = _REF.match(ref) if ref else None
+            if explicit:
+                col = column_index(explicit.group(1))
             else:  # implicit position: make it explicit before inserting around it
                 col = slots[-1].col + 1 if slots else 0
                 xml = f'<{self.p}c r="{cell_address(row, col)}"' + xml[len(self.p) + 2:]
@@ -199,8 +201,9 @@ def _grow_dimension(head: str, p: str, written: list[tuple[int, int]]) -> str:
         return head
     tag = head[found[0]:found[1]]
     ref = X.get_attr(tag, "ref") or "A1"
-    corners = [_REF.match(part) for part in ref.replace("$", "").split(":")]
-    if not all(corners):
+    matches = [_REF.match(part) for part in ref.replace("$", "").split(":")]
+    corners = [m for m in matches if m]
+    if len(corners) != len(matches):
         return head
     rows = [int(m.group(2)) for m in corners] + [r for r, _ in written]
     cols = [column_index(m.group(1)) for m in corners] + [c for _, c in written]

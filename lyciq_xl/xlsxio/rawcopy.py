@@ -20,21 +20,24 @@ _DATA_DESCRIPTOR_FLAG = 0x08
 
 def copy_raw(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """Append member `info` of `zin` to `zout` without recompressing it."""
-    zin.fp.seek(info.header_offset)
-    header = _LOCAL_HEADER.unpack(zin.fp.read(_LOCAL_HEADER.size))
+    source, target = zin.fp, zout.fp
+    if source is None or target is None:          # ZipFile sets fp to None once closed
+        raise ValueError("copy_raw needs both zip files open")
+    source.seek(info.header_offset)
+    header = _LOCAL_HEADER.unpack(source.read(_LOCAL_HEADER.size))
     if header[0] != _LOCAL_SIGNATURE:
         raise zipfile.BadZipFile(f"bad local header for {info.filename}")
     name_length, extra_length = header[-2], header[-1]
-    zin.fp.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
-    data = zin.fp.read(info.compress_size)
+    source.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    data = source.read(info.compress_size)
 
     out = copy.copy(info)
     # Sizes and CRC go into the local header; the source's trailing data
     # descriptor (if any) is not copied.
     out.flag_bits &= ~_DATA_DESCRIPTOR_FLAG
-    out.header_offset = zout.fp.tell()
-    zout.fp.write(out.FileHeader())
-    zout.fp.write(data)
+    out.header_offset = target.tell()
+    target.write(out.FileHeader())
+    target.write(data)
     zout.filelist.append(out)
     zout.NameToInfo[out.filename] = out
-    zout.start_dir = zout.fp.tell()
+    zout.start_dir = target.tell()

@@ -13,10 +13,11 @@ import contextlib
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any
 
 import python_calamine
 
@@ -59,8 +60,8 @@ def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
         raise InputError(f"无法读取工作簿“{path.name}”:文件已损坏或不是Excel工作簿({exc})。") from exc
 
 
-def read_tables(path: Path, specs: Iterable[type] = contract.INPUT_SHEETS,
-                optional: Iterable[type] = contract.OPTIONAL_INPUT_SHEETS) -> dict[str, Table]:
+def read_tables(path: Path, specs: Iterable[type[Any]] = contract.INPUT_SHEETS,
+                optional: Iterable[type[Any]] = contract.OPTIONAL_INPUT_SHEETS) -> dict[str, Table]:
     """Read the sheets named by `specs` (contract classes with SHEET and
     REQUIRED), and those of `optional` that are present. Raises InputError
     naming every missing sheet or column."""
@@ -78,7 +79,7 @@ COLUMNAR_BYTES = 2_000_000
 
 
 def read_sheets(path: Path, book: python_calamine.CalamineWorkbook,
-                specs: Iterable[type]) -> dict[str, Table]:
+                specs: Iterable[type[Any]]) -> dict[str, Table]:
     """The sheets of `specs` present in `book` as Tables (REQUIRED columns
     checked where a spec has them). The Total Row of an Excel Table is no
     data row: it is left out."""
@@ -159,19 +160,6 @@ def _percent_as_points(table: Table, header: str, cells: set[tuple[int, int]]) -
                                   else scaled.normalize())
 
 
-def _big_sheets(path: Path, names: list[str]) -> list[str]:
-    """The sheets of `names` whose XML is at least COLUMNAR_BYTES."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            pkg = package.read_package(zf)
-            sizes = {i.filename: i.file_size for i in zf.infolist()}
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return []
-    parts = {name: pkg.lookup(name) for name in names}
-    return [name for name, sheet in parts.items()
-            if sheet and sheet.part and sizes.get(sheet.part, 0) >= COLUMNAR_BYTES]
-
-
 def _bare(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
 
@@ -190,7 +178,7 @@ def check_sheet_spelling(book_name: str, present: Iterable[str], wanted: Iterabl
                                  f"请将其重命名为“{name}”后重试。")
 
 
-def require_sheets(book_name: str, present: Iterable[str], specs: Iterable[type]) -> None:
+def require_sheets(book_name: str, present: Iterable[str], specs: Iterable[type[Any]]) -> None:
     """InputError naming every sheet of `specs` missing from `present`."""
     present = set(present)
     specs = list(specs)

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 from xml.etree import ElementTree as ET
 
 from defusedxml import DefusedXmlException
 
 from lyciq_xl.errors import InputError
+from lyciq_xl.table import column_index
 from lyciq_xl.xlsxio import package
 from lyciq_xl.xlsxio import xmltext as X
-from lyciq_xl.table import column_index
 from lyciq_xl.xlsxio.styles import StyleBook
 
 _CHUNK = 1 << 20

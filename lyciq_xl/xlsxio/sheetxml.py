@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Iterator
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from lyciq_xl.dates import excel_epoch
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.printform import PAGE_FOOTER
 from lyciq_xl.table import cell_address, column_letter
-from lyciq_xl.xlsxio import xmltext as X
 from lyciq_xl.textfit import LINE_HEIGHT, display_width, wrapped_lines
+from lyciq_xl.xlsxio import xmltext as X
 from lyciq_xl.xlsxio.styles import DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT, StyleBook, is_date_code
 
 # CT_Worksheet child order (ECMA-376 Part 1, 18.3.1.99). Excel refuses a
@@ -85,7 +86,7 @@ def kind(value: Any) -> str:
     return ""
 
 
-def cell_xml(ref: str, value: Any, style: str, date_style: Callable[[str], str],
+def cell_xml(ref: str, value: Any, style: str, date_style: Callable[[str], str | None],
              date1904: bool = False) -> str:
     """One <c>; `style` is ' s="N"' or ''; date_style(kind) gives it for dates."""
     if isinstance(value, str):
@@ -201,7 +202,8 @@ def plan(sheet: OwnedSheet, styles: StyleBook) -> _Plan:
         if names[c] in sheet.widths:
             continue
         width[c] = max((display_width(v) if isinstance(v, str) else
-                        len(number_text(v)) if isinstance(v, (int, Decimal, float)) and not isinstance(v, bool)
+                        len(number_text(v))
+                        if isinstance(v, (int, Decimal, float)) and not isinstance(v, bool)
                         else 5 for v in values if not isinstance(v, (dt.date, dt.time))), default=0)
 
     link_rows: dict[int, dict[int, str]] = {}
@@ -334,6 +336,7 @@ def worksheet_chunks(sheet: OwnedSheet, p: _Plan, kept: KeptBits,
     out.append(PAGE_SETUP)
     if p.ncols:
         # digits stored as text (e.g. 科室代码 "01") are intended: no green triangles
-        out.append(f'<ignoredErrors><ignoredError sqref="{full_ref}" numberStoredAsText="1"/></ignoredErrors>')
+        out.append(f'<ignoredErrors><ignoredError sqref="{full_ref}" numberStoredAsText="1"/>'
+                   '</ignoredErrors>')
     out.append("</worksheet>")
     yield "".join(out).encode("utf-8")

@@ -39,7 +39,8 @@ LINK_RGB = "FF0563C1"          # Excel's Hyperlink style colour
 MINIMAL_STYLESHEET = (
     X.XML_DECL
     + f'<styleSheet xmlns="{X.MAIN_NS}">'
-    '<fonts count="1"><font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font></fonts>'
+    '<fonts count="1"><font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/>'
+    '</font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
@@ -238,7 +239,10 @@ class StyleBook:
     def date_variant(self, xf: int | None, code: str = DATE_FORMAT) -> int:
         """An xf like `xf` (font, fill, border, alignment) but showing a date."""
         if xf is None or not (0 <= xf < len(self._xf_raw)):
-            return self.xf(num_fmt=code)
+            index = self.xf(num_fmt=code)
+            if index is None:                   # xf() gives None only without a format
+                raise ValueError("date_variant needs a number format code")
+            return index
         tag, attrs, children = self._containers["cellXfs"].entries[xf]
         new = dict(attrs)
         new["numFmtId"] = str(self.num_fmt(code))
@@ -279,5 +283,7 @@ class StyleBook:
         begin, open_end, _, _ = found
         value = X.insert_child(value, p, name, "".join(items))
         found = X.find_element(value, p, name)
+        if found is None:
+            raise X.PartError(f"styles.xml: <{name}> vanished while appending to it")
         open_tag = X.set_attr(value[found[0]:found[1]], "count", count)
         return value[:found[0]] + open_tag + value[found[1]:]

@@ -31,9 +31,10 @@ import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -41,12 +42,11 @@ from defusedxml import DefusedXmlException
 from lyciq_xl.errors import InputError, LyciqError
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.xlsxio import package as P
-from lyciq_xl.xlsxio import sheetxml
+from lyciq_xl.xlsxio import safefile, sheetxml
 from lyciq_xl.xlsxio import xmltext as X
 from lyciq_xl.xlsxio.patch import patch_sheet
 from lyciq_xl.xlsxio.rawcopy import copy_raw
 from lyciq_xl.xlsxio.reader import check_workbook_path
-from lyciq_xl.xlsxio import safefile
 from lyciq_xl.xlsxio.safefile import check_not_locked  # noqa: F401  (part of the writer's API)
 from lyciq_xl.xlsxio.styles import StyleBook
 
@@ -133,12 +133,11 @@ def _prepare(zin: zipfile.ZipFile, path: Path, owned: Sequence[OwnedSheet],
     styles_part = styles_rel.target if styles_rel and styles_rel.target in pkg.names else None
     styles = StyleBook(zin.read(styles_part) if styles_part else None)
 
-    patch_parts = _patch_targets(pkg, patches, path)
+    patch_sheets = _patch_targets(pkg, patches, path)
     _plan_owned(zin, pkg, owned, patches, styles, edit, path, member)
     for name, cells in patches.items():
-        part = patch_parts[name]
-        edit.replace[part] = patch_sheet(zin.read(part), cells, styles, pkg.lookup(name).name,
-                                         edit.date1904)
+        sheet_name, part = patch_sheets[name]
+        edit.replace[part] = patch_sheet(zin.read(part), cells, styles, sheet_name, edit.date1904)
 
     if patches or any(part not in edit.append for part in edit.generate):
         _invalidate_calculation(pkg, edit)
@@ -158,15 +157,19 @@ def _prepare(zin: zipfile.ZipFile, path: Path, owned: Sequence[OwnedSheet],
     return edit
 
 
-def _patch_targets(pkg: P.Package, patches: Mapping[str, Any], path: Path) -> dict[str, str]:
-    """Sheet name -> worksheet part; InputError naming every sheet not found."""
-    missing = [name for name in patches if not (pkg.lookup(name) and pkg.lookup(name).part)]
+def _patch_targets(pkg: P.Package, patches: Mapping[str, Any], path: Path) -> dict[str, tuple[str, str]]:
+    """Sheet name as given -> (its name in the workbook, its worksheet part);
+    InputError naming every sheet not found."""
+    found = {name: pkg.lookup(name) for name in patches}
+    targets = {name: (sheet.name, sheet.part) for name, sheet in found.items()
+               if sheet is not None and sheet.part}
+    missing = [name for name in patches if name not in targets]
     if missing:
         names = "、".join(f"“{n}”" for n in missing)
         raise InputError(f"工作簿“{path.name}”中没有工作表{names},无法写入。请检查工作表名称是否被修改。")
-    for name in patches:
-        _require_worksheet(pkg, pkg.lookup(name), path)
-    return {name: pkg.lookup(name).part for name in patches}
+    for sheet_name, part in targets.values():
+        _require_worksheet(pkg, sheet_name, part, path)
+    return targets
 
 
 def _plan_owned(zin: zipfile.ZipFile, pkg: P.Package, owned: Sequence[OwnedSheet], patches: Mapping[str, Any],
@@ -183,7 +186,7 @@ def _plan_owned(zin: zipfile.ZipFile, pkg: P.Package, owned: Sequence[OwnedSheet
         sheet_plan = sheetxml.plan(sheet, styles)
         entry = pkg.lookup(sheet.name)
         if entry is not None and entry.part:
-            _require_worksheet(pkg, entry, path)
+            _require_worksheet(pkg, entry.name, entry.part, path)
             with zin.open(entry.part) as f:
                 head = f.read(65536).decode("utf-8", errors="ignore")
             edit.generate[entry.part] = (sheet, sheet_plan, sheetxml.kept_bits(head))
@@ -219,9 +222,9 @@ def _add_styles_part(pkg: P.Package, edit: _Edit, member: dict[str, str]) -> str
     return part
 
 
-def _require_worksheet(pkg: P.Package, sheet: P.Sheet, path: Path) -> None:
-    if pkg.content_type(sheet.part) != P.WORKSHEET_TYPE:
-        raise InputError(f"工作簿“{path.name}”中的“{sheet.name}”不是普通工作表(可能是图表工作表),"
+def _require_worksheet(pkg: P.Package, sheet_name: str, part: str, path: Path) -> None:
+    if pkg.content_type(part) != P.WORKSHEET_TYPE:
+        raise InputError(f"工作簿“{path.name}”中的“{sheet_name}”不是普通工作表(可能是图表工作表),"
                          f"无法写入。请重命名或删除它后重试。")
 
 
@@ -283,7 +286,10 @@ def _write_temp(zin: zipfile.ZipFile, edit: _Edit, folder: Path, path: Path) -> 
 
 def _part_chunks(zin: zipfile.ZipFile, info: zipfile.ZipInfo | None, edit: _Edit,
                  name: str | None = None) -> Iterator[bytes]:
-    name = name or info.filename
+    if name is None:
+        if info is None:
+            raise ValueError("_part_chunks needs the member or its name")
+        name = info.filename
     if name in edit.generate:
         sheet, sheet_plan, kept = edit.generate[name]
         return sheetxml.worksheet_chunks(sheet, sheet_plan, kept, edit.date1904)

@@ -8,7 +8,8 @@ no entity expansion) is used only to *read* facts out of a part.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
