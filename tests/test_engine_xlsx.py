@@ -58,7 +58,8 @@ def build(path):
          D.CATEGORY: "管理绩效", D.INDICATOR: "GL01", D.STANDARD: "BJ-1", D.REASON: "已撤回",
          D.POINTS: 2, D.STATUS: "撤销"},
     ]
-    ded_headers = _sheet(book, D, D.COLUMNS, ded)
+    # SPEC 5's columns; section 9's optional 考核类型/专项名称 are absent here
+    ded_headers = _sheet(book, D, D.COLUMNS[:D.COLUMNS.index(D.STATUS) + 1], ded)
     P = c.PeerBallots
     peer = [{P.PERIOD: "2014", P.BALLOT_NO: 1, P.VOTER: "办公室", "综合科": "满意"},
             {P.PERIOD: "2014", P.BALLOT_NO: 2, P.VOTER: "人事科", "综合科": "较满意"}]

@@ -44,7 +44,7 @@ Function GetConfig(configKey As String, Optional default As String = "", Optiona
     ' it finds a value (sheet -> directory -> user -> default)
     ' An entry in xlwings.conf sheet overrides the config file/ribbon
     Dim configValue As String
-
+    
     ' Sheet
     #If App = "Microsoft Excel" Then
     If source = "" Or source = "sheet" Then
@@ -57,7 +57,7 @@ Function GetConfig(configKey As String, Optional default As String = "", Optiona
                     Exit Function
                 End If
             End If
-
+    
             'Add-in Sheet Config (only for custom add-ins, unused by xlwings add-in)
             If SheetExists(ThisWorkbook, PROJECT_NAME & ".conf") = True Then
                 If GetConfigFromSheet(ThisWorkbook).Exists(configKey) = True Then
