@@ -160,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=_out_folder, required=True, metavar="输出文件夹")
     p.add_argument("--period")
     p.add_argument("--dept")
+    p.add_argument("--assessors", action="store_true",
+                   help="为每个考核责任部门生成考核填报表(--dept 指定一个部门)")
     p.add_argument("--send", action="store_true")
     p.add_argument("--smtp-host")
     p.add_argument("--smtp-port", type=int)

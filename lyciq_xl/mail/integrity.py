@@ -28,6 +28,9 @@ Grid = Sequence[Sequence[Any]]
 INPUT_COLUMNS = {
     contract.Indicators.SHEET: SectionBook.INDICATOR_INPUTS,
     contract.KeyTasks.SHEET: SectionBook.KEY_TASK_INPUTS,
+    # assessor workbooks (SPEC 9): 完成情况 and the 外部评价 rates are inputs
+    contract.AssessorBook.KEY_TASK_SHEET: contract.AssessorBook.KEY_TASK_INPUTS,
+    contract.External.SHEET: (contract.External.GOVERNMENT, contract.External.ENTERPRISE),
 }
 
 

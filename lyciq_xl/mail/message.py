@@ -44,14 +44,21 @@ def build(section: Section, period: Period, org: str, attachment: Path, sender: 
                    inputs=dict(indicators=SectionBook.INDICATOR_INPUTS,
                                key_tasks=SectionBook.KEY_TASK_INPUTS,
                                reapprove=SectionBook.REAPPROVE))
+    return compose("mail_subject.j2", "mail_body.j2", context, section.email or "",
+                   attachment, sender)
+
+
+def compose(subject_template: str, body_template: str, context: dict, to: str,
+            attachment: Path, sender: str | None) -> EmailMessage:
+    """A plain-text mail rendered from two templates, with `attachment`."""
     env = _env()
-    subject = " ".join(env.get_template("mail_subject.j2").render(context).split())
-    body = env.get_template("mail_body.j2").render(context)
+    subject = " ".join(env.get_template(subject_template).render(context).split())
+    body = env.get_template(body_template).render(context)
     msg = EmailMessage()
     msg["Subject"] = subject
     if sender:
         msg["From"] = sender
-    msg["To"] = section.email or ""
+    msg["To"] = to
     msg["Date"] = email.utils.formatdate(localtime=True)
     msg["Message-ID"] = email.utils.make_msgid(
         domain=(sender or "").rpartition("@")[2] or "lyciq-xl.invalid")
