@@ -603,6 +603,9 @@ class ReturnKind:
 # Optional column of 外部评价 and 创优加分: the 记录号 of the assessor return
 # row that wrote it, so a resend updates that row.
 SOURCE_RECORD = "来源记录号"
+# 申诉记录 (SPEC 10): a deduction cited there is never changed by a resend.
+APPEALS_SHEET = "申诉记录"
+APPEAL_RECORD_NO = "记录号"
 # Optional column of 重点指标 a section's own return writes when an assessing
 # department reports 完成情况 (SPEC 9, key tasks with an assessing department).
 SELF_COMPLETION = "自评完成情况"
