@@ -618,6 +618,12 @@ SOURCE_RECORD = "来源记录号"
 # 申诉记录 (SPEC 10): a deduction cited there is never changed by a resend.
 APPEALS_SHEET = "申诉记录"
 APPEAL_RECORD_NO = "记录号"
+
+
+class AppealRefs:
+    """The one column of 申诉记录 (SPEC 10) an assessor resend consults."""
+    SHEET = APPEALS_SHEET
+    RECORD_NO = APPEAL_RECORD_NO
 # Optional column of 重点指标 a section's own return writes when an assessing
 # department reports 完成情况 (SPEC 9, key tasks with an assessing department).
 SELF_COMPLETION = "自评完成情况"

@@ -176,4 +176,4 @@ def d12_unknown_assessors(inp: Inputs) -> Iterator[Finding]:
             if unknown:
                 names = "、".join(f"“{n}”" for n in unknown)
                 yield finding("D12", table, r.number, spec.ASSESSOR,
-                              f"考核责任部门{names}不是科室,不会收到考核填报表")
+                              f"{names}")
