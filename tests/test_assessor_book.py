@@ -134,10 +134,11 @@ def _mac_checks(path):
     rows = json.loads(props["锁定行数"])
     grids = {s: book.get_sheet_by_name(s).to_python() for s in rows}
     cells = integrity.locked_cells(grids, rows)
-    code, period = props["科室代码"], props["期间"]
-    as_assessor = integrity.verify(SECRET, assessor_book.signed_payload(code, period, rows, cells), props["校验码"])
-    as_section = integrity.verify(SECRET, integrity.payload(code, period, c.TEMPLATE_VERSION, rows, cells),
-                                  props["校验码"])
+    base = integrity.decode_base(props, rows)
+    identity = integrity.Identity(props["科室代码"], props["期间"], c.TEMPLATE_VERSION, props["分发编号"])
+    as_assessor = integrity.verify(SECRET, assessor_book.signed_payload(identity, rows, cells, base),
+                                   props["校验码"])
+    as_section = integrity.verify(SECRET, integrity.payload(identity, rows, cells, base), props["校验码"])
     return as_assessor, as_section
 
 

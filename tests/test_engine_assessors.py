@@ -153,6 +153,6 @@ def test_sample_shows_special_assessments_and_real_assessors():
     text = a.explain("办公室", "2014Q3").text()
     # sample_data: BGS 2014Q3 BJ-04 0.5 under 保密专项检查
     assert "  专项考核「保密专项检查」:扣分 0.5" in text.splitlines()
-    text = a.explain("机关服务中心", "2014Q3").text()
-    assert "  专项考核「安全生产专项检查」:扣分 1" in text.splitlines()   # F5-01, 1 point
+    text = a.explain("机关服务中心", "2014Q1").text()
+    assert "  专项考核「财务资产专项检查」:扣分 0.4" in text.splitlines()   # BJ-06, 0.4 points
     assert set(assignments(a.inputs)) == {"BGS", "RSK", "ZHK"}          # 办公室, 人事科, 综合科

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lyciq_xl.engine import rules, scoring
+from lyciq_xl.engine import appeals, rules, scoring
 from lyciq_xl.engine.findings import Finding, sort_findings
 from lyciq_xl.engine.records import Inputs, load_inputs
 from lyciq_xl.engine.scoring import Detail, KeyTaskScore, ResultRow, ServiceRow
@@ -23,6 +23,7 @@ class Assessment:
     key_task_scores: dict[int, KeyTaskScore]
     details: dict[str, Detail] = field(repr=False)
     inputs: Inputs = field(repr=False)
+    appeals: list = field(default_factory=list, repr=False)   # AppealOutcome per 申诉记录 row
 
     @property
     def has_errors(self) -> bool:
@@ -56,8 +57,10 @@ def evaluate(tables: dict[str, Table]) -> Assessment:
 def _evaluate(tables: dict[str, Table]) -> Assessment:
     inp = load_inputs(tables)
     validation, active, counted = rules.validate(inp)
+    resolution = appeals.resolve(inp, counted, validation)
     details = scoring.new_details(inp)
-    scoring.collect_deductions(inp, active, counted, validation, details)
+    scoring.collect_deductions(inp, active, resolution.counted, validation, details)
+    scoring.collect_appeals(resolution, details)
     key_scores = scoring.collect_key_tasks(inp, validation, details)
     scoring.collect_service(inp, validation, details)
     scoring.collect_bonuses(inp, validation, details)
@@ -67,4 +70,4 @@ def _evaluate(tables: dict[str, Table]) -> Assessment:
         periods=periods, results=scoring.results(inp, periods, details),
         service=scoring.service_rows(inp, details),
         findings=sort_findings(validation.findings), key_task_scores=key_scores,
-        details=details, inputs=inp)
+        details=details, inputs=inp, appeals=resolution.outcomes)

@@ -1,4 +1,4 @@
-"""Validation rules D01…D12, D15, D16, K01…K03, B01…B06, C01, C02, A01.
+"""Validation rules D01…D16, K01…K03, B01…B06, C01, C02, A01.
 
 Each rule is a small generator over the parsed rows yielding Findings that
 name a cell (in the spirit of the GSA FAC intake checks); `validate` runs them

@@ -213,16 +213,20 @@ def _rate_rule(ws, header: str, col: int, ranges) -> None:
 
 # --- signing and writing -------------------------------------------------------------
 
-def signed_payload(code: str, period: str, rows, cells) -> bytes:
-    return KIND_TAG + integrity.payload(code, period, contract.TEMPLATE_VERSION, rows, cells)
+def signed_payload(identity: integrity.Identity, rows, cells, base) -> bytes:
+    return KIND_TAG + integrity.payload(identity, rows, cells, base)
 
 
-def sign_plan(plan: SectionPlan, secret: str) -> dict[str, str]:
+def sign_plan(plan: SectionPlan, secret: str, dist: str | None = None) -> dict[str, str]:
+    """Properties like a section workbook's (identity, distribution id, locked
+    cells, base of the input cells), signed with the assessor kind in front."""
     rows = plan.rows()
-    code, period = plan.section.code, str(plan.period)
+    identity = integrity.Identity(plan.section.code, str(plan.period), contract.TEMPLATE_VERSION,
+                                  dist or integrity.new_distribution_id())
     cells = integrity.locked_cells(plan.grids(), rows)
-    mac = integrity.sign(secret, signed_payload(code, period, rows, cells))
-    props = integrity.properties(code, period, rows, mac)
+    base = integrity.input_cells(plan.grids(), rows)
+    mac = integrity.sign(secret, signed_payload(identity, rows, cells, base))
+    props = integrity.properties(identity, rows, base, mac)
     props[AssessorBook.PROP_KIND] = ReturnKind.ASSESSOR
     return props
 

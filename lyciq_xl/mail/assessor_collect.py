@@ -18,7 +18,7 @@ from lyciq_xl.table import Table
 from lyciq_xl.xlsxio.reader import open_workbook, read_sheets, read_tables
 
 # Optional sheets an assessor intake reads beside the input sheets.
-EXTRA = (contract.AssessorImports, contract.AppealRefs)
+EXTRA = (contract.AssessorImports, contract.Appeals)
 
 
 def read_master(path: Path) -> dict[str, Table]:

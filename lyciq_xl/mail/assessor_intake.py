@@ -75,8 +75,13 @@ def identify(book: SafeWorkbook, inp: Inputs, secret: str) -> Identity:
     rows = integrity.decode_rows(props.get(P.PROP_ROWS), allowed)
     if rows is None or any(s not in book.sheets for s in rows):
         return Identity(dept, period, "文件的锁定信息缺失或被改动(工作表被删除或改名)")
+    base = integrity.decode_base(props, rows)
+    if base is None:
+        return Identity(dept, period, "文件的分发底稿属性缺失或被改动")
+    identity = integrity.Identity(props.get(P.PROP_CODE, ""), props.get(P.PROP_PERIOD, ""),
+                                  props.get(P.PROP_VERSION, ""), props.get(P.PROP_DIST, ""))
     cells = integrity.locked_cells(book.sheets, rows)
-    payload = assessor_book.signed_payload(dept.code, str(period), rows, cells)
+    payload = assessor_book.signed_payload(identity, rows, cells, base)
     if not integrity.verify(secret, payload, props.get(P.PROP_MAC, "")):
         return Identity(dept, period, "锁定内容或文件属性被改动,校验码不符(可能修改了参考表、表头或文件属性)")
     return Identity(dept, period)
@@ -502,7 +507,7 @@ class Intake:
         if row is None:
             return "主工作簿中已找不到该记录(可能被手工删除)"
         if reg.record_no in self.appealed:
-            return f"该记录已在“{contract.APPEALS_SHEET}”中申诉"
+            return f"该记录已在“{contract.Appeals.SHEET}”中申诉"
         if content_digest(sheet.rows[row], sheet.target.columns) != reg.content:
             return "绩效办在导入后修改过该行"
         return None
@@ -652,10 +657,10 @@ class Run:
 
 
 def appealed_numbers(tables: dict[str, Table]) -> set[str]:
-    t = tables.get(contract.APPEALS_SHEET)
-    if t is None or contract.APPEAL_RECORD_NO not in t.columns:
+    t = tables.get(contract.Appeals.SHEET)
+    if t is None or contract.Appeals.RECORD_NO not in t.columns:
         return set()
-    return {n for r in t.rows if (n := as_text(r[contract.APPEAL_RECORD_NO]))}
+    return {n for r in t.rows if (n := as_text(r[contract.Appeals.RECORD_NO]))}
 
 
 def intake_run(tables: dict[str, Table], inp: Inputs, returns: list[tuple[SafeWorkbook, str, dt.datetime]],
