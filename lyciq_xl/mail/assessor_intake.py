@@ -663,25 +663,30 @@ def appealed_numbers(tables: dict[str, Table]) -> set[str]:
     return {n for r in t.rows if (n := as_text(r[contract.Appeals.RECORD_NO]))}
 
 
+def intake_one(intake: Intake, inp: Inputs, found: dict[str, Assignment], book: SafeWorkbook,
+               digest: str, received: dt.datetime, secret: str) -> Result:
+    """One return against the master as the earlier ones of the run left it."""
+    result = Result(book.name, digest, received)
+    who = identify(book, inp, secret)
+    result.dept, result.period = who.dept, who.period
+    if who.problem:
+        result.refused = who.problem
+    elif who.dept.code not in found:
+        result.refused = f"{who.dept.name}目前不是任何指标的考核责任部门,无法导入其考核填报表"
+    else:
+        examined = examine(book, inp, found[who.dept.code], who.period,
+                           intake.own_keys(who.dept, who.period))
+        result.findings = examined.findings
+        result.events = intake.apply(examined, digest, received)
+    return result
+
+
 def intake_run(tables: dict[str, Table], inp: Inputs, returns: list[tuple[SafeWorkbook, str, dt.datetime]],
                secret: str) -> Run:
     """Assessor returns (already in save order) against the master: pure."""
     found = assessors.assignments(inp)
     intake = Intake(tables, inp.sections, appealed_numbers(tables))
-    results = []
-    for book, digest, received in returns:
-        result = Result(book.name, digest, received)
-        who = identify(book, inp, secret)
-        result.dept, result.period = who.dept, who.period
-        if who.problem:
-            result.refused = who.problem
-        elif who.dept.code not in found:
-            result.refused = f"{who.dept.name}目前不是任何指标的考核责任部门,无法导入其考核填报表"
-        else:
-            examined = examine(book, inp, found[who.dept.code], who.period,
-                               intake.own_keys(who.dept, who.period))
-            result.findings = examined.findings
-            result.events = intake.apply(examined, digest, received)
-        results.append(result)
+    results = [intake_one(intake, inp, found, book, digest, received, secret)
+               for book, digest, received in returns]
     registry = intake.registry_sheet() if intake.registry else None
     return Run(results, intake.patches, registry)
