@@ -735,7 +735,7 @@ class _Guide:
 
 APPEAL_PURPOSES = (
     (c.Appeals.SHEET, "科室对扣分提出的申诉及处理结果(维持、撤销、调整);重新计算按处理结果计分,"
-                      "不改动“扣分记录”。", "绩效办"),
+                      f"不改动“{c.Deductions.SHEET}”。", "绩效办"),
     (c.AppealAudit.SHEET, "【工具生成】每条申诉的原扣分、处理结果和计入的扣分。", "重新计算时生成"),
     (c.FeedbackLog.SHEET, "【工具生成】发给各科室的考核结果反馈单及日期(申诉期限由此起算)。", "生成反馈单时生成"),
 )

@@ -392,7 +392,7 @@ def collect(book: xw.Book) -> str:
     """汇总回收: read the returned workbooks (or .eml) the clerk saved in
     <工作簿名>_回收 next to the master, merge them into the open workbook,
     write 回收记录/回收变更 and one 回执 per file."""
-    from lyciq_xl.mail import receipts
+    from lyciq_xl.mail import folders, receipts
     from lyciq_xl.mail import inbox
     from lyciq_xl.mail.collect import collect_run
     folder = output_folder(book)
@@ -403,10 +403,10 @@ def collect(book: xw.Book) -> str:
         return f"请把各科室交回的工作簿(或邮件 .eml)保存到文件夹“{inbox_dir}”,再点“汇总回收”。"
     master = _mail_master(book)
     receipt_dir = folder / f"{stem}_回执"
-    receipts.check_folder(receipt_dir)
+    folders.check_folder(receipt_dir)
     run = collect_run(master, inbox.gather([inbox_dir]), None)
     paths = receipts.plan_paths(run.outcomes, receipt_dir)
-    receipts.make_folder(receipt_dir)
+    folders.make_folder(receipt_dir)
     if run.changes_master:
         apply_patches(book, run.patches)
         for owned in run.owned:

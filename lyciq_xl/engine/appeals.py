@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterator
 
-from lyciq_xl.contract import AppealDecision, Appeals, FeedbackLog, Params, Category
+from lyciq_xl.contract import AppealDecision, Appeals, Category, Deductions, FeedbackLog, Params
 from lyciq_xl.engine.findings import Finding, finding, shown
 from lyciq_xl.engine.records import Deduction, Inputs
 from lyciq_xl.engine.rules import Validation, positive_tenth
@@ -147,7 +147,7 @@ class _Checker:
         own = [d for d in rows if d.section == a.section]
         if not rows:
             return None, finding("E01", t, a.row, Appeals.RECORD_NO,
-                                 f"申诉{shown(a.appeal_no)}的记录号{shown(a.record_no)}在扣分记录中不存在")
+                                 f"申诉{shown(a.appeal_no)}的记录号{shown(a.record_no)}在“{Deductions.SHEET}”中不存在")
         if not own:
             other = next((d.section.name for d in rows if d.section), "其他科室")
             return None, finding("E01", t, a.row, Appeals.RECORD_NO,
@@ -156,7 +156,7 @@ class _Checker:
         if len(own) > 1:
             where = "、".join(f"第{d.row}行" for d in own)
             return None, finding("E01", t, a.row, Appeals.RECORD_NO,
-                                 f"申诉{shown(a.appeal_no)}的记录号{shown(a.record_no)}对应扣分记录{where},"
+                                 f"申诉{shown(a.appeal_no)}的记录号{shown(a.record_no)}对应“{Deductions.SHEET}”{where},"
                                  f"无法确定申诉的是哪一条")
         return own[0], None
 
@@ -289,7 +289,7 @@ def _describe(o: AppealOutcome, in_force: dict[int, Deduction], counted_rows: se
     if o.error is not None:
         return
     if d.row not in counted_rows:
-        o.note = f"扣分记录第{d.row}行未计分(已撤销或有错误),申诉不改变"
+        o.note = f"“{Deductions.SHEET}”第{d.row}行未计分(已撤销或有错误),申诉不改变"
     elif o.effective:
         o.note = "已生效"
     elif o.appeal.decision == AppealDecision.PENDING:

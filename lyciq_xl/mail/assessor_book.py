@@ -251,8 +251,8 @@ def build_message(org: str, dept: Section, period: Period, plan: SectionPlan, pa
         columns=AssessorBook.INPUT_COLUMNS,
         key_tasks=AssessorBook.KEY_TASK_SHEET in names, external=External.SHEET in names,
         bonuses=Bonuses.SHEET in names)
-    return message.compose("assessor_mail_subject.j2", "assessor_mail_body.j2", context,
-                           dept.email or "", path, sender)
+    subject = " ".join(message.render("assessor_mail_subject.j2", context).split())
+    return message.compose(dept, subject, message.render("assessor_mail_body.j2", context), [path], sender)
 
 
 def prepare(inp: Inputs, assignments: dict[str, Assignment], period: Period, secret: str,
