@@ -553,7 +553,10 @@ RECEIPT_DIGEST = "文件SHA256"
 # applied in save order, and an older one than a merged one is refused.
 RECEIPT_SAVED = "保存时间"
 RECEIPT_DIST = "分发编号"
-RECEIPTS_COLUMNS = Receipts.COLUMNS + (RECEIPT_DIGEST, RECEIPT_SAVED, RECEIPT_DIST)
+# SPEC 9: which kind of return a row records (ReturnKind: 科室填报/考核填报/反馈单);
+# blank in rows written before it existed = 科室填报.
+RECEIPT_KIND = "类型"
+RECEIPTS_COLUMNS = Receipts.COLUMNS + (RECEIPT_DIGEST, RECEIPT_SAVED, RECEIPT_DIST, RECEIPT_KIND)
 # 回收变更 gets three columns beyond SPEC's seven: the indicator's id (rows are
 # matched by 科室 + 指标编号, the master row may move), the value the cell had
 # when distributed (the merge base) and a mark for a conflict (changed in the

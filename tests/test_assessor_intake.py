@@ -220,3 +220,45 @@ def test_libreoffice_resaved_return_imports(setup, tmp_path):
     run = collect(master, (resaved, RECEIVED))
     assert run.results[0].accepted and run.results[0].findings == []
     assert deductions(master) == office(OFFICE_ROWS) + [ROW_001, ROW_002]
+
+
+def test_collect_recognises_an_assessor_return_and_writes_its_receipt(setup, tmp_path):
+    """Through `lyciq-xl collect`: the signed identity routes the file to the
+    assessor intake; the receipt carries the 类型 in its name and lists each bad
+    row with sheet, cell and rule; 回收记录 records the 类型."""
+    master, out = setup
+    ret = fill(out / "轻纺科_2014Q3_考核填报.xlsx", QFK_ROWS, tmp_path / "随便起的名字.xlsx")
+    receipts = tmp_path / "回执"
+    assert run_cli("collect", master, ret, "--receipts", receipts) == 0
+    assert deductions(master) == office(OFFICE_ROWS) + [ROW_001, ROW_002]
+    (receipt,) = receipts.iterdir()
+    assert receipt.name == "轻纺科_2014Q3_考核填报_回执.xlsx"
+    rows = [r for r in sheet_grid(open_workbook(receipt), "回执") if r and r[0] == "扣分填报"]
+    listed = {(r[1], r[3].split("]")[0].lstrip("[")) for r in rows}
+    assert listed == {(cell, rule) for rule, _s, cell in EXPECTED_FINDINGS}
+    book = open_workbook(master)
+    log = table_from_grid(c.Receipts.SHEET, sheet_grid(book, c.Receipts.SHEET))
+    (row,) = log.rows
+    assert (row["科室"], row["期间"], row["类型"]) == ("轻纺科", "2014Q3", "考核填报")
+    changes = table_from_grid(c.Changes.SHEET, sheet_grid(book, c.Changes.SHEET))
+    assert sorted(r["新值"] for r in changes.rows) == ["QFK-2014Q3-001", "QFK-2014Q3-002"]   # rows added
+
+
+def test_status_shows_each_assessing_departments_return_beside_the_sections(setup, tmp_path, capsys):
+    master, out = setup
+    ret = fill(out / "轻纺科_2014Q3_考核填报.xlsx", QFK_ROWS[:1], tmp_path / "r.xlsx")
+    assert run_cli("collect", master, ret, "--receipts", tmp_path / "rc") == 0
+    capsys.readouterr()
+    assert run_cli("status", master, "--period", PERIOD) == 0
+    lines = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert lines[0][-1] == "类型"
+    sections = [line for line in lines[1:] if line[-1] == "科室填报"]
+    assessors = {line[1]: line for line in lines[1:] if line[-1] == "考核填报"}
+    assert [line[1] for line in sections] == ["BGS", "RSK", "ZHK", "QFK"]
+    assert sorted(assessors) == ["BGS", "QFK", "RSK"]          # tests/assessor_fixtures.py
+    # 轻纺科 returned once (collected today, after the 2014-10-05 deadline: 逾期); the others not
+    assert assessors["QFK"][3:5] == ["已生成邮件", "1次"] and "逾期报送" in assessors["QFK"]
+    assert assessors["BGS"][3:5] == ["已生成邮件", "否"] and "未报送(已逾期)" in assessors["BGS"]
+    # the section 轻纺科 itself has not returned: its own row is untouched by the assessor return
+    qfk_section = next(line for line in sections if line[1] == "QFK")
+    assert qfk_section[3:5] == ["未分发", "否"]

@@ -53,7 +53,7 @@ def is_assessor(book: SafeWorkbook) -> bool:
     return assessor_intake.is_assessor_return(book.props)
 
 
-def _inputs(master):
+def master_inputs(master):
     """The master's Inputs for intake; ballot sheets are not needed and may be absent."""
     tables = dict(master.tables)
     for spec in contract.BALLOT_SHEETS:
@@ -107,7 +107,7 @@ def collect_assessor_returns(master, items: list, seen: set[str], latest: dict, 
     if not items:
         return []
     try:
-        tables, inp = _inputs(master)
+        tables, inp = master_inputs(master)
     except InputError as exc:
         for item in items:
             item.outcome.kind = contract.ReturnKind.ASSESSOR
