@@ -21,6 +21,7 @@ module reads a workbook's sheet or folder for settings or sys.path.
 """
 import importlib.resources
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,20 @@ def test_libreoffice_runs_the_built_getconfig_against_a_hostile_workbook(tmp_pat
         "C:\\lyciq",                                # the clerk's PYTHONPATH,
         "False",                                    # the default where the clerk set nothing,
         ""]                                         # never the workbook's value
+
+
+def test_the_patched_pythonpath_keeps_the_workbook_folder_off_sys_path(monkeypatch, tmp_path):
+    # What RunPython hands to xlwings' Python side (xlwings.utils.
+    # prepare_sys_path): AddExcelDir; active and add-in full names; three
+    # OneDrive/SharePoint settings; then the PYTHONPATH setting.
+    from xlwings.utils import prepare_sys_path
+    returned = tmp_path / "returned"
+    ours = str(tmp_path / "lyciq")
+    args = f"{{}};{returned / 'book.xlsx'};{tmp_path / 'addin' / 'lyciq.xlam'};;;;{ours}"
+    monkeypatch.setattr("sys.path", [])
+    prepare_sys_path(args.format("false"))        # the patched add-in's value
+    assert sys.path == [ours]
+    # xlwings' own default would have put the returned workbook's folder first
+    monkeypatch.setattr("sys.path", [])
+    prepare_sys_path(args.format("true"))
+    assert str(returned) in sys.path
