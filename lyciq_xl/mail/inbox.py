@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 
+from lyciq_xl.contract import ADDIN_CONFIG_NAMES
 from lyciq_xl.errors import InputError, UntrustedFileError
 from lyciq_xl.mail.untrusted import DEFAULT_LIMITS, MACRO_SUFFIXES, Limits, refuse, safe_name
 
@@ -112,7 +113,8 @@ def attachments(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list
             if part.is_multipart() or not filename:
                 continue
             filename = safe_name(filename)
-            if filename.lower().endswith(SPREADSHEET_SUFFIXES):
+            if filename.lower().endswith(SPREADSHEET_SUFFIXES) or \
+                    filename.lower() in ADDIN_CONFIG_NAMES:      # refused with a warning
                 payload = part.get_payload(decode=True)     # bytes for a leaf part
                 found.append((filename, payload if isinstance(payload, bytes) else b""))
     except RecursionError as exc:   # the parser and walk() recurse per nesting level
