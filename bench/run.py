@@ -89,7 +89,9 @@ def side_by_side(label: str, path: Path, repeats: int, tmp: Path) -> list[tuple[
         runs["calamine"].append(run_measured(calamine_read_all(path)))
         runs["recalc"].append(bench_recalc(path, 1, tmp))
     fx, cal, rec = ([statistics.median(col) for col in zip(*runs[k])] for k in runs)
-    row = lambda name, m: (f"{label}: {name}", f"{m[0]:.2f}", f"{m[2]:.2f}", f"{m[1]:.0f}")
+
+    def row(name: str, m: list) -> tuple[str, ...]:
+        return f"{label}: {name}", f"{m[0]:.2f}", f"{m[2]:.2f}", f"{m[1]:.0f}"
     return [(f"{label}: file size", f"{path.stat().st_size / 1e6:.1f} MB", "", ""),
             row("fastexcel read, all sheets", fx),
             row("python-calamine read, all sheets", cal),
