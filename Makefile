@@ -34,7 +34,8 @@ test: setup
 # ruff (lint + import order) and mypy, configured in pyproject.toml. The
 # paths grow as modules are brought up to the rules.
 LINT_PATHS := lyciq_xl/port lyciq_xl/commands lyciq_xl/cli.py lyciq_xl/xl.py lyciq_xl/errors.py \
-	lyciq_xl/progress.py tests/test_ports.py tests/port_fixtures.py tests/test_progress.py
+	lyciq_xl/progress.py tests/test_ports.py tests/port_fixtures.py tests/test_progress.py \
+	tests/test_install_extra.py
 TYPED_PATHS := lyciq_xl/port lyciq_xl/commands lyciq_xl/errors.py lyciq_xl/progress.py
 
 lint: setup
