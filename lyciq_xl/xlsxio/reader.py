@@ -101,7 +101,9 @@ def read_sheets(path: Path, book: python_calamine.CalamineWorkbook,
     return tables
 
 
-def _parse(path: Path, book: python_calamine.CalamineWorkbook, names: list[str]):
+def _parse(path: Path, book: python_calamine.CalamineWorkbook, names: list[str]
+           ) -> tuple[dict[str, columnar.Loaded], dict[str, list[list[Any]]],
+                      dict[str, sheetscan.SheetFacts]]:
     """Big sheets parsed by fastexcel, the others by python-calamine, and the
     scan of every sheet's XML on a second thread: zlib and the Rust parsers
     release the GIL, so on a second core it overlaps the parse."""
