@@ -83,9 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="以JSON输出结果和校验问题")
     p.set_defaults(func=_cmd_recalc)
 
-    p = sub.add_parser("explain", help="逐项说明一个科室得分的来由")
+    p = sub.add_parser("explain", help="逐项说明一个科室(或一名人员)得分的来由")
     p.add_argument("workbook", type=Path)
-    p.add_argument("dept", help="科室名称或科室代码")
+    p.add_argument("dept", help="科室名称或科室代码;或人员编号、唯一的姓名(个人考核逐月说明)")
     p.add_argument("period", nargs="?", help="考核期,如 2014Q3 或 2014(默认年度)")
     p.set_defaults(func=_cmd_explain)
 

@@ -46,8 +46,13 @@ def run(path: Path, as_json: bool = False) -> int:
 
 
 def run_explain(path: Path, dept: str, period: str | None) -> int:
+    """`dept`: a section, or (SPEC 8) a person by 人员编号 or unique 姓名."""
     assessment = assess_file(path)
     if assessment.sections.resolve(dept) is None:
+        if assessment.individual is not None:
+            from lyciq_xl.engine.individual.explain import explain_person
+            print(explain_person(assessment.individual, dept))
+            return EXIT_OK
         raise InputError(f"工作表“{contract.Sections.SHEET}”中没有科室“{dept}”,"
                          f"请填写科室名称或科室代码。")
     print(assessment.explain(dept, period).text())

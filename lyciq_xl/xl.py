@@ -56,10 +56,13 @@ def read_grid(sheet: xw.Sheet) -> list[list[Any]]:
     return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
 
 
-def read_tables(book: xw.Book, specs: Iterable[type] = contract.INPUT_SHEETS) -> dict[str, Table]:
+def read_tables(book: xw.Book, specs: Iterable[type] = contract.INPUT_SHEETS,
+                optional: Iterable[type] = contract.OPTIONAL_INPUT_SHEETS) -> dict[str, Table]:
     """Like xlsxio.reader.read_tables, from the open workbook."""
     specs = list(specs)
-    require_sheets(book.name, [s.name for s in book.sheets], specs)
+    present = [s.name for s in book.sheets]
+    require_sheets(book.name, present, specs)
+    specs += [s for s in optional if s not in specs and s.SHEET in present]
     return {s.SHEET: table_from_grid(s.SHEET, read_grid(book.sheets[s.SHEET]), s.REQUIRED)
             for s in specs}
 

@@ -10,7 +10,8 @@ from lyciq_xl import contract
 from lyciq_xl.table import Table, as_text
 
 # Findings are listed in sheet order (the order of the input contract).
-_SHEET_ORDER = {spec.SHEET: i for i, spec in enumerate(contract.INPUT_SHEETS)}
+_SHEET_ORDER = {spec.SHEET: i for i, spec in
+                enumerate(contract.INPUT_SHEETS + contract.OPTIONAL_INPUT_SHEETS)}
 _CELL = re.compile(r"([A-Z]+)(\d+)")
 
 

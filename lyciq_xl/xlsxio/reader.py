@@ -50,14 +50,16 @@ def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
         raise InputError(f"无法读取工作簿“{path.name}”:文件已损坏或不是Excel工作簿({exc})。") from exc
 
 
-def read_tables(path: Path, specs: Iterable[type] = contract.INPUT_SHEETS) -> dict[str, Table]:
+def read_tables(path: Path, specs: Iterable[type] = contract.INPUT_SHEETS,
+                optional: Iterable[type] = contract.OPTIONAL_INPUT_SHEETS) -> dict[str, Table]:
     """Read the sheets named by `specs` (contract classes with SHEET and
-    REQUIRED). Raises InputError naming every missing sheet or column."""
+    REQUIRED), and those of `optional` that are present. Raises InputError
+    naming every missing sheet or column."""
     path = Path(path)
     book = open_workbook(path)
     specs = list(specs)
     require_sheets(path.name, book.sheet_names, specs)
-    return read_sheets(path, book, specs)
+    return read_sheets(path, book, specs + [s for s in optional if s not in specs])
 
 
 def read_sheets(path: Path, book: python_calamine.CalamineWorkbook,
