@@ -8,6 +8,8 @@ arguments, calls it, and maps failures to exit codes.
 from __future__ import annotations
 
 import argparse
+import functools
+import re
 import sys
 from pathlib import Path
 
@@ -65,42 +67,98 @@ def _cmd_addin(args: argparse.Namespace) -> int:
     return addin_cli.run_addin(args)
 
 
+# argparse's own English errors, as a clerk should read them. A message not
+# listed still gets the Chinese frame, with argparse's text quoted.
+_ARGPARSE_ERRORS = [
+    (re.compile(r"argument 命令: invalid choice: '?(?P<v>.*?)'? \(choose from (?P<c>.*)\)"),
+     "没有命令“{v}”。命令要写在最前面,例如:lyciq-xl recalc 主工作簿.xlsx;可用的命令:{c}。"),
+    (re.compile(r"argument (?P<a>\S+): invalid choice: '?(?P<v>.*?)'? \(choose from (?P<c>.*)\)"),
+     "{a} 不能是“{v}”,可选:{c}。"),
+    (re.compile(r"the following arguments are required: (?P<a>.*)"), "缺少{a}。"),
+    (re.compile(r"unrecognized arguments: (?P<a>.*)"),
+     "无法识别“{a}”(拼写有误,或放在了不对应的命令后)。"),
+    (re.compile(r"argument (?P<a>\S+): expected (?:one|at least one) argument"),
+     "{a} 后面要写一个值。"),
+    (re.compile(r"argument (?P<a>\S+): invalid int value: '?(?P<v>.*?)'?$"),
+     "{a} 的值“{v}”不是整数。"),
+    (re.compile(r"ambiguous option: (?P<a>\S+) could match (?P<c>.*)"),
+     "选项 {a} 不完整,可能是 {c} 中的任一个,请写全。"),
+    (re.compile(r"argument (?P<a>\S+): (?P<m>.*)"), "{a}:{m}"),
+]
+
+
+def _chinese(message: str) -> str:
+    for pattern, text in _ARGPARSE_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            return text.format(**{k: v.replace("'", "") for k, v in match.groupdict().items()})
+    return f"命令行有误({message})。"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Command-line slips: a Chinese message, the usage line, exit 2."""
+
+    def error(self, message: str):
+        usage = self.format_usage().strip().removeprefix("usage:").strip()
+        self.exit(EXIT_INPUT, f"错误:{_chinese(message)}\n用法:{usage}\n"
+                              f"查看说明:{self.prog} --help;本次未写入任何内容。\n")
+
+
+def _out_folder(text: str) -> Path:
+    """--out: a folder, made if missing; an existing file there is a slip."""
+    path = Path(text)
+    for place in (path, *path.parents):
+        if place.exists():
+            if not place.is_dir():
+                raise argparse.ArgumentTypeError(
+                    f"“{place}”是一个文件,不是文件夹。请指定输出文件夹(不存在时会自动新建)。")
+            break
+    return path
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="lyciq-xl", description="辽阳局绩效考核 Excel 工具")
+    parser = _Parser(prog="lyciq-xl", description="辽阳局绩效考核 Excel 工具")
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--debug", action="store_true", help="出错时显示技术细节")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+    # --debug is accepted after the command too; SUPPRESS keeps the
+    # subcommand's default from overwriting a --debug given before it
+    anywhere = argparse.ArgumentParser(add_help=False)
+    anywhere.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                          help="出错时显示技术细节")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令",
+                                parser_class=_Parser)
+    command = functools.partial(sub.add_parser, parents=[anywhere])
 
-    p = sub.add_parser("init", help="新建主工作簿(含示例数据)")
-    p.add_argument("workbook", type=Path)
+    p = command("init", help="新建主工作簿(含示例数据)")
+    p.add_argument("workbook", type=Path, metavar="主工作簿")
     p.add_argument("--blank", action="store_true", help="只含科室、指标框架和参数,不含示例数据")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件(原文件先备份)")
     p.set_defaults(func=_cmd_init)
 
-    p = sub.add_parser("recalc", help="校验并重新计算全部得分")
-    p.add_argument("workbook", type=Path)
+    p = command("recalc", help="校验并重新计算全部得分")
+    p.add_argument("workbook", type=Path, metavar="主工作簿")
     p.add_argument("--json", action="store_true", help="以JSON输出结果和校验问题")
     p.set_defaults(func=_cmd_recalc)
 
-    p = sub.add_parser("explain", help="逐项说明一个科室(或一名人员)得分的来由")
-    p.add_argument("workbook", type=Path)
-    p.add_argument("dept", help="科室名称或科室代码;或人员编号、唯一的姓名(个人考核逐月说明)")
-    p.add_argument("period", nargs="?", help="考核期,如 2014Q3 或 2014(默认年度)")
+    p = command("explain", help="逐项说明一个科室(或一名人员)得分的来由")
+    p.add_argument("workbook", type=Path, metavar="主工作簿")
+    p.add_argument("dept", metavar="科室或人员",
+                   help="科室名称或科室代码;或人员编号、全局唯一的姓名(个人考核逐月说明)")
+    p.add_argument("period", nargs="?", metavar="考核期", help="考核期,如 2014Q3 或 2014(默认年度)")
     p.set_defaults(func=_cmd_explain)
 
-    p = sub.add_parser("annex", help="生成附件1/2/3和考核结果通报")
-    p.add_argument("workbook", type=Path)
-    p.add_argument("--out", type=Path, required=True)
+    p = command("annex", help="生成附件1/2/3和考核结果通报")
+    p.add_argument("workbook", type=Path, metavar="主工作簿")
+    p.add_argument("--out", type=_out_folder, required=True, metavar="输出文件夹")
     p.add_argument("--pdf", action="store_true")
     p.add_argument("--html", action="store_true")
     p.add_argument("--dept")
     p.add_argument("--include-drafts", action="store_true")
     p.set_defaults(func=_cmd_annex)
 
-    p = sub.add_parser("distribute", help="按科室拆分工作簿并发送")
-    p.add_argument("workbook", type=Path)
-    p.add_argument("--out", type=Path, required=True)
+    p = command("distribute", help="按科室拆分工作簿并发送")
+    p.add_argument("workbook", type=Path, metavar="主工作簿")
+    p.add_argument("--out", type=_out_folder, required=True, metavar="输出文件夹")
     p.add_argument("--period")
     p.add_argument("--dept")
     p.add_argument("--send", action="store_true")
@@ -111,24 +169,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sender")
     p.set_defaults(func=_cmd_distribute)
 
-    p = sub.add_parser("collect", help="回收科室填报的工作簿并汇总")
-    p.add_argument("workbook", type=Path)
-    p.add_argument("files", type=Path, nargs="+")
+    p = command("collect", help="回收科室填报的工作簿并汇总")
+    p.add_argument("workbook", type=Path, metavar="主工作簿")
+    p.add_argument("files", type=Path, nargs="+", metavar="交回的工作簿或文件夹")
     p.add_argument("--receipts", type=Path, help="回执输出目录")
     p.add_argument("--period", help="只接收该期间的工作簿(默认:参数“年度”内的任一期间)")
     p.set_defaults(func=_cmd_collect)
 
-    p = sub.add_parser("status", help="查看各科室报送情况")
-    p.add_argument("workbook", type=Path)
+    p = command("status", help="查看各科室报送情况")
+    p.add_argument("workbook", type=Path, metavar="主工作簿")
     p.add_argument("--period")
     p.set_defaults(func=_cmd_status)
 
-    p = sub.add_parser("build", help="由 macros/ 源文件构建加载项 workbook/lyciq.xlam")
+    p = command("build", help="由 macros/ 源文件构建加载项 workbook/lyciq.xlam")
     p.add_argument("--out", type=Path)
     p.set_defaults(func=_cmd_build)
 
-    p = sub.add_parser("addin", help="安装/卸载/查看 Excel 加载项")
-    p.add_argument("action", choices=("install", "uninstall", "status"))
+    p = command("addin", help="安装/卸载/查看 Excel 加载项")
+    p.add_argument("action", choices=("install", "uninstall", "status"), metavar="操作")
     p.set_defaults(func=_cmd_addin)
     return parser
 

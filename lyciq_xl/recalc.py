@@ -14,6 +14,7 @@ from lyciq_xl.engine import Assessment, evaluate, owned_sheets, to_json
 from lyciq_xl.errors import InputError
 from lyciq_xl.summary import summary_text
 from lyciq_xl.table import bulk_allocation
+from lyciq_xl.xlsxio.lock import master_lock
 from lyciq_xl.xlsxio.reader import read_tables
 from lyciq_xl.xlsxio.writer import check_not_locked, write_workbook
 
@@ -29,9 +30,10 @@ def assess_file(path: Path) -> Assessment:
 def recalc_file(path: Path) -> Assessment:
     """Validate and score `path`, then replace its result sheets atomically."""
     path = Path(path)
-    check_not_locked(path)
-    assessment = assess_file(path)
-    write_workbook(path, owned=owned_sheets(assessment))
+    with master_lock(path):      # no collect may merge between our read and write
+        check_not_locked(path)
+        assessment = assess_file(path)
+        write_workbook(path, owned=owned_sheets(assessment))
     return assessment
 
 

@@ -405,7 +405,7 @@ def test_lock_file_refuses_and_writes_nothing(tmp_path):
     path = build_master(tmp_path / "主工作簿.xlsx")
     before = path.read_bytes()
     (tmp_path / "~$主工作簿.xlsx").write_bytes(b"\x00" * 165)
-    with pytest.raises(InputError, match="请先在Excel中保存并关闭"):
+    with pytest.raises(InputError, match=r"请先在Excel\(或WPS表格\)中保存并关闭"):
         check_not_locked(path)
     with pytest.raises(InputError, match="正在Excel中打开"):
         write_workbook(path, [FINDINGS])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lyciq_xl import resources
 from lyciq_xl.addin import vbaproject as vp
+from lyciq_xl.addin import xlwings_patch
 from lyciq_xl.xlsxio.styles import MINIMAL_STYLESHEET
 from lyciq_xl.xlsxio.xmltext import XML_DECL
 
@@ -28,10 +29,8 @@ REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
 # xlwings' custom add-in module reads its settings from <PROJECT_NAME>.conf;
-# ours is lyciq.conf (see docs/addin.md): the add-in never changes how any
-# other xlwings workbook on the machine picks its Python.
-XLWINGS_PROJECT_LINE = 'Public Const PROJECT_NAME As String = "myaddin"'
-PROJECT_NAME = "lyciq"
+# ours is lyciq.conf (see docs/addin.md and xlwings_patch).
+PROJECT_NAME = xlwings_patch.PROJECT_NAME
 CONF_SHEET = "lyciq"              # the add-in's single (hidden) sheet
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)      # the earliest time a zip can hold
 
@@ -43,14 +42,11 @@ class Sources:
 
 
 def xlwings_vba() -> list[vp.Module]:
-    """xlwings' own VBA, from the installed xlwings (so VBA and Python match)."""
+    """xlwings' own VBA, from the installed xlwings (so VBA and Python match),
+    patched so that no workbook can choose what a button runs (xlwings_patch)."""
     root = importlib.resources.files("xlwings")
-    bas = (root / "xlwings_custom_addin.bas").read_text(encoding="utf-8")
-    if XLWINGS_PROJECT_LINE not in bas:
-        raise RuntimeError("xlwings_custom_addin.bas no longer defines PROJECT_NAME "
-                           "as expected; check the pinned xlwings version")
-    bas = bas.replace(XLWINGS_PROJECT_LINE,
-                      f'Public Const PROJECT_NAME As String = "{PROJECT_NAME}"')
+    bas = xlwings_patch.patch_xlwings_bas(
+        (root / "xlwings_custom_addin.bas").read_text(encoding="utf-8"))
     cls = (root / "addin" / "Dictionary.cls").read_text(encoding="utf-8")
     return [vp.module_from_source(bas, vp.PROCEDURAL),
             vp.module_from_source(cls, vp.CLASS)]

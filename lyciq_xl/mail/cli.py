@@ -10,6 +10,7 @@ from lyciq_xl.mail import inbox, outbox, receipts, send, split, status
 from lyciq_xl.mail.collect import check_secret, collect_run
 from lyciq_xl.mail.master import Master, load_master, resolve_period, resolve_sections
 from lyciq_xl.xlsxio import safefile
+from lyciq_xl.xlsxio.lock import master_lock
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 # file names, properties and cell text in messages come from returned files:
@@ -42,6 +43,11 @@ def ensure_secret(master: Master) -> str:
 
 
 def run_distribute(args: argparse.Namespace) -> int:
+    with master_lock(args.workbook):    # it may add 参数 and writes the send log
+        return _distribute(args)
+
+
+def _distribute(args: argparse.Namespace) -> int:
     master = load_master(args.workbook)
     period = resolve_period(master, args.period)
     sections = resolve_sections(master, args.dept)
@@ -77,6 +83,11 @@ def run_distribute(args: argparse.Namespace) -> int:
 # --- collect -----------------------------------------------------------------------
 
 def run_collect(args: argparse.Namespace) -> int:
+    with master_lock(args.workbook):    # the whole read–merge–write
+        return _collect(args)
+
+
+def _collect(args: argparse.Namespace) -> int:
     master = load_master(args.workbook)
     check_secret(master)
     writer = _writer()

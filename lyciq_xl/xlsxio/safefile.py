@@ -16,14 +16,24 @@ BACKUP_DIR = ".lyciq-backup"
 KEEP_BACKUPS = 10
 
 
-def check_not_locked(path: Path) -> None:
-    """InputError if the file must not be replaced now: Excel has it open (its
-    `~$<name>` owner file is beside it) or the clerk marked it read-only."""
+# Owner files office programs put beside a document they have open:
+# (owner file, program, where to close it). Excel and WPS on Windows both
+# write ~$<name>; LibreOffice writes .~lock.<name>#; WPS on Linux .~<name>.
+def owner_files(path: Path) -> list[tuple[Path, str, str]]:
     path = Path(path)
-    lock = path.with_name("~$" + path.name)
-    if lock.exists():
-        raise InputError(f"工作簿“{path.name}”正在Excel中打开(发现锁定文件“{lock.name}”)。"
-                         f"请先在Excel中保存并关闭该工作簿,然后重试;本次未写入任何内容。")
+    return [(path.with_name("~$" + path.name), "Excel", "Excel(或WPS表格)"),
+            (path.with_name(f".~lock.{path.name}#"), "LibreOffice", "LibreOffice"),
+            (path.with_name(".~" + path.name), "WPS表格", "WPS表格")]
+
+
+def check_not_locked(path: Path) -> None:
+    """InputError if the file must not be replaced now: an office program has
+    it open (its owner file is beside it) or the clerk marked it read-only."""
+    path = Path(path)
+    for lock, program, close_in in owner_files(path):
+        if lock.exists():
+            raise InputError(f"工作簿“{path.name}”正在{program}中打开(发现锁定文件“{lock.name}”)。"
+                             f"请先在{close_in}中保存并关闭该工作簿,然后重试;本次未写入任何内容。")
     # the mode bits, not os.access: an administrator may write anything, yet
     # a file marked read-only (Windows attribute or chmod) is meant to stay as is
     if path.is_file() and not path.stat().st_mode & 0o222:
