@@ -42,6 +42,11 @@ def _cmd_annex(args: argparse.Namespace) -> int:
     return annex_cli.run(args)
 
 
+def _cmd_archive(args: argparse.Namespace) -> int:
+    from lyciq_xl import archive
+    return archive.run(args)
+
+
 def _cmd_distribute(args: argparse.Namespace) -> int:
     from lyciq_xl.mail import cli as mail_cli
     return mail_cli.run_distribute(args)
@@ -155,6 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dept")
     p.add_argument("--include-drafts", action="store_true")
     p.set_defaults(func=_cmd_annex)
+
+    p = command("archive", help="生成个人考核档案(每人一个文件)")
+    p.add_argument("workbook", type=Path, metavar="主工作簿")
+    p.add_argument("--out", type=_out_folder, required=True, metavar="输出文件夹")
+    p.add_argument("--pdf", action="store_true", help="同时生成PDF(一次LibreOffice转换全部文件)")
+    p.add_argument("--person", metavar="人员", help="只生成一人:人员编号或唯一的姓名")
+    p.add_argument("--dept", metavar="科室", help="只生成一个科室的人员")
+    p.set_defaults(func=_cmd_archive)
 
     p = command("distribute", help="按科室拆分工作簿并发送")
     p.add_argument("workbook", type=Path, metavar="主工作簿")

@@ -629,6 +629,11 @@ class PersonalResults:
                RANK, PENDING)
 
 
+# recalc owns 个人考核结果 too (written after 校验结果, only when 人员 is present)
+RECALC_OWNED = RECALC_OWNED + (PersonalResults,)
+OWNED_SHEETS = OWNED_SHEETS + (PersonalResults.SHEET,)
+
+
 class StaffStatus:
     ON = "在岗"
     OFF = "离岗"

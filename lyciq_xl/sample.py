@@ -629,6 +629,8 @@ COMMANDS = (
     ("(无)", "lyciq-xl explain 主工作簿.xlsx 检疫科 2014", "逐项说明一个科室得分的来由,用于答复申诉。"),
     ("(无)", "lyciq-xl status 主工作簿.xlsx", "查看各科室工作簿报送情况。"),
     ("(无)", "lyciq-xl explain 主工作簿.xlsx 鲁振东", "逐月说明一名人员的个人考核得分和等次的来由。"),
+    ("(无)", "lyciq-xl archive 主工作簿.xlsx --out 档案 --pdf",
+     "每人一份个人考核档案(A4纵向,可加 --dept 科室 或 --person 人员),供本人和领导签字后归档。"),
 )
 
 NOTES = (

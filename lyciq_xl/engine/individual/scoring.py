@@ -229,8 +229,9 @@ def propose(s: IndividualSettings, section, group: list[PersonResult],
             p.proposed, p.reason = AG.EXCELLENT, f"在可评优秀人员中排名第 {rank},在名额 {quota.quota} 之内"
         elif rank <= quota.quota:
             p.proposed = AG.COMPETENT
-            p.reason = (f"与{'、'.join(o.person.name for o in tied if o is not p)}同分并列第 {rank},"
-                        f"跨越名额 {quota.quota} 的界线,均不建议优秀,请领导研究确定")
+            # no other names here: the reason is printed in this person's own file
+            p.reason = (f"与另外 {len(tied) - 1} 人同分并列第 {rank},跨越名额 {quota.quota} 的界线,"
+                        f"均不建议优秀,请领导研究确定")
             if p.person not in quota.tied:
                 quota.tied.extend(o.person for o in tied)
         else:
