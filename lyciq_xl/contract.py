@@ -469,6 +469,17 @@ RULES = {r.code: r for r in (
          "请分管局长审核后将审核状态改为“已审核”(第九、十条)。"),
 )}
 
+# --- issue 8 (robust): dates and 得分率 as clerks type them ---------------------
+# D11 splits "no date at all" from D09 (a real date outside the period): an
+# unreadable date used to be titled 日期不在考核期内. B06: Excel stores 72% as
+# 0.72; a bare 0.72 in 得分率 is scored as 0.72 (of 100) but most likely meant 72%.
+RULES.update({r.code: r for r in (
+    Rule("D11", Level.ERROR, "日期未填写或无法识别",
+         "请填写四位年份的日期,如2014-03-05、2014/3/5、2014年3月5日或20140305。"),
+    Rule("B06", Level.WARNING, "得分率在0到1之间,可能把百分比写成了小数",
+         "得分率按0到100计(72%请写72或72%);如确为不到1分请忽略本提示。"),
+)})
+
 
 # --- distribute / collect (section workbooks, receipts) -----------------------
 # Added for `distribute`/`collect`/`status` (lyciq_xl/mail). Custom document

@@ -36,6 +36,7 @@ from lyciq_xl.errors import InputError
 from lyciq_xl.resources import WORKBOOK_DIR
 from lyciq_xl.textfit import display_width, wrapped_lines
 from lyciq_xl.xlsxio import safefile
+from lyciq_xl.xlsxio.textcell import put
 
 SAMPLE_PATH = WORKBOOK_DIR / "主工作簿示例.xlsx"
 
@@ -331,9 +332,9 @@ def _bonus_rows() -> list[list[Any]]:
 # --- writing and styling a data sheet ---------------------------------------------------
 
 def _write_table(ws: Worksheet, headers: Sequence[str], rows: list[list[Any]]) -> None:
-    ws.append(list(headers))
-    for row in rows:
-        ws.append(row)
+    for r, row in enumerate([list(headers), *rows], start=1):
+        for index, value in enumerate(row, start=1):
+            put(ws, r, index, value)
     widths = []
     for index, header in enumerate(headers, start=1):
         letter = get_column_letter(index)
@@ -701,7 +702,7 @@ class _Guide:
         self.row += 1
         col, lines = 1, 1
         for value, span in zip(values, spans):
-            self.ws.cell(row=self.row, column=col, value=value)
+            put(self.ws, self.row, col, value)
             lines = max(lines, wrapped_lines(value, sum(GUIDE_WIDTHS[col - 1:col - 1 + span])))
             if span > 1:
                 self.ws.merge_cells(start_row=self.row, start_column=col,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Sequence
 
+from lyciq_xl.dates import parse_date
 from lyciq_xl.errors import InputError
 
 
@@ -134,27 +135,20 @@ def as_decimal(value: Any) -> Decimal | None:
     return None
 
 
-# An optional time of day (pasted from a system export) is read and ignored.
-_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
-                        r"(?:(?:\s+|\s*T\s*)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?")
+def as_rate(value: Any) -> Decimal | None:
+    """A 得分率 cell (0–100): a number, or text with a percent sign as
+    clerks type it ('96%', '96 %', '９６％' -> 96); None when not a number."""
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if text.endswith("%"):
+            value = text[:-1].rstrip()
+    return as_decimal(value)
 
 
 def as_date(value: Any) -> dt.date | None:
-    """A cell as a date: a real Excel date, or text such as 2014-03-05,
-    2014/3/5 or 2014年3月5日, with or without a time (2014-03-05 10:30).
-    None when blank or not a date."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        match = _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", value).strip())
-        if match:
-            try:
-                return dt.date(*(int(g) for g in match.groups()))
-            except ValueError:
-                return None
-    return None
+    """A cell as a date: a real Excel date or a date as clerks type it
+    (lyciq_xl.dates); None when blank or not a date."""
+    return parse_date(value)
 
 
 @dataclass(slots=True)

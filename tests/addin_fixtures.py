@@ -33,3 +33,22 @@ def procedure(module: str, name: str) -> str:
                       module, re.M | re.S)
     assert match, f"{name} not found"
     return match.group(0)
+
+
+# The ribbon's Chinese messages, as the clerk must read them (LyciqRibbon.bas
+# holds them as hex UTF-16 code units, built with ChrW).
+TITLE = "绩效考核"
+NO_WORKBOOK = ("请先打开主工作簿并让它成为当前窗口\uff0c再点击功能区按钮。"
+               "如果工作簿处于“受保护的视图”\uff0c请先点击“启用编辑”。")
+BAD_NAME = ("工作簿名称中含有 \" $ ` \\ | 之一\uff0c按钮无法安全运行。"
+            "请把工作簿另存为不含这些字符的名称后再试。")
+
+
+def miniconda(root: Path) -> Path:
+    """A conda installation laid out on disk as its installer does: conda-meta/
+    in the base environment and in the environment envs/lyciq, condabin/
+    holding conda.bat (which xlwings' CheckConda looks for). Returns root."""
+    for folder in ("conda-meta", "condabin", "envs/lyciq/conda-meta"):
+        (root / folder).mkdir(parents=True)
+    (root / "condabin" / "conda.bat").write_text("@echo off\r\n")
+    return root

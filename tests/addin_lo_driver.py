@@ -1,8 +1,10 @@
 """Run VBA functions of a workbook in LibreOffice headless through UNO.
 
 Runs under the system Python that has LibreOffice's `uno` module:
-    /usr/bin/python3 addin_lo_driver.py BOOK PROFILE_DIR Module.Func ...
-Prints a JSON object {"Module.Func": result, ..., "_libraries": [...]}.
+    /usr/bin/python3 addin_lo_driver.py PROFILE_DIR BOOK Module.Func ... [BOOK Module.Func ...]
+(an argument ending in .xlsm opens that book; the calls after it run in it).
+Prints a JSON object {"BOOK": {"Module.Func": result, ..., "_modules": [...]}, ...}
+keyed by each book's file name.
 """
 import json
 import os
@@ -21,8 +23,32 @@ def prop(name, value):
     return p
 
 
+def run_book(desktop, book, calls):
+    # MacroExecutionMode 4 = ALWAYS_EXECUTE_NO_WARN
+    doc = desktop.loadComponentFromURL(
+        uno.systemPathToFileUrl(os.path.abspath(book)), "_blank", 0,
+        (prop("Hidden", True), prop("MacroExecutionMode", 4)))
+    out = {"_libraries": list(doc.BasicLibraries.getElementNames())}
+    lib = doc.BasicLibraries.getByName("VBAProject") \
+        if doc.BasicLibraries.hasByName("VBAProject") else None
+    out["_modules"] = sorted(lib.getElementNames()) if lib else []
+    provider = doc.getScriptProvider()
+    for call in calls:
+        script = provider.getScript(
+            f"vnd.sun.star.script:VBAProject.{call}?language=Basic&location=document")
+        out[call] = script.invoke((), (), ())[0]
+    doc.close(True)
+    return out
+
+
 def main():
-    book, profile, *calls = sys.argv[1:]
+    profile, *args = sys.argv[1:]
+    books: list[tuple[str, list[str]]] = []
+    for arg in args:
+        if arg.endswith(".xlsm"):
+            books.append((arg, []))
+        else:
+            books[-1][1].append(arg)
     pipe = f"lyciqtest{os.getpid()}"
     proc = subprocess.Popen(
         ["soffice", "--headless", "--invisible", "--norestore", "--nologo",
@@ -43,20 +69,7 @@ def main():
             raise SystemExit("LibreOffice did not start")
         desktop = ctx.ServiceManager.createInstanceWithContext(
             "com.sun.star.frame.Desktop", ctx)
-        # MacroExecutionMode 4 = ALWAYS_EXECUTE_NO_WARN
-        doc = desktop.loadComponentFromURL(
-            uno.systemPathToFileUrl(os.path.abspath(book)), "_blank", 0,
-            (prop("Hidden", True), prop("MacroExecutionMode", 4)))
-        out = {"_libraries": list(doc.BasicLibraries.getElementNames())}
-        lib = doc.BasicLibraries.getByName("VBAProject") \
-            if doc.BasicLibraries.hasByName("VBAProject") else None
-        out["_modules"] = sorted(lib.getElementNames()) if lib else []
-        provider = doc.getScriptProvider()
-        for call in calls:
-            script = provider.getScript(
-                f"vnd.sun.star.script:VBAProject.{call}?language=Basic&location=document")
-            out[call] = script.invoke((), (), ())[0]
-        doc.close(True)
+        out = {os.path.basename(book): run_book(desktop, book, calls) for book, calls in books}
         print(json.dumps(out))
     finally:
         try:

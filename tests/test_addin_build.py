@@ -11,6 +11,7 @@ import pytest
 from defusedxml import ElementTree
 from oletools.olevba import VBA_Parser
 
+from addin_fixtures import BAD_NAME, NO_WORKBOOK, TITLE, olevba_modules, procedure
 from lyciq_xl.addin import build, vbaproject
 from lyciq_xl.addin.ovba import decompress
 
@@ -39,20 +40,22 @@ def vba_bin(parts, tmp_path_factory) -> Path:
 
 
 def expected_sources() -> dict[str, str]:
-    """Each module's stored source, worked out from the files independently
-    of the builder: CRLF endings, class headers dropped. (The xlwings module
-    is patched: tests/test_addin_security.py reads it back.)"""
-    import xlwings
-    root = Path(xlwings.__file__).parent
-    cls = (root / "addin" / "Dictionary.cls").read_text()
-    cls = cls[cls.index("Attribute VB_Name"):]
+    """Each of our modules' stored source, worked out from the files
+    independently of the builder: CRLF endings. (The xlwings module is
+    patched: tests/test_addin_security.py reads it back; Dictionary is
+    compared with Excel's own stored copy below.)"""
     ribbon = (build.MACROS / "LyciqRibbon.bas").read_text()
     actions = (build.MACROS / "LyciqActions.bas").read_text()
 
     def crlf(text):
         return "".join(line + "\r\n" for line in text.splitlines())
-    return {"Dictionary": crlf(cls), "LyciqRibbon": crlf(ribbon),
-            "LyciqActions": crlf(actions)}
+    return {"LyciqRibbon": crlf(ribbon), "LyciqActions": crlf(actions)}
+
+
+def excel_stored(module: str) -> str:
+    """`module` as Excel itself stored it in xlwings' shipped add-in."""
+    import xlwings
+    return olevba_modules(Path(xlwings.__file__).parent / "addin" / "xlwings.xlam")[module]
 
 
 def test_content_types(parts):
@@ -94,23 +97,53 @@ def test_ribbon_tab_groups_and_buttons(parts):
         assert button.get("imageMso") and button.get("screentip") and button.get("supertip")
 
 
-def test_every_onaction_has_its_sub(parts):
+def test_every_button_runs_lyciq_run(parts):
     ui = ElementTree.fromstring(parts["customUI/customUI14.xml"])
+    buttons = list(ui.iter(UI_NS + "button"))
+    assert buttons
+    assert {b.get("onAction") for b in buttons} == {"LyciqRibbon.LyciqRun"}
     source = (build.MACROS / "LyciqRibbon.bas").read_text()
-    actions = [b.get("onAction") for b in ui.iter(UI_NS + "button")]
-    assert len(actions) == 6
-    for action in actions:
-        module, sub = action.split(".")
-        assert module == "LyciqRibbon"
-        assert re.search(rf"^Sub {sub}\(control As IRibbonControl\)$", source, re.M), action
+    assert re.search(r"^Sub LyciqRun\(control As IRibbonControl\)$", source, re.M)
 
 
-def test_each_callback_runs_one_xl_function():
-    source = (build.MACROS / "LyciqRibbon.bas").read_text()
-    commands = re.findall(r'RunPython "(.*)"', source)
-    assert commands == [f"import lyciq_xl.xl as m; m.{f}()" for f in (
-        "recalculate", "validate", "generate_annex2", "generate_annex3",
-        "distribute", "collect")]
+def test_each_button_names_one_xl_function(parts):
+    import inspect
+
+    from lyciq_xl import xl
+    ui = ElementTree.fromstring(parts["customUI/customUI14.xml"])
+    tags = [b.get("tag") for b in ui.iter(UI_NS + "button")]
+    assert tags == ["recalculate", "validate", "generate_annex2", "generate_annex3",
+                    "distribute", "collect"]
+    for tag in tags:
+        func = getattr(xl, tag)
+        assert tag in xl.__all__
+        # RunPython calls it with no arguments
+        params = inspect.signature(func, follow_wrapped=False).parameters.values()
+        assert all(p.default is not p.empty for p in params), tag
+
+
+def test_lyciq_run_guards_before_python_starts(vba_bin):
+    module = olevba_modules(vba_bin)["LyciqRibbon"]
+    run = procedure(module, "LyciqRun").splitlines()
+    # the guard is the first statement; RunPython only after it said ""
+    assert run[2].strip() == "refusal = LyciqRefusal(ActiveWorkbook, control.Tag)"
+    assert run[3].strip() == 'If refusal <> "" Then'
+    assert "Exit Sub" in run[5] and "RunPython" in run[7]
+    refusal = procedure(module, "LyciqRefusal").splitlines()
+    assert refusal[1].strip() == "If wb Is Nothing Then"
+
+
+def test_ribbon_messages_are_chinese_built_with_chrw(vba_bin):
+    module = olevba_modules(vba_bin)["LyciqRibbon"]
+    assert module.isascii()
+    consts = dict(re.findall(r'Private Const (\w+_TEXT) As String = "([0-9A-F]+)"', module))
+
+    def text(units):   # 4 hex digits per UTF-16 code unit, as LyciqText reads them
+        return "".join(chr(int(units[i:i + 4], 16)) for i in range(0, len(units), 4))
+    assert {k: text(v) for k, v in consts.items()} == {
+        "TITLE_TEXT": TITLE, "NO_WORKBOOK_TEXT": NO_WORKBOOK, "BAD_NAME_TEXT": BAD_NAME}
+    assert 'MsgBox refusal, vbExclamation, LyciqText(TITLE_TEXT)' in module
+    assert "ChrW(" in procedure(module, "LyciqText")
 
 
 def test_vba_sources_are_ascii():
@@ -129,9 +162,16 @@ def test_olevba_reads_every_module_back(vba_bin):
                            "ThisWorkbook", "xlwings"]
     for name, code in expected_sources().items():
         assert got[name] == code, name
-    assert got["ThisWorkbook"].startswith(
-        'Attribute VB_Name = "ThisWorkbook"\r\n'
-        'Attribute VB_Base = "0{00020819-0000-0000-C000-000000000046}"\r\n')
+    # the class and document modules carry every attribute Excel writes
+    # (Excel for Mac needs VB_Base on a class): the same text as Excel's own
+    # save of xlwings' add-in, attribute for attribute
+    assert got["Dictionary"] == excel_stored("Dictionary")
+    attributes = [line for line in excel_stored("ThisWorkbook").splitlines()
+                  if line.startswith("Attribute ")]
+    assert len(attributes) == 8
+    assert got["ThisWorkbook"].startswith("\r\n".join(attributes) + "\r\n")
+    sheet = [line for line in excel_stored("Sheet1").splitlines() if line.startswith("Attribute ")]
+    assert got["Sheet1"] == "\r\n".join(sheet) + "\r\n"
     assert parser.detect_vba_stomping() is False
     parser.close()
 

@@ -1,11 +1,13 @@
-"""LibreOffice headless opens a test build of the add-in (xlsm content type,
-a stub RunPython in place of xlwings' VBA) and runs every ribbon callback.
+"""LibreOffice headless opens test builds of the add-in (xlsm content type,
+a stub RunPython and two tiny classes in place of xlwings' VBA) and runs the
+ribbon callback LyciqRun for every button, its guard, and LyciqFill.
 
 LibreOffice Basic returns empty from every call when any module fails to
-compile, so the assertions are on the exact, non-empty command strings.
+compile, so the assertions are on exact, non-empty strings. Its
+ActiveWorkbook is the opened test book (never Nothing here), MsgBox returns
+at once in headless mode.
 """
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,11 +15,14 @@ from pathlib import Path
 import pytest
 from defusedxml import ElementTree
 
+from addin_fixtures import BAD_NAME, NO_WORKBOOK
 from lyciq_xl.addin import build
+from lyciq_xl.addin import vbaproject as vp
 
 SYSTEM_PYTHON = "/usr/bin/python3"      # the Python with LibreOffice's uno module
 DRIVER = Path(__file__).with_name("addin_lo_driver.py")
 UI_NS = "{http://schemas.microsoft.com/office/2009/07/customui}"
+
 
 def _has_uno() -> bool:
     return Path(SYSTEM_PYTHON).exists() and subprocess.run(
@@ -28,24 +33,57 @@ pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or not _has_uno(
                                 reason="LibreOffice (with its Python bridge) is not installed")
 
 
-def callbacks() -> list[str]:
+def tags() -> list[str]:
     ui = ElementTree.fromstring((build.MACROS / "ribbon.xml").read_bytes())
-    return [b.get("onAction").split(".")[1] for b in ui.iter(UI_NS + "button")]
+    return [b.get("tag") for b in ui.iter(UI_NS + "button")]
 
 
-def stub_module(subs: list[str]) -> str:
-    """RunPython records its argument; one wrapper per callback passes the
-    control argument (Nothing) and returns what RunPython received."""
+def _class(name: str, member: str) -> vp.Module:
+    return vp.module_from_source(
+        f'VERSION 1.0 CLASS\nBEGIN\n  MultiUse = -1\nEND\nAttribute VB_Name = "{name}"\n'
+        f"Option Explicit\nPublic {member} As String\n", vp.CLASS)
+
+
+def stub_modules(button_tags: list[str]) -> list[vp.Module]:
+    """RunPython records its argument. Call_<tag> clicks a button: LyciqRun
+    with a control whose Tag is <tag>, returning what RunPython received
+    ("" when the guard refused). Refusals asks the guard about a missing
+    workbook, bad workbook names and bad tags."""
     lines = ['Attribute VB_Name = "LyciqStub"', "Option Explicit",
              "Public LastCommand As String", "",
              "Public Function RunPython(PythonCommand As String)",
-             "    LastCommand = PythonCommand", "End Function"]
-    for sub in subs:
-        lines += ["", f"Public Function Call_{sub}() As String",
-                  '    LastCommand = ""', f"    LyciqRibbon.{sub} Nothing",
-                  f"    Call_{sub} = LastCommand", "End Function"]
-    return "\n".join(lines) + "\n" + FILL_PROBE
+             "    LastCommand = PythonCommand", "End Function", "",
+             "Public Function Click(tag As String) As String",
+             "    Dim control As New FakeControl",
+             "    control.Tag = tag",
+             '    LastCommand = ""',
+             "    LyciqRibbon.LyciqRun control",
+             "    Click = LastCommand", "End Function"]
+    for tag in button_tags + ["bad_tag"]:
+        actual = "a;b" if tag == "bad_tag" else tag
+        lines += ["", f"Public Function Call_{tag}() As String",
+                  f'    Call_{tag} = Click("{actual}")', "End Function"]
+    return [vp.module_from_source("\n".join(lines) + "\n" + GUARD_PROBE + FILL_PROBE,
+                                  vp.PROCEDURAL),
+            _class("FakeControl", "Tag"), _class("FakeBook", "Name")]
 
+
+# LyciqRefusal for: no workbook; each character a name must not hold; a
+# fine name; a tag that is not a Python name. One result a line.
+GUARD_PROBE = """
+Public Function Refusals() As String
+    Dim book As New FakeBook
+    Dim names As Variant, i As Integer
+    Refusals = LyciqRibbon.LyciqRefusal(Nothing, "recalculate")
+    names = Array("a" & Chr(34) & "b.xlsx", "a$(x).xlsx", "a`x`.xlsx", "a\\b.xlsx", "a|b.xlsx", _
+                  "master 2025 (v2).xlsx")
+    For i = LBound(names) To UBound(names)
+        book.Name = names(i)
+        Refusals = Refusals & vbLf & LyciqRibbon.LyciqRefusal(book, "recalculate")
+    Next i
+    Refusals = Refusals & vbLf & LyciqRibbon.LyciqRefusal(book, "m.x(); import os")
+End Function
+"""
 
 # LyciqFill (macros/LyciqActions.bas) on a real sheet: fill three cells, then
 # clear two of them; B2 had a fill of its own before.
@@ -63,31 +101,55 @@ End Function
 """
 
 
-def test_libreoffice_runs_each_callback(tmp_path):
-    subs = callbacks()
-    book = tmp_path / "lyciq_test.xlsm"
-    book.write_bytes(build.package(build.read_sources(runpython=stub_module(subs)), xlsm=True))
+@pytest.fixture(scope="module")
+def lo_results(tmp_path_factory) -> dict:
+    """One LibreOffice run over two test builds: a fine file name, and a
+    name with "$" that the guard must refuse through the real ActiveWorkbook."""
+    tmp = tmp_path_factory.mktemp("addin_lo")
+    data = build.package(build.read_sources(test_modules=stub_modules(tags())), xlsm=True)
+    good, bad = tmp / "lyciq_test.xlsm", tmp / "lyciq$test.xlsm"
+    good.write_bytes(data)
+    bad.write_bytes(data)
     result = subprocess.run(
-        [SYSTEM_PYTHON, str(DRIVER), str(book), str(tmp_path / "lo-profile"),
-         *[f"LyciqStub.Call_{s}" for s in subs], "LyciqStub.Call_Fill"],
+        [SYSTEM_PYTHON, str(DRIVER), str(tmp / "lo-profile"),
+         str(good), *[f"LyciqStub.Call_{t}" for t in tags() + ["bad_tag"]],
+         "LyciqStub.Refusals", "LyciqStub.Call_Fill",
+         str(bad), "LyciqStub.Call_recalculate"],
         capture_output=True, text=True, timeout=180, check=True)
-    out = json.loads(result.stdout.strip().splitlines()[-1])
-    assert out["_modules"] == ["LyciqActions", "LyciqRibbon", "LyciqStub", "Sheet1",
-                               "ThisWorkbook"]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_libreoffice_runs_each_button(lo_results):
+    out = lo_results["lyciq_test.xlsm"]
+    assert out["_modules"] == ["FakeBook", "FakeControl", "LyciqActions", "LyciqRibbon",
+                               "LyciqStub", "Sheet1", "ThisWorkbook"]
     expected = {
-        "LyciqRecalculate": "import lyciq_xl.xl as m; m.recalculate()",
-        "LyciqValidate": "import lyciq_xl.xl as m; m.validate()",
-        "LyciqAnnex2": "import lyciq_xl.xl as m; m.generate_annex2()",
-        "LyciqAnnex3": "import lyciq_xl.xl as m; m.generate_annex3()",
-        "LyciqDistribute": "import lyciq_xl.xl as m; m.distribute()",
-        "LyciqCollect": "import lyciq_xl.xl as m; m.collect()",
+        "recalculate": "import lyciq_xl.xl as m; m.recalculate()",
+        "validate": "import lyciq_xl.xl as m; m.validate()",
+        "generate_annex2": "import lyciq_xl.xl as m; m.generate_annex2()",
+        "generate_annex3": "import lyciq_xl.xl as m; m.generate_annex3()",
+        "distribute": "import lyciq_xl.xl as m; m.distribute()",
+        "collect": "import lyciq_xl.xl as m; m.collect()",
+        "bad_tag": "",                 # refused: RunPython never called
     }
-    assert {s: out[f"LyciqStub.Call_{s}"] for s in subs} == expected
+    assert {t: out[f"LyciqStub.Call_{t}"] for t in expected} == expected
+
+
+def test_guard_refuses_with_chinese_text_built_by_chrw(lo_results):
+    got = lo_results["lyciq_test.xlsm"]["LyciqStub.Refusals"].split("\n")
+    assert got == [NO_WORKBOOK, BAD_NAME, BAD_NAME, BAD_NAME, BAD_NAME, BAD_NAME, "",
+                   "lyciq: ribbon tag is not a Python name: m.x(); import os"]
+
+
+def test_guard_reads_the_real_active_workbook_name(lo_results):
+    # the active workbook is "lyciq$test.xlsm": the click is refused
+    assert lo_results["lyciq$test.xlsm"]["LyciqStub.Call_recalculate"] == ""
+    assert lo_results["lyciq_test.xlsm"]["LyciqStub.Call_recalculate"] != ""
+
+
+def test_libreoffice_runs_lyciq_fill(lo_results):
     # #FFC7CE is RGB(255, 199, 206) = 255 + 199*256 + 206*65536 = 13551615;
     # a cleared fill has ColorIndex xlNone = -4142; C3 keeps its mark.
-    assert out["LyciqStub.Call_Fill"] == "13551615,13551615,-4142,-4142,13551615"
+    assert lo_results["lyciq_test.xlsm"]["LyciqStub.Call_Fill"] == \
+        "13551615,13551615,-4142,-4142,13551615"
 
-
-def test_stub_wrappers_cover_every_button():
-    source = (build.MACROS / "LyciqRibbon.bas").read_text()
-    assert callbacks() == re.findall(r"^Sub (\w+)\(control As IRibbonControl\)", source, re.M)

@@ -52,9 +52,10 @@ def xlwings_vba() -> list[vp.Module]:
             vp.module_from_source(cls, vp.CLASS)]
 
 
-def read_sources(macros: Path = MACROS, *, runpython: str | None = None) -> Sources:
-    """The add-in's sources. `runpython` replaces xlwings' VBA with a stub
-    module (test builds that LibreOffice Basic can compile)."""
+def read_sources(macros: Path = MACROS, *,
+                 test_modules: list[vp.Module] | None = None) -> Sources:
+    """The add-in's sources. `test_modules` replace xlwings' VBA (test builds
+    that LibreOffice Basic can compile, with a stub RunPython)."""
     modules = [
         vp.document_module("ThisWorkbook", vp.VB_BASE["ThisWorkbook"],
                            (macros / "ThisWorkbook.cls").read_text(encoding="ascii")),
@@ -62,10 +63,7 @@ def read_sources(macros: Path = MACROS, *, runpython: str | None = None) -> Sour
     ]
     modules += [vp.module_from_source(path.read_text(encoding="ascii"), vp.PROCEDURAL)
                 for path in sorted(macros.glob("*.bas"))]
-    if runpython is None:
-        modules += xlwings_vba()
-    else:
-        modules.append(vp.module_from_source(runpython, vp.PROCEDURAL))
+    modules += xlwings_vba() if test_modules is None else test_modules
     return Sources((macros / "ribbon.xml").read_bytes(), modules)
 
 

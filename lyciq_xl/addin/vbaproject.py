@@ -47,30 +47,58 @@ def _check_ascii(name: str, text: str) -> None:
                              f"(the project code page is {CODE_PAGE}): {line!r}")
 
 
+# The attributes Excel stores for a class module, in its order, with the
+# values of a new class module (xlwings' own shipped add-in carries exactly
+# these). Exported .cls files lack VB_Base, VB_TemplateDerived and
+# VB_Customizable; without VB_Base, Excel for Mac fails to compile a class
+# where it is first created with New (inside the xlwings module).
+CLASS_ATTRIBUTES = {"VB_Base": f'"0{{FCFB3D2A-A0FA-1068-A738-08002B3371B5}}"',
+                    "VB_GlobalNameSpace": "False", "VB_Creatable": "False",
+                    "VB_PredeclaredId": "False", "VB_Exposed": "False",
+                    "VB_TemplateDerived": "False", "VB_Customizable": "False"}
+# ... and for a document module (ThisWorkbook, a worksheet); VB_Base per host object
+DOCUMENT_ATTRIBUTES = {**CLASS_ATTRIBUTES, "VB_PredeclaredId": "True",
+                       "VB_Exposed": "True", "VB_Customizable": "True"}
+_HEADER_ATTRIBUTE = re.compile(r"Attribute (VB_\w+) = (.*)\r\n")
+
+
+def _with_attributes(text: str, defaults: dict[str, str]) -> str:
+    """`text` (starting with its VB_Name line) with its leading Attribute
+    lines rewritten as Excel stores them: VB_Name, then every attribute of
+    `defaults` in that order (the source's own value where it has one), then
+    the source's other attributes (VB_Description, ...) as they were."""
+    pos, given = 0, {}
+    while match := _HEADER_ATTRIBUTE.match(text, pos):
+        given[match.group(1)] = match.group(2)
+        pos = match.end()
+    name = given.pop("VB_Name")
+    lines = [f"Attribute VB_Name = {name}"]
+    lines += [f"Attribute {key} = {given.pop(key, value)}" for key, value in defaults.items()]
+    lines += [f"Attribute {key} = {value}" for key, value in given.items()]
+    return "".join(line + "\r\n" for line in lines) + text[pos:]
+
+
 def module_from_source(text: str, kind: str) -> Module:
     """A module from an exported .bas/.cls file. The VERSION/BEGIN..END header
-    of class files is not part of the stored source; Attribute lines are."""
+    of class files is not part of the stored source; Attribute lines are,
+    completed for a class as Excel writes them."""
     text = _crlf(text.lstrip("\ufeff"))
     if kind != PROCEDURAL:
         text = re.sub(r"\AVERSION 1\.0 CLASS\r\nBEGIN\r\n(?:.*\r\n)*?END\r\n", "", text)
     match = re.match(r'Attribute VB_Name = "(\w+)"', text)
     if not match:
         raise ValueError("VBA source does not start with Attribute VB_Name")
+    if kind == CLASS:
+        text = _with_attributes(text, CLASS_ATTRIBUTES)
     _check_ascii(match.group(1), text)
     return Module(match.group(1), kind, text)
 
 
 def document_module(name: str, base: str, body: str = "") -> Module:
     """A document module (ThisWorkbook, a worksheet) with Excel's attributes."""
-    attrs = (f'Attribute VB_Name = "{name}"\r\n'
-             f'Attribute VB_Base = "{base}"\r\n'
-             "Attribute VB_GlobalNameSpace = False\r\n"
-             "Attribute VB_Creatable = False\r\n"
-             "Attribute VB_PredeclaredId = True\r\n"
-             "Attribute VB_Exposed = True\r\n"
-             "Attribute VB_TemplateDerived = False\r\n"
-             "Attribute VB_Customizable = True\r\n")
-    code = attrs + _crlf(body)
+    code = _with_attributes(f'Attribute VB_Name = "{name}"\r\n'
+                            f'Attribute VB_Base = "{base}"\r\n' + _crlf(body),
+                            DOCUMENT_ATTRIBUTES)
     _check_ascii(name, code)
     return Module(name, DOCUMENT, code)
 

@@ -22,6 +22,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lyciq_xl.xlsxio.textcell import put
+
 # Fonts are named as a Chinese Office install names them; where they are
 # missing (LibreOffice on Linux) pdf.py maps them to Noto CJK via fontconfig.
 LABEL_FONT = "黑体"     # 附件 label (official documents: 黑体 三号)
@@ -198,7 +200,7 @@ def render_sheet(ws: Worksheet, doc: Document) -> None:
 
     row = 1
     if doc.label:
-        cell = ws.cell(row, 1, doc.label)
+        cell = put(ws, row, 1, doc.label)
         cell.font = Font(name=LABEL_FONT, size=LABEL_SIZE)
         cell.alignment = Alignment(horizontal="left", vertical="center")
         ws.row_dimensions[row].height = 24
@@ -214,7 +216,7 @@ def render_sheet(ws: Worksheet, doc: Document) -> None:
     for block in doc.blocks:
         row += 1 if block is not doc.blocks[0] else 0
         if block.heading:
-            cell = ws.cell(row, 1, block.heading)
+            cell = put(ws, row, 1, block.heading)
             cell.font = Font(name=HEADER_FONT, size=SUBTITLE_SIZE)
             ws.row_dimensions[row].height = 24
             row += 1
@@ -237,7 +239,7 @@ def render_sheet(ws: Worksheet, doc: Document) -> None:
     if doc.signoff:
         row += 1
         ws.merge_cells(f"A{row}:{last}{row}")
-        cell = ws.cell(row, 1, doc.signoff)
+        cell = put(ws, row, 1, doc.signoff)
         cell.font = Font(name=BODY_FONT, size=SUBTITLE_SIZE)
         cell.alignment = Alignment(horizontal="left", vertical="center")
         ws.row_dimensions[row].height = 30
@@ -307,7 +309,7 @@ def _merge_group(ws: Worksheet, first: int, last: int, column: int, centred: boo
 
 def _banner(ws: Worksheet, row: int, last: str, text: str, font: Font, height: float) -> None:
     ws.merge_cells(f"A{row}:{last}{row}")
-    cell = ws.cell(row, 1, text)
+    cell = put(ws, row, 1, text)
     cell.font = font
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[row].height = height
@@ -315,7 +317,7 @@ def _banner(ws: Worksheet, row: int, last: str, text: str, font: Font, height: f
 
 def _header(ws: Worksheet, row: int, block: Block) -> None:
     for c, column in enumerate(block.columns, start=1):
-        cell = ws.cell(row, c, column.header)
+        cell = put(ws, row, c, column.header)
         cell.font = Font(name=HEADER_FONT, size=HEADER_SIZE)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BORDER
@@ -330,7 +332,7 @@ def _body_row(ws: Worksheet, row: int, block: Block, index: int) -> None:
     bold = line.kind in ("subtotal", "total")
     fill = {"subtotal": SUBTOTAL_FILL, "total": SUBTOTAL_FILL, "draft": DRAFT_FILL}.get(line.kind)
     for c, (column, value) in enumerate(zip(block.columns, line.cells), start=1):
-        cell = ws.cell(row, c, value)
+        cell = put(ws, row, c, value)
         cell.font = Font(name=BODY_FONT, size=BODY_SIZE, bold=bold)
         cell.alignment = Alignment(horizontal=column.align, vertical="center", wrap_text=True)
         cell.border = BORDER

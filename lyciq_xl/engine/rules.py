@@ -1,4 +1,4 @@
-"""Validation rules D01…D10, K01…K03, B01…B05, C01, C02, A01.
+"""Validation rules D01…D11, K01…K03, B01…B06, C01, C02, A01.
 
 Each rule is a small generator over the parsed rows yielding Findings that
 name a cell (in the spirit of the GSA FAC intake checks); `validate` runs them
@@ -15,9 +15,10 @@ from typing import Callable, Iterable, Iterator
 from lyciq_xl import contract
 from lyciq_xl.contract import (Bonuses, Deductions, External, Indicators, KeyTasks,
                                PartyBallots, PeerBallots)
+from lyciq_xl.dates import date_problem
 from lyciq_xl.engine.findings import Finding, finding, header_finding, shown
 from lyciq_xl.engine.records import BallotSheet, Deduction, Inputs, text_of
-from lyciq_xl.table import as_decimal, as_text
+from lyciq_xl.table import as_decimal, as_rate, as_text
 
 KEY_TASK_POINTS = frozenset(Decimal(p) for p in contract.KEY_TASK_POINTS)
 CELL_RULES = frozenset({"B01", "B02"})   # errors that drop one ballot cell, not the row
@@ -93,7 +94,9 @@ def d09_date(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
             continue  # D06 already names the period
         span = d.span
         if d.date is None:
-            yield finding("D09", t, d.row, Deductions.DATE, f"日期{shown(d.date_raw)}不是有效日期")
+            problem = date_problem(d.date_raw)
+            yield finding("D11", t, d.row, Deductions.DATE,
+                          "日期未填写" if problem is None else f"日期{shown(d.date_raw)}{problem}")
         elif not span[0] <= d.date <= span[1]:
             yield finding("D09", t, d.row, Deductions.DATE,
                           f"日期“{d.date.isoformat()}”不在考核期“{d.period}”"
@@ -255,9 +258,13 @@ def external_rules(inp: Inputs) -> Iterator[Finding]:
             yield finding("B04", t, e.row, External.DEPT,
                           f"{e.section.name}属于{e.section.series}")
         for header, raw in ((External.GOVERNMENT, e.government_raw), (External.ENTERPRISE, e.enterprise_raw)):
-            rate = as_decimal(raw)
+            rate = as_rate(raw)
             if raw is not None and (rate is None or not 0 <= rate <= 100):
                 yield finding("B05", t, e.row, header, f"{header}得分率{shown(raw)}")
+            elif rate is not None and 0 < rate <= 1:
+                percent = as_text((rate * 100).normalize())
+                yield finding("B06", t, e.row, header, f"{header}得分率{shown(raw)}按{as_text(rate)}"
+                              f"(满分100)计;若指{percent}%,请填写{percent}")
 
 
 # --- 创优加分 -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from lyciq_xl.engine.records import (BallotSheet, Bonus, Deduction, Inputs, text
                                      KeyTask)
 from lyciq_xl.engine.rules import Validation
 from lyciq_xl.model import Period, Section
-from lyciq_xl.table import as_decimal
+from lyciq_xl.table import as_rate
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -222,7 +222,7 @@ def external_rates(inp: Inputs, v: Validation, details: dict[str, Detail]) -> di
             continue
         for item, raw in ((ServiceItem.GOVERNMENT, e.government_raw), (ServiceItem.ENTERPRISE, e.enterprise_raw)):
             if raw is not None:
-                rates[e.section.code][item].append((e.row, as_decimal(raw)))
+                rates[e.section.code][item].append((e.row, as_rate(raw)))
     return rates
 
 

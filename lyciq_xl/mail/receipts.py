@@ -9,9 +9,10 @@ from openpyxl.styles import Alignment, Font
 
 from lyciq_xl import contract
 from lyciq_xl.contract import ReceiptBook, Receipts, SectionBook
-from lyciq_xl.mail.collect import XML_ILLEGAL, Note, Outcome
+from lyciq_xl.mail.collect import Note, Outcome
 from lyciq_xl.mail.split import UNSAFE_FILENAME
 from lyciq_xl.xlsxio import safefile
+from lyciq_xl.xlsxio.textcell import put
 
 MAX_STEM = 60    # characters of a receipt's name taken from the returned file's
 
@@ -27,14 +28,9 @@ def receipt_name(outcome: Outcome) -> str:
 
 
 def _text_cell(ws, row: int, col: int, value: Any):
-    if isinstance(value, str):
-        # text from the returned file (cell values, part and file names):
-        # openpyxl raises on control characters (it cuts at 32,767 itself)
-        value = XML_ILLEGAL.sub("", value)
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"      # receipt text is never a formula
-    return cell
+    # text from the returned file (cell values, part and file names): no
+    # formula, no control character (openpyxl cuts at 32,767 itself)
+    return put(ws, row, col, value)
 
 
 def write_receipt(outcome: Outcome, folder: Path, taken: set[str]) -> Path:

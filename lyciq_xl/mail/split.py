@@ -36,6 +36,7 @@ from lyciq_xl.model import Period, Section
 from lyciq_xl.table import Row, as_text
 from lyciq_xl.textfit import LINE_HEIGHT, wrapped_lines
 from lyciq_xl.xlsxio import safefile
+from lyciq_xl.xlsxio.textcell import put
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")     # pale yellow: "fill me in"
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -207,11 +208,8 @@ def sign_plan(plan: SectionPlan, secret: str) -> dict[str, str]:
 # --- writing -------------------------------------------------------------------
 
 def _put(ws, row: int, col: int, value: Any):
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"     # never a formula, whatever the text starts with
-    elif isinstance(value, (dt.date, dt.datetime)):
+    cell = put(ws, row, col, value)      # a string is text, never a formula
+    if isinstance(value, (dt.date, dt.datetime)):
         cell.number_format = "yyyy-mm-dd"
     return cell
 

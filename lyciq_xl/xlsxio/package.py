@@ -179,6 +179,16 @@ def append_sheet(pkg: Package, name: str, part: str) -> None:
     pkg.sheets.append(Sheet(name, sheet_id, rid, part))
 
 
+def is_date1904(pkg: Package) -> bool:
+    """Whether the workbook counts dates from 1904 (workbookPr date1904, the
+    default of old Mac Excel): its serials are 1462 days smaller."""
+    found = X.find_element(pkg.workbook, X.root_prefix(pkg.workbook, "workbook"), "workbookPr")
+    if found is None:
+        return False
+    value = X.get_attr(pkg.workbook[found[0]:found[1]], "date1904")
+    return (value or "").strip().lower() in ("1", "true")
+
+
 def set_full_calc_on_load(pkg: Package) -> None:
     """Ask Excel to recalculate every formula when it opens the file."""
     p = X.root_prefix(pkg.workbook, "workbook")

@@ -30,8 +30,10 @@ def column_index(letters: str) -> int:
 
 
 class _SheetPatcher:
-    def __init__(self, text: str, prefix: str, styles: StyleBook, sheet: str, head: str):
+    def __init__(self, text: str, prefix: str, styles: StyleBook, sheet: str, head: str,
+                 date1904: bool = False):
         self.p = prefix
+        self.date1904 = date1904
         self.styles = styles
         self.sheet = sheet
         self.col_styles = self._column_styles(head)
@@ -61,7 +63,7 @@ class _SheetPatcher:
         if k and (style is None or not self.styles.is_date_xf(style)):
             style = self.styles.date_variant(style, _DATE_CODES[k])
         s = "" if style is None else f' s="{style}"'
-        xml = cell_xml(ref, value, s, lambda _k: s)
+        xml = cell_xml(ref, value, s, lambda _k: s, self.date1904)
         if not xml:  # None or "": the cell stays, empty, with its style
             xml = f'<c r="{ref}"{s}/>'
         else:
@@ -150,15 +152,17 @@ class _Slot:
     body: str = ""        # original content (for <f ref=...>)
 
 
-def patch_sheet(data: bytes, cells: Mapping[tuple[int, int], Any], styles: StyleBook, sheet: str) -> bytes:
-    """Return the worksheet part with only `cells` ((row 1-based, col 0-based) -> value) changed."""
+def patch_sheet(data: bytes, cells: Mapping[tuple[int, int], Any], styles: StyleBook, sheet: str,
+                date1904: bool = False) -> bytes:
+    """Return the worksheet part with only `cells` ((row 1-based, col 0-based) -> value)
+    changed; dates in the workbook's date system (`date1904`)."""
     text, bom = X.decode(data)
     p = X.root_prefix(text, "worksheet")
     found = X.find_element(text, p, "sheetData")
     if found is None:
         raise InputError(f"工作表“{sheet}”的结构无法识别(缺少单元格数据),请在Excel中打开并保存后重试。")
     begin, open_end, close_begin, end = found
-    patcher = _SheetPatcher(text, p, styles, sheet, text[:begin])
+    patcher = _SheetPatcher(text, p, styles, sheet, text[:begin], date1904)
     by_row: dict[int, dict[int, Any]] = {}
     for (row, col), value in cells.items():
         if row < 1 or col < 0:

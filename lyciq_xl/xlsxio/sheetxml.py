@@ -36,19 +36,22 @@ MIN_WIDTH, MAX_WIDTH = 6.0, 60.0
 CHUNK_ROWS = 4000
 
 _EPOCH = dt.datetime(1899, 12, 30)
+_EPOCH_1904 = dt.datetime(1904, 1, 1)     # workbookPr date1904: workbooks made on a Mac
 # Text that cannot be written verbatim inside <t>: markup characters, "_x"
 # (Excel's escape), XML-illegal characters, or edge whitespace.
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|_x|^\\s|\\s$")
 
 
-def excel_serial(value: dt.date | dt.datetime | dt.time) -> str:
-    """Excel's 1900 date system serial as exact text (dates after 1900-03-01)."""
+def excel_serial(value: dt.date | dt.datetime | dt.time, date1904: bool = False) -> str:
+    """The date's serial as exact text, in the workbook's date system: 1900
+    (dates after 1900-03-01) or, with `date1904`, 1904 (1462 days less)."""
+    epoch = _EPOCH_1904 if date1904 else _EPOCH
     if isinstance(value, dt.datetime):
-        delta = value.replace(tzinfo=None) - _EPOCH
+        delta = value.replace(tzinfo=None) - epoch
         micro = (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
         return number_text(Decimal(micro) / Decimal(86_400_000_000))
     if isinstance(value, dt.date):
-        return str((value - _EPOCH.date()).days)
+        return str((value - epoch.date()).days)
     micro = ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + value.microsecond
     return number_text(Decimal(micro) / Decimal(86_400_000_000))
 
@@ -82,7 +85,8 @@ def kind(value: Any) -> str:
     return ""
 
 
-def cell_xml(ref: str, value: Any, style: str, date_style: Callable[[str], str]) -> str:
+def cell_xml(ref: str, value: Any, style: str, date_style: Callable[[str], str],
+             date1904: bool = False) -> str:
     """One <c>; `style` is ' s="N"' or ''; date_style(kind) gives it for dates."""
     if isinstance(value, str):
         return inline_string(ref, value, style) if value else ""
@@ -91,7 +95,7 @@ def cell_xml(ref: str, value: Any, style: str, date_style: Callable[[str], str])
     if isinstance(value, (int, Decimal, float)):
         return f'<c r="{ref}"{style}><v>{number_text(value)}</v></c>'
     if isinstance(value, (dt.date, dt.time)):
-        return f'<c r="{ref}"{date_style(kind(value)) or ""}><v>{excel_serial(value)}</v></c>'
+        return f'<c r="{ref}"{date_style(kind(value)) or ""}><v>{excel_serial(value, date1904)}</v></c>'
     if value is None:
         return ""
     return inline_string(ref, str(value), style)
@@ -257,8 +261,10 @@ def _width_text(width: float) -> str:
     return number_text(Decimal(str(round(width, 2))))
 
 
-def worksheet_chunks(sheet: OwnedSheet, p: _Plan, kept: KeptBits) -> Iterator[bytes]:
-    """The whole worksheet part, in UTF-8 chunks of a few thousand rows."""
+def worksheet_chunks(sheet: OwnedSheet, p: _Plan, kept: KeptBits,
+                     date1904: bool = False) -> Iterator[bytes]:
+    """The whole worksheet part, in UTF-8 chunks of a few thousand rows;
+    dates as serials of the workbook's date system (`date1904`)."""
     last_row = len(sheet.rows) + 1
     last_col = column_letter(max(p.ncols, 1) - 1)
     full_ref = f"A1:{last_col}{last_row}"
@@ -307,7 +313,7 @@ def worksheet_chunks(sheet: OwnedSheet, p: _Plan, kept: KeptBits) -> Iterator[by
             elif t is Decimal or t is int:
                 append(f'<c r="{ref}"{style}><v>{number_text(value)}</v></c>')
             else:
-                append(cell_xml(ref, value, style, dates[c].get))
+                append(cell_xml(ref, value, style, dates[c].get, date1904))
         append("</row>")
         if len(out) > CHUNK_ROWS * 8:
             yield "".join(out).encode("utf-8")

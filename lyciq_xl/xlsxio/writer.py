@@ -62,6 +62,7 @@ class _Edit:
     generate: dict[str, tuple[OwnedSheet, Any, Any]] = field(default_factory=dict)  # part -> sheet
     append: list[str] = field(default_factory=list)                  # new parts, in order
     drop: set[str] = field(default_factory=set)
+    date1904: bool = False                                           # the workbook's date system
 
 
 def write_workbook(path: Path, owned: Sequence[OwnedSheet] = (),
@@ -123,7 +124,7 @@ def _prepare(zin: zipfile.ZipFile, path: Path, owned: Sequence[OwnedSheet],
     member = {n.lower(): n for n in pkg.names}   # OPC part names ignore case
     original = {P.CONTENT_TYPES: pkg.content_types, pkg.workbook_part: pkg.workbook,
                 P.rels_path(pkg.workbook_part): pkg.workbook_rels}
-    edit = _Edit()
+    edit = _Edit(date1904=P.is_date1904(pkg))
     styles_rel = pkg.rel_of_type("/styles")
     styles_part = styles_rel.target if styles_rel and styles_rel.target in pkg.names else None
     styles = StyleBook(zin.read(styles_part) if styles_part else None)
@@ -132,7 +133,8 @@ def _prepare(zin: zipfile.ZipFile, path: Path, owned: Sequence[OwnedSheet],
     _plan_owned(zin, pkg, owned, patches, styles, edit, path, member)
     for name, cells in patches.items():
         part = patch_parts[name]
-        edit.replace[part] = patch_sheet(zin.read(part), cells, styles, pkg.lookup(name).name)
+        edit.replace[part] = patch_sheet(zin.read(part), cells, styles, pkg.lookup(name).name,
+                                         edit.date1904)
 
     if patches or any(part not in edit.append for part in edit.generate):
         _invalidate_calculation(pkg, edit)
@@ -280,7 +282,7 @@ def _part_chunks(zin: zipfile.ZipFile, info: zipfile.ZipInfo | None, edit: _Edit
     name = name or info.filename
     if name in edit.generate:
         sheet, sheet_plan, kept = edit.generate[name]
-        return sheetxml.worksheet_chunks(sheet, sheet_plan, kept)
+        return sheetxml.worksheet_chunks(sheet, sheet_plan, kept, edit.date1904)
     return iter((edit.replace[name],))
 
 
