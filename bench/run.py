@@ -2,6 +2,7 @@
 
     python bench/run.py            # sample workbook + province scale (200 sections, 200,000 deductions)
     python bench/run.py --quick    # province scale with 20,000 deductions
+    python bench/run.py --people 2000   # + the individual part: what it adds to recalc, archive
 
 Measured, never asserted: the figures go into the issue notes. Targets
 (issue 2): sample recalc well under 1 s beyond interpreter start; province
@@ -88,11 +89,39 @@ def phases(path: Path) -> dict[str, float]:
     return times
 
 
+def bench_individual(rows: int, people: int, repeats: int, plain_wall: float,
+                     tmp: Path) -> list[tuple[str, str]]:
+    """The province workbook plus `people` × 12 months × 5 个人扣加分 rows:
+    recalc against the same workbook without them (target: ≤ +30 %), and
+    `archive` for every person, as .xlsx and with --pdf (one LibreOffice run)."""
+    province = DATA / f"province-{rows}-people{people}.xlsx"
+    if not province.exists():
+        t = time.perf_counter()
+        generate(province, 200, rows, people=people)
+        print(f"generated {province.name} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    wall, rss = bench_recalc(province, repeats, tmp)
+    out: list[tuple[str, str]] = [
+        (f"province + {people:,} people: recalc wall (s)", f"{wall:.2f}"),
+        ("individual part adds to recalc (target <= 30 %)", f"{(wall / plain_wall - 1) * 100:.0f} %"),
+        (f"province + {people:,} people: recalc peak RSS (MiB)", f"{rss}")]
+    for flag in ((), ("--pdf",)):
+        folder = tmp / f"archive{''.join(flag)}"
+        shutil.rmtree(folder, ignore_errors=True)
+        argv = [sys.executable, "-m", "lyciq_xl", "archive", str(province), "--out", str(folder), *flag]
+        a_wall, a_rss, _ = run_measured(argv)
+        label = "xlsx + PDF" if flag else "xlsx"
+        out += [(f"archive {people:,} people, {label}: wall (s)", f"{a_wall:.1f}"),
+                (f"archive {people:,} people, {label}: peak RSS (MiB)", f"{a_rss}")]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="20,000 deductions instead of 200,000")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--people", type=int, default=0,
+                        help="also bench the individual part (SPEC 8) with this many people")
     args = parser.parse_args()
     rows = 20_000 if args.quick else 200_000
     DATA.mkdir(parents=True, exist_ok=True)
@@ -132,6 +161,8 @@ def main() -> None:
                      ("province: recalc / calamine ratio (target <= 2.0)", f"{wall / read_wall:.2f}"),
                      ("province: recalc peak RSS (MiB, target < 1536)", f"{rss}")]
         rows_out += [(f"province phase: {name} (s)", f"{sec:.2f}") for name, sec in split.items()]
+        if args.people:
+            rows_out += bench_individual(rows, args.people, args.repeats, wall, tmp)
 
     width = max(len(name) for name, _ in rows_out)
     print(f"{'measure':<{width}}  value")

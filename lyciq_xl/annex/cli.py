@@ -5,7 +5,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from lyciq_xl.annex import framework, html, indicators, key_tasks, pdf, report
+from lyciq_xl.annex import framework, html, indicators, key_tasks, pdf, quarterly, report
 from lyciq_xl.annex.layout import Document, render_workbook
 from lyciq_xl.annex.source import Source
 from lyciq_xl.xlsxio import safefile
@@ -42,10 +42,12 @@ def run(args: argparse.Namespace) -> int:
     # builds everything in memory first: an unknown --dept is an InputError
     # before any file is written
     outputs = build_all(source, assessment, args.dept, args.include_drafts)
+    # 科室个人考核结果汇总表 (SPEC 8): one workbook per quarter, a sheet per section
+    quarters = quarterly.quarter_reports(assessment, source.section(args.dept))
 
     out: Path = args.out
-    for item in outputs:                  # an annex still open in Excel: write none
-        safefile.check_not_locked(out / f"{item.stem}.xlsx")
+    for stem in [o.stem for o in outputs] + [q.stem for q in quarters]:
+        safefile.check_not_locked(out / f"{stem}.xlsx")   # one still open in Excel: write none
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for item in outputs:
@@ -58,8 +60,13 @@ def run(args: argparse.Namespace) -> int:
             safefile.write_atomically(
                 html_path, html.render(item.doc, item.template, **extra).encode("utf-8"))
             written.append(html_path)
+    for report_ in quarters:
+        path = out / f"{report_.stem}.xlsx"
+        safefile.save_workbook(report_.workbook(), path)
+        written.append(path)
     if args.pdf:
-        written += pdf.convert([out / f"{o.stem}.xlsx" for o in outputs], out)
+        written += pdf.convert([out / f"{stem}.xlsx" for stem in
+                                [o.stem for o in outputs] + [q.stem for q in quarters]], out)
 
     for path in written:
         print(f"已生成:{path}")

@@ -8,6 +8,7 @@ value and its parsed form so the rules can name the exact cell. Only the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 from lyciq_xl import contract
 from lyciq_xl.contract import (AnnualReviews, IndividualParamKey, MonthlyReviews, Params,
                                PersonalIndicators, PersonalRecords, Staff)
+from lyciq_xl.engine.records import memo, text_of
 from lyciq_xl.errors import InputError
 from lyciq_xl.model import Section, SectionIndex
 from lyciq_xl.table import Table, as_decimal, as_text
@@ -152,13 +154,18 @@ class Person:
     end: Month | None
     row: int
 
-    def months_in_post(self, year: int) -> list[int]:
+    def months_in_post(self, year: int) -> tuple[int, ...]:
         """Months of `year` inside 起始/截止月份; none for 离岗 without 截止月份."""
-        if self.status == contract.StaffStatus.OFF and self.end is None:
-            return []
-        return [m for m in range(1, 13)
-                if (self.start is None or (year, m) >= self.start)
-                and (self.end is None or (year, m) <= self.end)]
+        return _months_in_post(self.status, self.start, self.end, year)
+
+
+@functools.lru_cache(maxsize=1024)      # a few distinct (status, start, end) per bureau
+def _months_in_post(status: str, start: Month | None, end: Month | None,
+                    year: int) -> tuple[int, ...]:
+    if status == contract.StaffStatus.OFF and end is None:
+        return ()
+    return tuple(m for m in range(1, 13)
+                 if (start is None or (year, m) >= start) and (end is None or (year, m) <= end))
 
 
 @dataclass(slots=True)
@@ -303,24 +310,30 @@ def load_personal_indicators(table: Table, sections: SectionIndex,
 
 def load_records(table: Table, staff: StaffIndex) -> list[PersonalRecord]:
     R = PersonalRecords
+    # each column parsed once per distinct value (120,000 rows at province scale)
+    month, person, key, number = memo(parse_month), memo(staff.resolve), memo(_key), memo(as_decimal)
     out = []
     for r in table.rows:
-        person, problem = staff.resolve(r[R.PERSON])
-        out.append(PersonalRecord(r.number, r[R.MONTH], parse_month(r[R.MONTH]), r[R.PERSON],
-                                  person, problem, _key(r[R.INDICATOR]), _key(r[R.KIND]),
-                                  r[R.POINTS], as_decimal(r[R.POINTS]), as_text(r[R.REASON]),
-                                  as_text(r[R.RECORDER]), _key(r[R.STATUS])))
+        v = r.values
+        raw_person, points = v[R.PERSON], v[R.POINTS]
+        found, problem = person(raw_person)
+        out.append(PersonalRecord(r.number, v[R.MONTH], month(v[R.MONTH]), raw_person,
+                                  found, problem, key(v[R.INDICATOR]), key(v[R.KIND]),
+                                  points, number(points), text_of(v[R.REASON]),
+                                  text_of(v.get(R.RECORDER)), key(v[R.STATUS])))
     return out
 
 
 def load_monthly_reviews(table: Table, staff: StaffIndex) -> list[MonthlyReview]:
     M = MonthlyReviews
+    month, person, key = memo(parse_month), memo(staff.resolve), memo(_key)
     out = []
     for r in table.rows:
-        person, problem = staff.resolve(r[M.PERSON])
-        out.append(MonthlyReview(r.number, r[M.MONTH], parse_month(r[M.MONTH]), r[M.PERSON],
-                                 person, problem, _key(r[M.GRADE]), as_text(r[M.COMMENT]),
-                                 as_text(r[M.REVIEWER])))
+        v = r.values
+        found, problem = person(v[M.PERSON])
+        out.append(MonthlyReview(r.number, v[M.MONTH], month(v[M.MONTH]), v[M.PERSON],
+                                 found, problem, key(v.get(M.GRADE)), text_of(v.get(M.COMMENT)),
+                                 text_of(v.get(M.REVIEWER))))
     return out
 
 
@@ -340,6 +353,8 @@ def individual_table(tables: dict[str, Table], spec: type) -> Table:
     table = tables.get(spec.SHEET)
     if table is None:
         return Table(spec.SHEET, {h: i for i, h in enumerate(spec.COLUMNS)}, [])
+    if set(table.columns) <= set(spec.COLUMNS):
+        return table            # table_from_grid already left out the blank rows
     columns = [h for h in spec.COLUMNS if h in table.columns]
     rows = [r for r in table.rows if any(r.values.get(h) is not None for h in columns)]
     return table if len(rows) == len(table.rows) else Table(table.sheet, table.columns, rows,

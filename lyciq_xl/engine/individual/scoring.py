@@ -132,8 +132,11 @@ def evaluate_individual(tables: dict[str, Table], sections: SectionIndex, year: 
     review_of = {(r.person.id, r.month[1]): r for r in counted_reviews}
     any_review = {(r.person.id, r.month[1]) for r in reviews if r.person and r.month and r.month[0] == year}
     people = []
+    staff_of: dict[str, list[Person]] = defaultdict(list)
+    for person in staff.people:
+        staff_of[person.section.code].append(person)
     for section in sections:
-        for person in (p for p in staff.people if p.section.code == section.code):
+        for person in staff_of[section.code]:
             months = [m for m in person.months_in_post(year) if m <= latest.get(section.code, 0)]
             if not months:
                 continue
@@ -143,8 +146,11 @@ def evaluate_individual(tables: dict[str, Table], sections: SectionIndex, year: 
             v.add(p07_missing_reviews(t[Staff], person, months, any_review, year))
     decided = {r.person.id: r for r in counted_annual}
     quotas = {}
+    results_of: dict[str, list[PersonResult]] = defaultdict(list)
+    for p in people:
+        results_of[p.section.code].append(p)
     for section in sections:
-        group = [p for p in people if p.section.code == section.code]
+        group = results_of[section.code]
         if group:
             quotas[section.code] = propose(settings, section, group, section_grades.get(section.code))
             v.add(apply_decided(t[AnnualReviews], t[Staff], quotas[section.code], group, decided))
