@@ -62,6 +62,16 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return mail_cli.run_status(args)
 
 
+def _cmd_feedback(args: argparse.Namespace) -> int:
+    from lyciq_xl.feedback import cli as feedback_cli
+    return feedback_cli.run_feedback(args)
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from lyciq_xl.feedback import cli as feedback_cli
+    return feedback_cli.run_history(args)
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from lyciq_xl.addin import cli as addin_cli
     return addin_cli.run_build(args)
@@ -193,6 +203,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workbook", type=Path, metavar="主工作簿")
     p.add_argument("--period")
     p.set_defaults(func=_cmd_status)
+
+    p = command("feedback", help="为每个科室生成考核结果反馈单并发送")
+    p.add_argument("workbook", type=Path, metavar="主工作簿")
+    p.add_argument("--out", type=_out_folder, required=True, metavar="输出文件夹")
+    p.add_argument("--pdf", action="store_true")
+    p.add_argument("--period", help="考核期,如 2014Q3 或 2014(默认:最近的考核期)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--send", action="store_true", help="经SMTP发送(须参数“结果审定”为“是”)")
+    how.add_argument("--eml", action="store_true", help="生成可在Outlook中打开发送的邮件草稿")
+    p.add_argument("--smtp-host")
+    p.add_argument("--smtp-port", type=int)
+    p.add_argument("--smtp-user")
+    p.add_argument("--smtp-security", choices=("none", "starttls", "ssl"))
+    p.add_argument("--sender")
+    p.set_defaults(func=_cmd_feedback)
+
+    p = command("history", help="多个年度主工作簿的考核结果对比")
+    p.add_argument("workbooks", type=Path, nargs="+", metavar="主工作簿")
+    p.add_argument("--out", type=_out_folder, required=True, metavar="输出文件夹")
+    p.add_argument("--pdf", action="store_true")
+    p.set_defaults(func=_cmd_history)
 
     p = command("build", help="由 macros/ 源文件构建加载项 workbook/lyciq.xlam")
     p.add_argument("--out", type=Path)

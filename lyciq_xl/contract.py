@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"   # 2: section workbooks carry their signed 分发编号 and 分发底稿 (collect)
 
 
 # --- input sheets -----------------------------------------------------------
@@ -470,11 +470,11 @@ RULES = {r.code: r for r in (
 )}
 
 # --- issue 8 (robust): dates and 得分率 as clerks type them ---------------------
-# D11 splits "no date at all" from D09 (a real date outside the period): an
+# D16 (D11–D15 are SPEC 9's intake rules) splits "no date at all" from D09 (a real date outside the period): an
 # unreadable date used to be titled 日期不在考核期内. B06: Excel stores 72% as
 # 0.72; a bare 0.72 in 得分率 is scored as 0.72 (of 100) but most likely meant 72%.
 RULES.update({r.code: r for r in (
-    Rule("D11", Level.ERROR, "日期未填写或无法识别",
+    Rule("D16", Level.ERROR, "日期未填写或无法识别",
          "请填写四位年份的日期,如2014-03-05、2014/3/5、2014年3月5日或20140305。"),
     Rule("B06", Level.WARNING, "得分率在0到1之间,可能把百分比写成了小数",
          "得分率按0到100计(72%请写72或72%);如确为不到1分请忽略本提示。"),
@@ -494,6 +494,13 @@ class SectionBook:
     PROP_VERSION = "模板版本"
     PROP_ROWS = "锁定行数"              # existing rows per sheet, covered by the HMAC
     PROP_MAC = "校验码"                 # HMAC-SHA256 of the locked content
+    # The distribution id (time of distribution + random) and every input
+    # cell's value as distributed (the base of collect's three-way merge),
+    # both covered by the HMAC. The base is JSON cut into properties named
+    # 分发底稿1, 分发底稿2, ... of at most 255 characters each (Office keeps
+    # no longer custom property values).
+    PROP_DIST = "分发编号"
+    PROP_BASE = "分发底稿"
     NEW_ROWS = 10                       # blank rows offered for new indicators
     # Input columns (unlocked) of the rows the section already has.
     INDICATOR_INPUTS = (Indicators.CONTENT, Indicators.STANDARD, Indicators.METHOD,
@@ -529,13 +536,34 @@ class ReceiptBook:
     ADDED = "已新增"
     SKIPPED = "未导入"
     NOTE = "提示"
+    CONFLICT = "冲突"                   # both sides changed a cell: the master's value stays
+    SUPERSEDED = "已取代"               # a newer version of the same return came in the same run
+    UNFILLED = "未填写"                 # input cells as distributed: not a return
     VERDICT = "结论"                    # summary label above the table
 
 
 # 回收记录 gets one column beyond SPEC's six: the file's SHA-256, so the same
 # file collected twice is recognised and never re-applied over later edits.
 RECEIPT_DIGEST = "文件SHA256"
-RECEIPTS_COLUMNS = Receipts.COLUMNS + (RECEIPT_DIGEST,)
+# ... and when the file was saved (docProps/core.xml, else the e-mail's time)
+# and which distribution it came from: returns of one section and period are
+# applied in save order, and an older one than a merged one is refused.
+RECEIPT_SAVED = "保存时间"
+RECEIPT_DIST = "分发编号"
+RECEIPTS_COLUMNS = Receipts.COLUMNS + (RECEIPT_DIGEST, RECEIPT_SAVED, RECEIPT_DIST)
+# 回收变更 gets three columns beyond SPEC's seven: the indicator's id (rows are
+# matched by 科室 + 指标编号, the master row may move), the value the cell had
+# when distributed (the merge base) and a mark for a conflict (changed in the
+# master and in the return since distribution: the master's value stayed).
+CHANGE_ID = "指标编号"
+CHANGE_BASE = "分发时值"
+CHANGE_MARK = "标记"
+CONFLICT_MARK = "冲突:保留主工作簿的值"
+CHANGES_COLUMNS = Changes.COLUMNS + (CHANGE_ID, CHANGE_BASE, CHANGE_MARK)
+# Sheet or defined names the xlwings add-in code reads its settings from
+# (interpreter, PYTHONPATH) inside the ACTIVE workbook: a returned workbook
+# holding one could choose the program the next ribbon click runs (issue 13).
+ADDIN_CONFIG_NAMES = ("lyciq.conf", "xlwings.conf")
 
 
 # --- Ribbon cell marks (lyciq_xl.xl) --------------------------------------------
@@ -550,6 +578,110 @@ class Marks:
     COLUMNS = (SHEET_NAME, CELL, LEVEL)
 
 
+# --- Appeals, feedback letters and history (SPEC section 10, issue 12) ------------
+# 申诉记录 is an optional input sheet: a master without it scores as before.
+# 申诉处理明细 (recalc) and 反馈记录 (feedback) are owned by the tool; recalc
+# reads 反馈记录 back for the appeal deadline (E03).
+
+class Appeals:
+    SHEET = "申诉记录"
+    ID = "申诉编号"
+    DEPT = "科室"
+    RECORD_NO = "记录号"              # the 扣分记录 row appealed
+    DATE = "申诉日期"
+    REASON = "申诉理由"
+    DECISION = "处理结果"
+    ADJUSTED = "调整后扣分"
+    ADJUSTED_STANDARD = "调整后标准编号"   # optional: re-classifies the deduction
+    DECIDED = "处理日期"
+    BASIS = "依据"
+    REQUIRED = (ID, DEPT, RECORD_NO, DATE, DECISION)
+    COLUMNS = (ID, DEPT, RECORD_NO, DATE, REASON, DECISION, ADJUSTED,
+               ADJUSTED_STANDARD, DECIDED, BASIS)
+
+
+class AppealDecision:
+    PENDING = "待处理"                # also what a blank 处理结果 means
+    UPHELD = "维持"
+    REVOKED = "撤销"
+    ADJUSTED = "调整"
+    ALL = (PENDING, UPHELD, REVOKED, ADJUSTED)
+    DECIDED = (UPHELD, REVOKED, ADJUSTED)
+
+
+class AppealAudit:
+    """申诉处理明细: one row per 申诉记录 row, written by recalc. 说明 (beyond
+    SPEC's seven columns) says whether the row took effect and why not."""
+    SHEET = "申诉处理明细"
+    ID = "申诉编号"
+    DEPT = "科室"
+    RECORD_NO = "记录号"
+    ORIGINAL = "原扣分"
+    DECISION = "处理结果"
+    COUNTED = "计入扣分"
+    BASIS = "依据"
+    NOTE = "说明"
+    COLUMNS = (ID, DEPT, RECORD_NO, ORIGINAL, DECISION, COUNTED, BASIS, NOTE)
+
+
+class FeedbackLog:
+    """反馈记录: one row per letter drafted or sent by `feedback`."""
+    SHEET = "反馈记录"
+    DEPT = "科室"
+    PERIOD = "期间"
+    DATE = "反馈日期"
+    FILE = "文件"
+    REQUIRED = (DEPT, PERIOD, DATE, FILE)
+    COLUMNS = REQUIRED
+
+
+# Read when present, never required (lyciq_xl.xlsxio.reader / lyciq_xl.xl).
+OPTIONAL_INPUT_SHEETS = (Appeals, FeedbackLog)
+OWNED_SHEETS = OWNED_SHEETS + (AppealAudit.SHEET, FeedbackLog.SHEET)
+
+
+class FeedbackParam:
+    """参数 keys of section 10 (defaults: what `init` writes and what a
+    missing key means)."""
+    APPEAL_DAYS = "申诉期限天数"        # calendar days from the letter's date
+    APPROVED = "结果审定"              # 是: the leading group approved the results
+    DEFAULT_APPEAL_DAYS = "15"
+
+
+# 等次 while an appeal on a 附件5 重大 deduction is 待处理 (the 优秀 veto is open).
+GRADE_PENDING = "待定"
+
+# Optional 科室 column: a re-coded section's old 科室代码 (history).
+SECTION_OLD_CODE = "原科室代码"
+
+
+class FeedbackLetter:
+    """The 考核结果反馈单 and the history table (print forms)."""
+    TITLE = "考核结果反馈单"
+    FILE_SUFFIX = "考核结果反馈单"      # <科室名称>_<期间>_考核结果反馈单.xlsx
+    HISTORY_TITLE = "历年考核结果对比"
+    HISTORY_FILE = "历年考核结果对比"
+    NEW = "新设"
+    GONE = "撤并"
+    UNFINISHED = "未完成"
+
+
+RULES.update({r.code: r for r in (
+    Rule("E01", Level.ERROR, "申诉的记录号不存在或不属于该科室",
+         "请填写“扣分记录”表中本科室扣分的记录号。"),
+    Rule("E02", Level.ERROR, "处理结果为调整,但调整后扣分无效",
+         "请填写大于0、以0.1分为单位、在该标准最低扣分和最高扣分之间的调整后扣分;未改正前按原扣分计。"),
+    Rule("E03", Level.WARNING, "申诉日期超过申诉期限",
+         "申诉应在反馈单发出之日起参数“申诉期限天数”内提出;请核对申诉日期,逾期申诉是否受理由绩效办决定。"),
+    Rule("E04", Level.WARNING, "申诉尚待处理",
+         "请处理后在“处理结果”中填写维持、撤销或调整,并填写处理日期和依据。"),
+    Rule("E05", Level.ERROR, "处理结果不正确",
+         "请在“处理结果”中填写待处理、维持、撤销或调整(留空按待处理计)。"),
+    Rule("E06", Level.ERROR, "调整只能降低扣分",
+         "调整后扣分不能高于原扣分;如需加重扣分,请在“扣分记录”中另行登记。"),
+    Rule("E07", Level.WARNING, "撤销或调整缺少依据",
+         "请在“依据”中填写处理所依据的文件或会议纪要。"),
+)})
 # --- individual performance (个人绩效, SPEC section 8) ---------------------------
 # All optional: without the sheet 人员 the individual part is skipped and
 # nothing else changes. The other individual sheets, when absent, read as
@@ -730,4 +862,4 @@ INDIVIDUAL_RULES = {r.code: r for r in (
 RULES.update(INDIVIDUAL_RULES)
 
 # Input sheets read when present (recalc, annex, the ribbon); never required.
-OPTIONAL_INPUT_SHEETS = INDIVIDUAL_SHEETS
+OPTIONAL_INPUT_SHEETS = OPTIONAL_INPUT_SHEETS + INDIVIDUAL_SHEETS

@@ -250,3 +250,34 @@ def load_framework(table: Table) -> dict[str, FrameworkSpec]:
                                  f"{'、'.join(contract.ServiceItem.ALL)}。")
             spec.service_items[item] = spec.service_items.get(item, Decimal(0)) + points
     return specs
+
+
+# --- 参数 of section 10 (appeals, feedback letters) -----------------------------------
+
+@dataclass(frozen=True)
+class FeedbackSettings:
+    appeal_days: int                   # 申诉期限天数
+    approved: bool                     # 结果审定 = 是
+
+
+def load_feedback_settings(table: Table) -> FeedbackSettings:
+    """申诉期限天数 (default 15) and 结果审定 (default 否) from 参数; kept apart
+    from `load_settings` because only appeals and letters use them."""
+    from lyciq_xl.contract import FeedbackParam
+    values: dict[str, object] = {}
+    cells: dict[str, str] = {}
+    for row in table.rows:
+        key = as_text(row[Params.KEY])
+        if key:
+            key = unicodedata.normalize("NFKC", key).strip()
+            values[key], cells[key] = row[Params.VALUE], table.address(row, Params.VALUE)
+    days = as_decimal(values.get(FeedbackParam.APPEAL_DAYS, FeedbackParam.DEFAULT_APPEAL_DAYS))
+    if days is None or days < 0 or days != days.to_integral() or days > 3660:
+        raise InputError(f"工作表“{Params.SHEET}”单元格 {cells.get(FeedbackParam.APPEAL_DAYS, '')} "
+                         f"参数“{FeedbackParam.APPEAL_DAYS}”须为0到3660之间的整数(天数),如 15。")
+    approved = as_text(values.get(FeedbackParam.APPROVED)) or contract.NO
+    approved = unicodedata.normalize("NFKC", approved).strip()
+    if approved not in (contract.YES, contract.NO):
+        raise InputError(f"工作表“{Params.SHEET}”单元格 {cells.get(FeedbackParam.APPROVED, '')} "
+                         f"参数“{FeedbackParam.APPROVED}”须为“是”或“否”。")
+    return FeedbackSettings(int(days), approved == contract.YES)

@@ -149,6 +149,7 @@ def build(blank: bool, secret: str, when: dt.datetime) -> bytes:
         _add_highlights(ws, spec, headers)
         if not blank:
             _add_planted_comments(ws, spec, headers, rows)
+    _add_appeal_sheet(book, blank)
     _write_individual_sheets(book, blank)
     book.active = 0
     buffer = io.BytesIO()
@@ -269,7 +270,7 @@ def _param_rows(secret: str) -> list[list[Any]]:
                if demo else "由 lyciq-xl init 随机生成;更换后,已分发的工作簿将无法通过校验。"))
     rows.append([c.ParamKey.SECRET, secret, note])
     rows += [[key, _dec(value), text] for key, value, text in c.DEFAULT_INDIVIDUAL_PARAMS]
-    return rows
+    return rows + _appeal_param_rows()
 
 
 def _indicator_rows() -> list[list[Any]]:
@@ -662,7 +663,7 @@ def _write_guide(ws: Worksheet) -> None:
                 "本工作簿由 lyciq-xl init 生成;各表的列标题是工具读取数据的依据,请勿改名。"],
                (4,), border=False)
     guide.table("一、各工作表的用途", ("工作表", "用途", "填写人"),
-                SHEET_PURPOSES + INDIVIDUAL_PURPOSES, (2, 1, 1))
+                SHEET_PURPOSES + APPEAL_PURPOSES + INDIVIDUAL_PURPOSES, (2, 1, 1))
     guide.table("二、工作流程", ("步骤", "环节", "做法"),
                 [(f"第{n}步", name, text) for n, (name, text) in enumerate(WORKFLOW, 1)], (1, 1, 2))
     guide.table("三、功能区按钮与命令(Excel“绩效考核”选项卡 / 命令行)",
@@ -719,6 +720,57 @@ class _Guide:
             self.ws.row_dimensions[self.row].height = LINE_HEIGHT * lines + 2
 
 
+
+# --- appeals and feedback letters (SPEC section 10) -------------------------------------
+# The sample's appeals: one 撤销 (机关服务中心's 1-point F5-01 deduction, record
+# 2014-025) and one 维持 (检疫科's 附件5 重大 deduction, 2014-014).
+
+APPEAL_PURPOSES = (
+    (c.Appeals.SHEET, "科室对扣分提出的申诉及处理结果(维持、撤销、调整);重新计算按处理结果计分,"
+                      f"不改动“{c.Deductions.SHEET}”。", "绩效办"),
+    (c.AppealAudit.SHEET, "【工具生成】每条申诉的原扣分、处理结果和计入的扣分。", "重新计算时生成"),
+    (c.FeedbackLog.SHEET, "【工具生成】发给各科室的考核结果反馈单及日期(申诉期限由此起算)。", "生成反馈单时生成"),
+)
+
+
+def _appeal_param_rows() -> list[list[Any]]:
+    return [
+        [c.FeedbackParam.APPEAL_DAYS, _dec(c.FeedbackParam.DEFAULT_APPEAL_DAYS),
+         "科室收到考核结果反馈单后提出申诉的期限(自然日);逾期的申诉在校验结果中提示E03。"],
+        [c.FeedbackParam.APPROVED, c.NO,
+         "考核结果经局绩效管理领导小组审定后改为“是”,才能正式发送反馈单(--send)。"],
+    ]
+
+
+def _appeal_rows() -> list[list[Any]]:
+    A = c.Appeals
+    rows = [
+        {A.ID: "SS-2014-01", A.DEPT: _name_of("FWZX"), A.RECORD_NO: f"{data.YEAR}-025",
+         A.DATE: dt.date(2014, 10, 15), A.REASON: "燃气管道维护由燃气公司负责,停气系燃气公司计划检修所致",
+         A.DECISION: c.AppealDecision.REVOKED, A.DECIDED: dt.date(2014, 10, 28),
+         A.BASIS: "绩效管理领导小组会议纪要〔2014〕4号"},
+        {A.ID: "SS-2014-02", A.DEPT: _name_of("JYK"), A.RECORD_NO: f"{data.YEAR}-014",
+         A.DATE: dt.date(2014, 7, 10), A.REASON: "漏检系木质包装标识不清所致,请求减轻扣分",
+         A.DECISION: c.AppealDecision.UPHELD, A.DECIDED: dt.date(2014, 7, 25),
+         A.BASIS: "绩效管理领导小组会议纪要〔2014〕3号"},
+    ]
+    return [[row.get(h) for h in A.COLUMNS] for row in rows]
+
+
+def _add_appeal_sheet(book: Workbook, blank: bool) -> None:
+    """申诉记录, after the other input sheets (headers only in a blank master)."""
+    ws = book.create_sheet(c.Appeals.SHEET)
+    ws.sheet_properties.tabColor = "8EA9DB"
+    rows = [] if blank else _appeal_rows()
+    _write_table(ws, c.Appeals.COLUMNS, rows)
+    for header in (c.Appeals.DATE, c.Appeals.DECIDED):
+        letter = get_column_letter(c.Appeals.COLUMNS.index(header) + 1)
+        for r in range(2, len(rows) + 2):
+            ws[f"{letter}{r}"].number_format = DATE_FORMAT
+    decisions = _list_validation(_literal(c.AppealDecision.ALL), True, c.Appeals.DECISION,
+                                 "待处理、维持、撤销或调整;留空按待处理计。")
+    decisions.add(_column_range(c.Appeals.COLUMNS, c.Appeals.DECISION))
+    ws.add_data_validation(decisions)
 # --- individual performance (个人绩效, SPEC section 8) ---------------------------------
 # The five input sheets after the organisational ones; sample content from
 # lyciq_xl.sample_staff. The drop-downs and formats are this block's own.

@@ -30,7 +30,7 @@ from lyciq_xl.contract import Findings, Level, Marks
 from lyciq_xl.errors import InputError, LyciqError
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.table import Table, table_from_grid
-from lyciq_xl.xlsxio.reader import require_sheets
+from lyciq_xl.xlsxio.reader import check_sheet_spelling, require_sheets
 
 TITLE = "绩效考核"
 MARK_FILL = {Level.ERROR: "#FFC7CE", Level.WARNING: "#FFEB9C"}   # Excel's 差 / 中性
@@ -59,10 +59,11 @@ def read_grid(sheet: xw.Sheet) -> list[list[Any]]:
 def read_tables(book: xw.Book, specs: Iterable[type] = contract.INPUT_SHEETS,
                 optional: Iterable[type] = contract.OPTIONAL_INPUT_SHEETS) -> dict[str, Table]:
     """Like xlsxio.reader.read_tables, from the open workbook."""
-    specs = list(specs)
-    present = [s.name for s in book.sheets]
-    require_sheets(book.name, present, specs)
-    specs += [s for s in optional if s not in specs and s.SHEET in present]
+    names = [s.name for s in book.sheets]
+    specs, optional = list(specs), list(optional)
+    require_sheets(book.name, names, specs)
+    check_sheet_spelling(book.name, names, [s.SHEET for s in optional])
+    specs += [s for s in optional if s not in specs and s.SHEET in names]
     return {s.SHEET: table_from_grid(s.SHEET, read_grid(book.sheets[s.SHEET]), s.REQUIRED)
             for s in specs}
 
@@ -401,15 +402,17 @@ def collect(book: xw.Book) -> str:
         inbox_dir.mkdir(exist_ok=True)
         return f"请把各科室交回的工作簿(或邮件 .eml)保存到文件夹“{inbox_dir}”,再点“汇总回收”。"
     master = _mail_master(book)
+    receipt_dir = folder / f"{stem}_回执"
+    receipts.check_folder(receipt_dir)
     run = collect_run(master, inbox.gather([inbox_dir]), None)
+    paths = receipts.plan_paths(run.outcomes, receipt_dir)
+    receipts.make_folder(receipt_dir)
     if run.changes_master:
         apply_patches(book, run.patches)
         for owned in run.owned:
             write_owned(book, owned)
-    receipt_dir = folder / f"{stem}_回执"
-    taken: set[str] = set()
-    for outcome in run.outcomes:
-        receipts.write_receipt(outcome, receipt_dir, taken)
+    for outcome, path in zip(run.outcomes, paths):
+        receipts.write_receipt(outcome, path)
     refused = sum(not o.accepted for o in run.outcomes)
     return (f"汇总回收完成:共 {len(run.outcomes)} 个文件,接收 {len(run.outcomes) - refused} 个,"
             f"拒收 {refused} 个;回执已写入“{receipt_dir}”。请再点“重新计算”更新得分。")

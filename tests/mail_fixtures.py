@@ -171,3 +171,63 @@ def smtp_server(refuse=()):
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller, handler
+
+
+# --- returned workbooks and what collect wrote ---------------------------------------
+
+def fill(src: Path, dest_dir: Path, edits: dict[str, dict[str, object]],
+         saved: dt.datetime | None = None) -> Path:
+    """A clerk fills cells with openpyxl; text is stored as text. `saved`:
+    the file's docProps/core.xml modified time (local time), else now."""
+    from openpyxl import load_workbook
+    wb = load_workbook(src)
+    for sheet, cells in edits.items():
+        for address, value in cells.items():
+            wb[sheet][address] = value
+            if isinstance(value, str) and not value.startswith("=="):
+                wb[sheet][address].data_type = "s"
+            elif isinstance(value, str):          # "==1+1": a real formula "=1+1"
+                wb[sheet][address] = value[1:]
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest_dir / src.name
+    wb.save(dest)
+    if saved is not None:
+        set_saved(dest, saved)
+    return dest
+
+
+def set_saved(path: Path, saved: dt.datetime) -> Path:
+    """Rewrite dcterms:modified (openpyxl always stamps the moment of saving)."""
+    import re
+    core = parts(path)["docProps/core.xml"].decode()
+    stamp = saved.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    new = re.sub(r"(<dcterms:modified[^>]*>)[^<]*(<)", rf"\g<1>{stamp}\2", core)
+    assert new != core
+    tmp = path.with_name(path.name + ".tmp")
+    rewrite_zip(path, tmp, replace={"docProps/core.xml": new.encode()})
+    tmp.replace(path)
+    return path
+
+
+def grid(path: Path, sheet: str) -> list[list]:
+    import python_calamine
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return book.get_sheet_by_name(sheet).to_python()
+
+
+def by_id(path: Path, sheet: str) -> dict[str, dict]:
+    rows = grid(path, sheet)
+    return {r[rows[0].index("指标编号")]: dict(zip(rows[0], r)) for r in rows[1:]}
+
+
+def receipt_lines(folder: Path, name: str) -> list[list]:
+    return grid(folder / name, c.ReceiptBook.SHEET)
+
+
+def edit_master(path: Path, sheet: str, cells: dict[str, object]) -> None:
+    """The office edits its master in Excel (here: openpyxl) after distributing."""
+    from openpyxl import load_workbook
+    wb = load_workbook(path)
+    for address, value in cells.items():
+        wb[sheet][address] = value
+    wb.save(path)

@@ -1,6 +1,6 @@
 """Dates as clerks type them (issue 8 defect 4): accepted forms count in
 the score; a two-digit year asks for four digits; an unreadable date says
-it is unreadable (D11), not that it lies outside the period (D09)."""
+it is unreadable (D16), not that it lies outside the period (D09)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -47,9 +47,9 @@ def test_not_dates(typed):
 def _d11(typed):
     a = evaluate(tables(deductions=[good("R1", date=typed)]))
     assert found(a, "D09") == []
-    assert found(a, "D11") == [(ERR, DED, "C2")]
+    assert found(a, "D16") == [(ERR, DED, "C2")]
     assert bgs_year_duty(a) == Decimal(40)          # left out: 40 − 0
-    return next(f.message for f in a.findings if f.rule == "D11")
+    return next(f.message for f in a.findings if f.rule == "D16")
 
 
 def test_two_digit_year_asks_for_four_digits():
@@ -75,7 +75,7 @@ def test_blank_date():
 
 def test_a_readable_date_outside_the_quarter_is_still_d09():
     a = evaluate(tables(deductions=[good("R1", date="20140401")]))   # Q2 date, Q1 row
-    assert found(a, "D09") == [(ERR, DED, "C2")] and found(a, "D11") == []
+    assert found(a, "D09") == [(ERR, DED, "C2")] and found(a, "D16") == []
 
 
 def test_typed_dates_count_in_a_real_workbook(sample_path):
@@ -96,7 +96,7 @@ def test_typed_dates_count_in_a_real_workbook(sample_path):
     book.save(sample_path)
     assessment = recalc_file(sample_path)
     assert not [f for f in assessment.findings
-                if f.sheet == c.Deductions.SHEET and f.row in rows and f.rule in ("D09", "D11")]
+                if f.sheet == c.Deductions.SHEET and f.row in rows and f.rule in ("D09", "D16")]
     findings = python_calamine.CalamineWorkbook.from_path(str(sample_path)).get_sheet_by_name(
         c.Findings.SHEET).to_python()
     cells = {f"{chr(64 + col)}{r}" for r in rows}

@@ -129,11 +129,11 @@ def test_d08_an_earlier_row_left_out_for_an_error_is_no_original():
 def test_d09_date_outside_period():
     a = evaluate(tables(deductions=[
         good("R1", date=D(2014, 4, 1)),                       # row 2: Q2 date in a Q1 row
-        good("R2", date=None),                                # row 3: no date (D11)
+        good("R2", date=None),                                # row 3: no date (D16)
         good("R3", date=D(2014, 3, 31), reason="b"),          # row 4: last day of Q1: fine
         good("R4", date="2014年1月1日", reason="c"),          # row 5: text date, first day: fine
     ]))
-    assert found(a, "D09") == [(ERR, DED, "C2")] and found(a, "D11") == [(ERR, DED, "C3")]
+    assert found(a, "D09") == [(ERR, DED, "C2")] and found(a, "D16") == [(ERR, DED, "C3")]
     assert bgs_year_duty(a) == Decimal(39)                    # 40 − 0.5 − 0.5
 
 

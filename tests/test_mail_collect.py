@@ -6,6 +6,7 @@ import datetime as dt
 import email.utils
 import re
 import shutil
+import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -14,8 +15,8 @@ import python_calamine
 from openpyxl import load_workbook
 
 from lyciq_xl import contract as c
-from tests.mail_fixtures import (build_master, libreoffice_resave, parts, rewrite_zip,
-                                 run_cli, sha, sheet_parts)
+from tests.mail_fixtures import (build_master, by_id, fill, grid, libreoffice_resave, parts,
+                                 receipt_lines, rewrite_zip, run_cli, sha, sheet_parts)
 
 PERIOD = "2014Q3"
 BGS_FILE = f"办公室_{PERIOD}_绩效填报.xlsx"
@@ -28,36 +29,6 @@ def setup(tmp_path):
     out = tmp_path / "out"
     assert run_cli("distribute", master, "--out", out, "--period", PERIOD) == 0
     return master, out, tmp_path
-
-
-def fill(src: Path, dest_dir: Path, edits: dict[str, dict[str, object]]) -> Path:
-    """A clerk fills cells with openpyxl; text is stored as text."""
-    wb = load_workbook(src)
-    for sheet, cells in edits.items():
-        for address, value in cells.items():
-            wb[sheet][address] = value
-            if isinstance(value, str) and not value.startswith("=="):
-                wb[sheet][address].data_type = "s"
-            elif isinstance(value, str):          # "==1+1": a real formula "=1+1"
-                wb[sheet][address] = value[1:]
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    dest = dest_dir / src.name
-    wb.save(dest)
-    return dest
-
-
-def grid(path: Path, sheet: str) -> list[list]:
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    return book.get_sheet_by_name(sheet).to_python()
-
-
-def by_id(path: Path, sheet: str) -> dict[str, dict]:
-    rows = grid(path, sheet)
-    return {r[rows[0].index("指标编号")]: dict(zip(rows[0], r)) for r in rows[1:]}
-
-
-def receipt_lines(folder: Path, name: str) -> list[list]:
-    return grid(folder / name, c.ReceiptBook.SHEET)
 
 
 EDITS = {
@@ -94,7 +65,7 @@ def check_merged(master: Path, before: dict[str, bytes], returned: Path):
     assert key["BGS-ZD-01"]["完成情况"] == "完成" and key["BGS-ZD-02"]["完成情况"] == ""
     assert ind["RSK-LZ-01"]["指标内容"] == "人事科内容1"
     changes = grid(master, c.Changes.SHEET)
-    assert changes[0] == list(c.Changes.COLUMNS)
+    assert changes[0] == list(c.CHANGES_COLUMNS)
     got = {(r[0], int(r[1]), r[2], r[3], r[4]) for r in changes[1:]}
     assert got == EXPECTED_CHANGES
     assert {(r[5], r[6]) for r in changes[1:]} == {("办公室", returned.name)}
@@ -167,9 +138,12 @@ def test_round_trip_through_libreoffice(setup):
 
 def assert_refused(master, returned, tmp, receipt, *needles, extra=()):
     digest = sha(master)
-    assert run_cli("collect", master, returned, *extra, "--receipts", tmp / "rc") == 1
+    # a fresh folder each time: receipts are never overwritten, a second one
+    # of the same name would be "…_回执(2).xlsx"
+    folder = Path(tempfile.mkdtemp(prefix="rc", dir=tmp))
+    assert run_cli("collect", master, returned, *extra, "--receipts", folder) == 1
     assert sha(master) == digest
-    lines = receipt_lines(tmp / "rc", receipt)
+    lines = receipt_lines(folder, receipt)
     assert lines[5][1].startswith("已拒收")
     text = "\n".join(" ".join(str(v) for v in line) for line in lines)
     for needle in needles:
@@ -205,11 +179,19 @@ def test_wrong_period_is_refused(setup):
                    "办公室_2014Q2_回执.xlsx", "期间“2014Q2”", extra=("--period", PERIOD))
 
 
-def test_other_sections_file_under_wrong_name_is_refused(setup):
+def test_other_sections_file_under_its_name_is_taken_by_its_signature(setup):
+    """Changed behaviour (issue 8, defect 9): the signed properties say who
+    sent a file, its name proves nothing. 人事科's file saved under 办公室's
+    name is merged as 人事科's, and the receipt notes the odd name."""
     master, out, tmp = setup
+    rsk = fill(out / RSK_FILE, tmp / "filled", {c.Indicators.SHEET: {"J2": "人事科新责任人"}})
     (tmp / "back").mkdir()
-    renamed = shutil.copy(out / RSK_FILE, tmp / "back" / BGS_FILE)
-    assert_refused(master, Path(renamed), tmp, f"人事科_{PERIOD}_回执.xlsx", "文件名", "人事科")
+    renamed = shutil.copy(rsk, tmp / "back" / BGS_FILE)
+    assert run_cli("collect", master, renamed, "--receipts", tmp / "rc") == 0
+    ind = by_id(master, c.Indicators.SHEET)
+    assert ind["RSK-LZ-01"]["责任人"] == "人事科新责任人" and ind["BGS-LZ-01"]["责任人"] == "BGS责任人1"
+    text = str(receipt_lines(tmp / "rc", f"人事科_{PERIOD}_回执.xlsx"))
+    assert "看似其他科室的文件" in text and "已按人事科汇总" in text
 
 
 def test_not_a_section_workbook_is_refused(setup):
@@ -344,7 +326,8 @@ def test_far_away_cell_is_refused_before_calamine_allocates_it(setup):
 def test_template_version_mismatch_is_refused(setup):
     master, out, tmp = setup
     custom = parts(out / BGS_FILE)["docProps/custom.xml"].decode()
-    old = re.sub(r'(name="模板版本"[^>]*><vt:lpwstr>)1(<)', r"\g<1>0\2", custom)
+    old = re.sub(r'(name="模板版本"[^>]*><vt:lpwstr>)' + c.TEMPLATE_VERSION + '(<)', r"\g<1>0\2",
+                 custom)
     assert old != custom
     (tmp / "back").mkdir()
     v0 = rewrite_zip(out / BGS_FILE, tmp / "back" / BGS_FILE,

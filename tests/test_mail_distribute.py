@@ -76,7 +76,11 @@ def test_identity_and_hmac_in_custom_properties(master, tmp_path):
     assert rows[c.Indicators.SHEET] == 4 and rows[c.KeyTasks.SHEET] == 3   # header + 3 / + 2
     cells = integrity.locked_cells(grids, rows)
     assert (c.Indicators.SHEET, "D2") in cells and (c.Indicators.SHEET, "E2") not in cells
-    data = integrity.payload("RSK", PERIOD, c.TEMPLATE_VERSION, rows, cells)
+    base = integrity.input_cells(grids, rows)          # the inputs as distributed, signed too
+    assert base[(c.Indicators.SHEET, "E2")] == "人事科内容1"
+    assert integrity.decode_base(props, integrity.INPUT_COLUMNS) == base
+    identity = integrity.Identity("RSK", PERIOD, c.TEMPLATE_VERSION, props[c.SectionBook.PROP_DIST])
+    data = integrity.payload(identity, rows, cells, base)
     assert integrity.verify(SECRET, data, props[c.SectionBook.PROP_MAC])
     assert not integrity.verify("another-secret-0123456789", data, props[c.SectionBook.PROP_MAC])
 

@@ -336,7 +336,10 @@ def test_very_long_value_is_cut_in_the_message(sample_path):
     assert max(len(str(row[4])) for row in findings) < 300
 
 
-def test_collect_with_a_receipt_open_in_excel_writes_nothing(sample_path):
+def test_collect_with_a_receipt_open_in_excel_leaves_it_alone(sample_path):
+    """Changed by issue 8 (receipts are never overwritten): the run no longer
+    stops; the new receipt takes the next free name and the open one's lock
+    (and file) stay untouched."""
     out = sample_path.parent / "分发"
     assert lyciq("distribute", sample_path, "--out", out, "--period", "2014Q3").returncode == 0
     returned = out / "办公室_2014Q3_绩效填报.xlsx"
@@ -348,5 +351,8 @@ def test_collect_with_a_receipt_open_in_excel_writes_nothing(sample_path):
     (folder / "~$办公室_2014Q3_回执.xlsx").write_bytes(b"\x00" * 165)
     before = sample_path.read_bytes()
     result = lyciq("collect", sample_path, returned, "--receipts", folder)
-    assert_exit2_untouched(result, sample_path, before, "办公室_2014Q3_回执.xlsx", "Excel")
-    assert [p.name for p in folder.iterdir()] == ["~$办公室_2014Q3_回执.xlsx"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sample_path.read_bytes() != before
+    assert sorted(p.name for p in folder.iterdir()) == ["~$办公室_2014Q3_回执.xlsx",
+                                                         "办公室_2014Q3_回执(2).xlsx"]
+    assert (folder / "~$办公室_2014Q3_回执.xlsx").read_bytes() == b"\x00" * 165

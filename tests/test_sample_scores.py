@@ -69,9 +69,10 @@ YEAR = {
     # =9.428→9.43, 党组 9.60, 政府 4.75, 企业 4.65; 创优 3+2+1=6 capped at 5.
     # 42+24.8+4.5+28.43+5 = 104.73: first in its series but 重大 blocks 优秀.
     "JYK": ("42", "24.8", "4.5", "28.43", "5", "104.73", 1, "合格", 0),
-    # 履职 40-1 (F5-01); 管理 30-0.4 (the 0.1 row is 撤销); 重点 1+0.5×0.5;
-    # 相互 15×12.2/14=13.071→13.07, 党组 15×4.2/5=12.60; 39+29.6+1.25+25.67 = 95.52
-    "FWZX": ("39", "29.6", "1.25", "25.67", "0", "95.52", 2, "合格", 0),
+    # 履职 40 (F5-01's 1 point 撤销 on appeal SS-2014-01); 管理 30-0.4 (the 0.1 row is
+    # 撤销); 重点 1+0.5×0.5; 相互 15×12.2/14=13.071→13.07, 党组 15×4.2/5=12.60;
+    # 40+29.6+1.25+25.67 = 96.52
+    "FWZX": ("40", "29.6", "1.25", "25.67", "0", "96.52", 2, "合格", 0),
     # 履职 40-0.2, the D07 row left out; 管理 30-0.3; 重点 1+1; 相互 13.07,
     # 党组 15×4.6/5=13.80; 创优 市级 1. 39.8+29.7+2+26.87+1 = 99.37
     "BJZX": ("39.8", "29.7", "2", "26.87", "1", "99.37", 1, "优秀", 1),
@@ -109,9 +110,9 @@ QUARTERS = {
     # Q2: ZHK's 0.8 (D03) left out, 70-0.1; QFK's A01 row still counts, 70-0.3; JYK 70-3.
     "2014Q2": {"BGS": ("69.5", 2), "RSK": ("69.7", 1), "ZHK": ("69.9", 1), "JDHK": ("69.8", 2),
                "QFK": ("69.7", 3), "JYK": ("67", 4), "FWZX": ("70", 1), "BJZX": ("69.8", 2)},
-    # Q3: BJZX's D07 row left out, 70-0.3.
+    # Q3: BJZX's D07 row left out, 70-0.3; FWZX's F5-01 1 point 撤销 on appeal, 70.
     "2014Q3": {"BGS": ("69.5", 2), "RSK": ("69.8", 1), "ZHK": ("68.5", 4), "JDHK": ("69.6", 3),
-               "QFK": ("69.9", 1), "JYK": ("69.8", 2), "FWZX": ("69", 2), "BJZX": ("69.7", 1)},
+               "QFK": ("69.9", 1), "JYK": ("69.8", 2), "FWZX": ("70", 1), "BJZX": ("69.7", 2)},
 }
 
 
@@ -132,3 +133,20 @@ def test_service_detail_rounding(assessment):
     assert (jdhk.peer, jdhk.party, jdhk.government, jdhk.enterprise) == (
         D("9.29"), D("9.2"), D("4.5"), D("4.58"))
     assert c.Grade.EXCELLENT in {r.grade for r in assessment.results}
+
+
+def test_the_two_sample_appeals():
+    tables = read_tables(SAMPLE)
+    a = engine.evaluate(tables)
+    # SS-2014-01 撤销 2014-025 (FWZX, 1 point); SS-2014-02 维持 2014-014 (JYK 重大, 3 points)
+    assert [(o.appeal.appeal_no, o.decision, o.counted) for o in a.appeals] == [
+        ("SS-2014-01", "撤销", D(0)), ("SS-2014-02", "维持", D(3))]
+    assert a.result("JYK", "2014").grade == "合格"          # 维持: the 重大 veto stays
+    # Without the 申诉记录 sheet the deduction counts again: 96.52 - 1 = 95.52,
+    # Q3 70 - 1 = 69; nothing else moves.
+    del tables[c.Appeals.SHEET]
+    b = engine.evaluate(tables)
+    assert b.result("FWZX", "2014").total == D("95.52")
+    assert b.result("FWZX", "2014Q3").total == D("69")
+    moved = {(r.code, r.period) for r, s in zip(a.results, b.results) if r.total != s.total}
+    assert moved == {("FWZX", "2014"), ("FWZX", "2014Q3")}

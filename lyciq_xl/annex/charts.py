@@ -2,7 +2,7 @@
 on their own page after the tables."""
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, Font as DrawingFont
@@ -26,6 +26,11 @@ def add_charts(ws: Worksheet, doc: Document, header_rows: list[int],
         * CM_PER_WIDTH_UNIT
     for spec in doc.charts:
         rows = line_rows[spec.block]
+        if spec.kind == "line":
+            chart = _line_chart(ws, spec, header_rows[spec.block], rows, width_cm)
+            ws.add_chart(chart, f"A{row}")
+            row += ROWS_PER_CHART
+            continue
         chart = BarChart()
         chart.type = "col"
         chart.title = spec.title
@@ -53,6 +58,28 @@ def add_charts(ws: Worksheet, doc: Document, header_rows: list[int],
         chart.txPr = chart.x_axis.txPr = chart.y_axis.txPr = _chinese_text()
         ws.add_chart(chart, f"A{row}")
         row += ROWS_PER_CHART
+
+
+def _line_chart(ws: Worksheet, spec, header_row: int, rows: list[int], width_cm: float) -> LineChart:
+    """One line per body row (its label in the category column), the value
+    columns' headers (e.g. years) along the x axis; blank cells are gaps."""
+    chart = LineChart()
+    chart.title = spec.title
+    chart.width, chart.height = width_cm, CHART_HEIGHT_CM
+    first, last = spec.value_columns[0] + 1, spec.value_columns[-1] + 1
+    for r in rows:
+        chart.add_data(Reference(ws, min_col=spec.category_column + 1, max_col=last, min_row=r, max_row=r),
+                       from_rows=True, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=first, max_col=last, min_row=header_row, max_row=header_row))
+    for series in chart.series:      # straight segments, and a marker so a single year shows
+        series.smooth = False
+        series.marker.symbol = "circle"
+    chart.y_axis.number_format = "0"
+    chart.display_blanks = "gap"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.txPr = chart.x_axis.txPr = chart.y_axis.txPr = _chinese_text()
+    return chart
 
 
 def _letters(count: int) -> list[str]:

@@ -101,6 +101,7 @@ class Chart:
     category_column: int         # column holding the category labels
     value_columns: list[int]     # one series per column
     stacked: bool = False
+    kind: str = "bar"            # "line": one series per row, value columns on the x axis
 
 
 @dataclass
@@ -115,6 +116,7 @@ class Document:
     repeat_header: bool = True   # repeat the (first) block's header row on every page
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)   # for the clerk, not printed
+    paragraphs: list[str] = field(default_factory=list)  # printed text after the tables (letters)
 
     @property
     def width(self) -> int:
@@ -236,6 +238,9 @@ def render_sheet(ws: Worksheet, doc: Document) -> None:
         for col, first, last_line in block.merges:
             for top, bottom in _split(numbers[first], numbers[last_line], breaks):
                 _merge_group(ws, top, bottom, col + 1, centred=paginated)
+    for text in doc.paragraphs:
+        row += 1
+        _paragraph(ws, row, last, text, widths)
     if doc.signoff:
         row += 1
         ws.merge_cells(f"A{row}:{last}{row}")
@@ -305,6 +310,15 @@ def _merge_group(ws: Worksheet, first: int, last: int, column: int, centred: boo
         cell = ws.cell(first, column)
         cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top",
                                    wrap_text=True)
+
+
+def _paragraph(ws: Worksheet, row: int, last: str, text: str, widths: list[float]) -> None:
+    """A wrapped line of body text across the whole table width."""
+    ws.merge_cells(f"A{row}:{last}{row}")
+    cell = ws.cell(row, 1, text)
+    cell.font = Font(name=BODY_FONT, size=SUBTITLE_SIZE)
+    cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    ws.row_dimensions[row].height = row_height([(text, sum(widths))], SUBTITLE_SIZE)
 
 
 def _banner(ws: Worksheet, row: int, last: str, text: str, font: Font, height: float) -> None:

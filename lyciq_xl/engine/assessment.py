@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lyciq_xl import contract
-from lyciq_xl.engine import rules, scoring
+from lyciq_xl.engine import appeals, rules, scoring
 from lyciq_xl.engine.findings import Finding, sort_findings
 from lyciq_xl.engine.individual import IndividualAssessment, evaluate_individual
 from lyciq_xl.engine.records import Inputs, load_inputs
@@ -25,6 +25,7 @@ class Assessment:
     key_task_scores: dict[int, KeyTaskScore]
     details: dict[str, Detail] = field(repr=False)
     inputs: Inputs = field(repr=False)
+    appeals: list = field(default_factory=list, repr=False)   # AppealOutcome per 申诉记录 row
     # 个人绩效 (SPEC 8): None when the workbook has no sheet 人员
     individual: IndividualAssessment | None = field(default=None, repr=False)
 
@@ -60,8 +61,10 @@ def evaluate(tables: dict[str, Table]) -> Assessment:
 def _evaluate(tables: dict[str, Table]) -> Assessment:
     inp = load_inputs(tables)
     validation, active, counted = rules.validate(inp)
+    resolution = appeals.resolve(inp, counted, validation)
     details = scoring.new_details(inp)
-    scoring.collect_deductions(inp, active, counted, validation, details)
+    scoring.collect_deductions(inp, active, resolution.counted, validation, details)
+    scoring.collect_appeals(resolution, details)
     key_scores = scoring.collect_key_tasks(inp, validation, details)
     scoring.collect_service(inp, validation, details)
     scoring.collect_bonuses(inp, validation, details)
@@ -74,7 +77,8 @@ def _evaluate(tables: dict[str, Table]) -> Assessment:
         periods=periods, results=results,
         service=scoring.service_rows(inp, details),
         findings=sort_findings(findings), key_task_scores=key_scores,
-        details=details, inputs=inp, individual=individual)
+        details=details, inputs=inp, appeals=resolution.outcomes,
+        individual=individual)
 
 
 def _individual(tables: dict[str, Table], inp: Inputs,

@@ -31,6 +31,12 @@ class Explanation:
     bonus_cap: Decimal = Decimal(0)
     grave: list[Deduction] = field(default_factory=list)
     excluded: list[Finding] = field(default_factory=list)     # errors on rows left out
+    # appeals on this period's deductions: every 申诉记录 row, the rows as typed
+    # before a 调整, and the deductions an appeal 撤销ed
+    appeals: list = field(default_factory=list)               # AppealOutcome
+    original: dict[int, Deduction] = field(default_factory=dict)
+    revoked: list = field(default_factory=list)               # (Deduction, AppealOutcome)
+    grave_pending: list = field(default_factory=list)
 
     def text(self) -> str:
         return render_explanation(self)
@@ -55,11 +61,17 @@ def explain(assessment, dept: str, period: str | None = None) -> Explanation:
     e = Explanation(section, str(wanted), result, detail.base,
                     {c: detail.deducted(c, quarter) for c in Category.DEDUCTIBLE},
                     wanted.is_year, excluded=excluded)
+    in_period = (lambda d: d is not None and d.period is not None
+                 and (wanted.is_year or d.period.quarter == quarter))
+    e.appeals = [o for o in detail.appeals if in_period(o.deduction) or (o.deduction is None and wanted.is_year)]
+    e.original = detail.original
+    e.revoked = [(d, o) for d, o in detail.revoked if in_period(d)]
     if wanted.is_year:
         e.key_tasks, e.key_sum, e.key_cap = detail.key_tasks, detail.key_sum, detail.key_cap
         e.service = detail.service
         e.bonuses, e.bonus_sum, e.bonus_cap = detail.bonuses, detail.bonus_sum, detail.bonus_cap
         e.grave = detail.grave
+        e.grave_pending = detail.grave_pending
     return e
 
 
@@ -76,10 +88,41 @@ def _deduction_lines(e: Explanation, category: str, score: Decimal) -> list[str]
              f" = {_n(score)}(扣分不设下限)"]
     for d in rows:
         lines.append(f"  记录号 {d.record_no or '(空)'} | 第{d.row}行 | {d.period} | 标准编号 {d.standard_id}"
-                     f" | 扣分 {_n(d.points)} | 事由:{d.reason or ''}")
+                     f" | 扣分 {_n(d.points)}{_adjusted(e, d)} | 事由:{d.reason or ''}")
     if not rows:
         lines.append("  (本期无有效扣分)")
+    for d, o in e.revoked:
+        if d.category == category:
+            lines.append(f"  记录号 {d.record_no or '(空)'} | 第{d.row}行 | {d.period} | 标准编号 {d.standard_id}"
+                         f" | 原扣分 {_n(d.points)},经申诉{o.appeal.appeal_no or ''}撤销,不计入"
+                         f" | 事由:{d.reason or ''}")
     return lines
+
+
+def _adjusted(e: Explanation, d: Deduction) -> str:
+    """A deduction counted at an appeal's 调整后扣分: the original beside it."""
+    before = e.original.get(d.row)
+    if before is None:
+        return ""
+    moved = f"、原标准编号 {before.standard_id}" if before.standard_id != d.standard_id else ""
+    return f"(原扣分 {_n(before.points)}{moved},经申诉调整)"
+
+
+def appeal_line(o) -> str:
+    """One 申诉记录 row: the original deduction and the decision."""
+    a, d = o.appeal, o.deduction
+    decided = f"({a.decided.isoformat()})" if a.decided else ""
+    original = f"原扣分 {_n(d.points)}" if d else "原扣分 —"
+    counted = "" if o.counted is None else f" | 计入扣分 {_n(o.counted)}"
+    basis = f" | 依据:{a.basis}" if a.basis else ""
+    return (f"  申诉编号 {a.appeal_no or '(空)'} | 记录号 {a.record_no or '(空)'} | {original}"
+            f" | 处理结果 {o.decision}{decided}{counted}{basis} | {o.note}")
+
+
+def _appeal_lines(e: Explanation) -> list[str]:
+    if not e.appeals:
+        return []
+    return ["", "【申诉】(按处理结果计分,扣分记录不作改动)"] + [appeal_line(o) for o in e.appeals]
 
 
 def _total(value: Decimal) -> str:
@@ -129,6 +172,9 @@ def _grade_lines(e: Explanation) -> list[str]:
     lines = [f"总分 {_total(r.total)},{r.series}排名第 {r.rank} 名" + (f",等次:{r.grade}" if r.grade else "")]
     for d in e.grave:
         lines.append(f"  记录号 {d.record_no} 引用附件5重大事故标准 {d.standard_id},不能评为优秀")
+    for o in e.grave_pending:
+        lines.append(f"  记录号 {o.appeal.record_no} 引用附件5重大事故标准,申诉{o.appeal.appeal_no or ''}尚待处理,"
+                     f"等次待定")
     return lines
 
 
@@ -141,6 +187,7 @@ def render_explanation(e: Explanation) -> str:
         lines += _key_lines(e) + _service_lines(e) + _bonus_lines(e)
     else:
         lines.append("(季度结果只含履职绩效和管理绩效,其余类别在年度结果中计算)")
+    lines += _appeal_lines(e)
     lines += [""] + _grade_lines(e)
     lines.append(f"待核(因错误未计入的行):{r.pending}")
     for f in e.excluded:

@@ -1,4 +1,4 @@
-"""Validation rules D01…D11, K01…K03, B01…B06, C01, C02, A01.
+"""Validation rules D01…D10, D16, K01…K03, B01…B06, C01, C02, A01.
 
 Each rule is a small generator over the parsed rows yielding Findings that
 name a cell (in the spirit of the GSA FAC intake checks); `validate` runs them
@@ -95,7 +95,7 @@ def d09_date(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
         span = d.span
         if d.date is None:
             problem = date_problem(d.date_raw)
-            yield finding("D11", t, d.row, Deductions.DATE,
+            yield finding("D16", t, d.row, Deductions.DATE,
                           "日期未填写" if problem is None else f"日期{shown(d.date_raw)}{problem}")
         elif not span[0] <= d.date <= span[1]:
             yield finding("D09", t, d.row, Deductions.DATE,

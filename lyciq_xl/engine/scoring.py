@@ -111,6 +111,11 @@ class Detail:
     grave: list[Deduction] = field(default_factory=list)          # 附件5 重大, blocks 优秀
     # (quarter or None for a year-period deduction, category) -> points deducted
     sums: dict[tuple[int | None, str], Decimal] = field(default_factory=dict)
+    # appeals (申诉记录) on this section's deductions, and their effect
+    appeals: list = field(default_factory=list)            # AppealOutcome
+    original: dict[int, Deduction] = field(default_factory=dict)   # 扣分记录 row -> as typed (调整)
+    revoked: list = field(default_factory=list)            # (Deduction, AppealOutcome): 撤销 on appeal
+    grave_pending: list = field(default_factory=list)      # 待处理 on 附件5 重大: 等次 待定
 
     def score(self, category: str, quarter: int | None = None) -> Decimal:
         """履职/管理: base minus the quarter's deductions, or the whole year's."""
@@ -162,6 +167,20 @@ def collect_deductions(inp: Inputs, active: list[Deduction], counted: list[Deduc
         if d.section is not None and (sheet, d.row) in v.rows:
             quarter = d.period if inp.in_year(d.period) and d.period.quarter else None
             details[d.section.code].excluded.append((sheet, d.row, quarter))
+
+
+def collect_appeals(resolution, details: dict[str, Detail]) -> None:
+    """What the appeals did, section by section (for explain and letters)."""
+    for o in resolution.outcomes:
+        section = o.deduction.section if o.deduction else o.appeal.section
+        if section is not None and section.code in details:
+            details[section.code].appeals.append(o)
+    for row, d in resolution.original.items():
+        details[d.section.code].original[row] = d
+    for d, o in resolution.revoked:
+        details[d.section.code].revoked.append((d, o))
+    for code, pending in resolution.pending_grave.items():
+        details[code].grave_pending.extend(pending)
 
 
 def collect_key_tasks(inp: Inputs, v: Validation, details: dict[str, Detail]) -> dict[int, KeyTaskScore]:
@@ -287,6 +306,8 @@ def rank(rows: list[ResultRow]) -> None:
 
 def grade(row: ResultRow, detail: Detail, inp: Inputs) -> str:
     settings = inp.settings
+    if detail.grave_pending:
+        return contract.GRADE_PENDING      # the 重大 veto waits for the appeal
     if row.total < settings.fail_line:
         return contract.Grade.FAIL
     if row.rank <= settings.quotas.get(row.series, 0) and not detail.grave:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from lyciq_xl.contract import Findings, PersonalResults, Results, ServiceDetail
+from lyciq_xl.contract import (AppealAudit, Appeals, Findings, PersonalResults, Results,
+                               ServiceDetail)
 from lyciq_xl.engine.assessment import Assessment
 from lyciq_xl.engine.individual.sheets import personal_results_rows, personal_results_sheet
 from lyciq_xl.owned import OwnedSheet
@@ -39,10 +40,27 @@ def findings_sheet(a: Assessment) -> OwnedSheet:
     return OwnedSheet(F.SHEET, F.COLUMNS, rows, {}, widths, links, wrap=frozenset({F.MESSAGE}))
 
 
+def appeal_sheet(a: Assessment) -> OwnedSheet:
+    """申诉处理明细: one row per 申诉记录 row (扣分记录 is never edited)."""
+    A = AppealAudit
+    rows = []
+    for o in a.appeals:
+        d, appeal = o.deduction, o.appeal
+        dept = d.section.name if d and d.section else (appeal.section.name if appeal.section else appeal.dept_raw)
+        rows.append([appeal.appeal_no, dept, appeal.record_no, d.points if d else None,
+                     o.decision, o.counted, appeal.basis, o.note])
+    widths = {A.ID: 12, A.DEPT: 14, A.RECORD_NO: 12, A.ORIGINAL: 9, A.DECISION: 9,
+              A.COUNTED: 9, A.BASIS: 30, A.NOTE: 40}
+    return OwnedSheet(A.SHEET, A.COLUMNS, rows, {}, widths, wrap=frozenset({A.BASIS, A.NOTE}))
+
+
 def owned_sheets(a: Assessment) -> list[OwnedSheet]:
-    """考核结果, 服务评价明细, 校验结果 — in that order; then 个人考核结果 when
-    the workbook has the individual part (SPEC 8)."""
+    """考核结果, 服务评价明细, 校验结果 — in that order; then 申诉处理明细 when
+    the workbook has a 申诉记录 sheet (a master without appeals gains no sheet); then
+    个人考核结果 when the workbook has the individual part (SPEC 8)."""
     sheets = [results_sheet(a), service_sheet(a), findings_sheet(a)]
+    if Appeals.SHEET in a.inputs.tables:
+        sheets.append(appeal_sheet(a))
     if a.individual is not None:
         sheets.append(personal_results_sheet(a.individual))
     return sheets

@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 from lyciq_xl.contract import ParamKey, Params, ReceiptBook
-from lyciq_xl.mail import inbox, outbox, receipts, send, split, status
-from lyciq_xl.mail.collect import check_secret, collect_run
+from lyciq_xl.mail import collect, outbox, send, split, status
 from lyciq_xl.mail.master import Master, load_master, resolve_period, resolve_sections
 from lyciq_xl.xlsxio import safefile
 from lyciq_xl.xlsxio.lock import master_lock
@@ -83,39 +82,33 @@ def _distribute(args: argparse.Namespace) -> int:
 # --- collect -----------------------------------------------------------------------
 
 def run_collect(args: argparse.Namespace) -> int:
+    request = collect.CollectRequest(args.workbook, list(args.files), args.receipts,
+                                     getattr(args, "period", None))
     with master_lock(args.workbook):    # the whole read–merge–write
-        return _collect(args)
-
-
-def _collect(args: argparse.Namespace) -> int:
-    master = load_master(args.workbook)
-    check_secret(master)
-    writer = _writer()
-    writer.check_not_locked(master.path)
-    period = resolve_period(master, args.period) if getattr(args, "period", None) else None
-    run = collect_run(master, inbox.gather(list(args.files)), period)
-    outcomes = run.outcomes
-    folder = Path(args.receipts) if args.receipts else master.path.with_name(
-        f"{master.path.stem}_回执")
-    for o in outcomes:           # a receipt still open in Excel: not even the master
-        safefile.check_not_locked(folder / receipts.receipt_name(o))
-    if run.changes_master:
-        writer.write_workbook(master.path, owned=run.owned, patches=run.patches)
-    taken: set[str] = set()
-    for o in outcomes:
-        path = receipts.write_receipt(o, folder, taken)
-        if o.accepted:
+        run = collect.collect_files(request, notify=lambda line: print(_console(line)))
+    for o, path in zip(run.outcomes, run.receipt_paths):
+        if o.unfilled:
+            print(f"{ReceiptBook.UNFILLED}:{_console(o.file)}({collect.UNFILLED_TEXT});回执 {path.name}")
+        elif o.accepted:
             extra = "(此前已汇总,未改动)" if o.duplicate else f",更新 {len(o.changes)} 处"
+            if o.conflicts:
+                extra += f",冲突 {len(o.conflicts)} 处(保留主工作簿的值)"
+            if o.superseded_by is not None:
+                extra += ",已被同批较新的文件取代"
             print(f"{ReceiptBook.ACCEPTED}:{_console(o.file)}{extra};回执 {path.name}")
         else:
-            print(f"{ReceiptBook.REFUSED}:{_console(o.file)}")
+            print(f"{ReceiptBook.REFUSED}:{_console(o.file)};回执 {path.name}")
             for note in o.notes:
                 where = f"[{note.sheet} {note.cell}] " if note.sheet else ""
                 print(f"  {_console(where + note.detail)}")
-    refused = sum(not o.accepted for o in outcomes)
-    print(f"共 {len(outcomes)} 个文件:接收 {len(outcomes) - refused} 个,拒收 {refused} 个;"
-          f"回执已写入“{folder}”。")
-    return EXIT_PROBLEMS if refused else EXIT_OK
+    unfilled = sum(o.unfilled for o in run.outcomes)
+    refused = sum(not o.accepted and not o.unfilled for o in run.outcomes)
+    conflicts = sum(len(o.conflicts) for o in run.outcomes)
+    folder = run.receipt_paths[0].parent if run.receipt_paths else None
+    print(f"共 {len(run.outcomes)} 个文件:接收 {len(run.outcomes) - refused - unfilled} 个,"
+          f"拒收 {refused} 个" + (f",未填写 {unfilled} 个" if unfilled else "")
+          + f";冲突 {conflicts} 处" + (f";回执已写入“{folder}”。" if folder else "。"))
+    return EXIT_PROBLEMS if refused or unfilled or conflicts else EXIT_OK
 
 
 # --- status --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -75,14 +76,49 @@ def locked_cells(sheets: Mapping[str, Grid], rows: Mapping[str, int]
     return cells
 
 
-def payload(code: str, period: str, version: str, rows: Mapping[str, int],
-            cells: Mapping[tuple[str, str], str]) -> bytes:
+def input_cells(sheets: Mapping[str, Grid], rows: Mapping[str, int]
+                ) -> dict[tuple[str, str], str]:
+    """(sheet, address) -> canonical text of every non-blank INPUT cell of the
+    locked rows: the values as distributed are collect's merge base."""
+    cells: dict[tuple[str, str], str] = {}
+    for sheet, count in rows.items():
+        grid = sheets.get(sheet) or []
+        headers = [normalise_header(h) for h in (grid[0] if grid else [])]
+        inputs = {c for c, h in enumerate(headers) if h in set(INPUT_COLUMNS.get(sheet, ()))}
+        for r, line in enumerate(grid[1:count], start=2):
+            for c in inputs:
+                text = canon(line[c]) if c < len(line) else ""
+                if text:
+                    cells[(sheet, cell_address(r, c))] = text
+    return cells
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a section workbook says it is (all of it signed)."""
+    code: str
+    period: str
+    version: str
+    dist: str                       # distribution id
+
+
+def payload(identity: Identity, rows: Mapping[str, int],
+            cells: Mapping[tuple[str, str], str],
+            base: Mapping[tuple[str, str], str]) -> bytes:
     body = {
-        "code": code, "period": period, "version": version,
+        "code": identity.code, "period": identity.period, "version": identity.version,
+        "dist": identity.dist,
         "rows": sorted(rows.items()),
         "cells": sorted([s, a, t] for (s, a), t in cells.items()),
+        "base": sorted([s, a, t] for (s, a), t in base.items()),
     }
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def new_distribution_id(now: dt.datetime | None = None) -> str:
+    """Sortable by time (a later distribution sorts later), unique by its tail."""
+    now = now or dt.datetime.now()
+    return f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
 
 
 def sign(secret: str, data: bytes) -> str:
@@ -116,7 +152,75 @@ def decode_rows(text: str | None, allowed: Iterable[str]) -> dict[str, int] | No
     return rows
 
 
-def properties(code: str, period: str, rows: Mapping[str, int], mac: str) -> dict[str, str]:
-    return {SectionBook.PROP_CODE: code, SectionBook.PROP_PERIOD: period,
-            SectionBook.PROP_VERSION: contract.TEMPLATE_VERSION,
-            SectionBook.PROP_ROWS: encode_rows(rows), SectionBook.PROP_MAC: mac}
+# Office keeps custom property values of at most 255 characters (UTF-16
+# units); readers strip a value's ends, so no chunk begins or ends in a space.
+PROPERTY_MAX = 255
+MAX_BASE_TEXT = 4 * 1024 * 1024       # a real base is a few thousand characters
+
+
+def encode_base(base: Mapping[tuple[str, str], str]) -> list[str]:
+    """The base as JSON ({sheet: {address: text}}) cut into property values."""
+    nested: dict[str, dict[str, str]] = {}
+    for (sheet, address), text in sorted(base.items()):
+        nested.setdefault(sheet, {})[address] = text
+    return _chunks(json.dumps(nested, ensure_ascii=False, separators=(",", ":")))
+
+
+def _chunks(text: str) -> list[str]:
+    out, start = [], 0
+    while start < len(text):
+        end, units = start, 0
+        while end < len(text) and units + (2 if ord(text[end]) > 0xFFFF else 1) <= PROPERTY_MAX:
+            units += 2 if ord(text[end]) > 0xFFFF else 1
+            end += 1
+        # JSON escapes every control character; only spaces can sit at an edge
+        while end < len(text) and end - start > 1 and (text[end - 1].isspace() or text[end].isspace()):
+            end -= 1
+        out.append(text[start:end])
+        start = end
+    return out
+
+
+def base_properties(props: Mapping[str, str]) -> dict[str, str]:
+    """The 分发底稿N properties of a file, by name."""
+    prefix = SectionBook.PROP_BASE
+    return {k: v for k, v in props.items()
+            if k.startswith(prefix) and k[len(prefix):].isascii() and k[len(prefix):].isdigit()}
+
+
+def decode_base(props: Mapping[str, str], allowed: Iterable[str]
+                ) -> dict[tuple[str, str], str] | None:
+    """The base back from a file's properties; None when malformed (tampering)."""
+    chunks = base_properties(props)
+    order = sorted(int(k[len(SectionBook.PROP_BASE):]) for k in chunks)
+    if order != list(range(1, len(order) + 1)):
+        return None
+    text = "".join(chunks[f"{SectionBook.PROP_BASE}{i}"] for i in order) or "{}"
+    if len(text) > MAX_BASE_TEXT:
+        return None
+    try:
+        nested = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    allowed = set(allowed)
+    if not isinstance(nested, dict):
+        return None
+    base = {}
+    for sheet, cells in nested.items():
+        if sheet not in allowed or not isinstance(cells, dict):
+            return None
+        for address, value in cells.items():
+            if not isinstance(address, str) or not isinstance(value, str):
+                return None
+            base[(sheet, address)] = value
+    return base
+
+
+def properties(identity: Identity, rows: Mapping[str, int],
+               base: Mapping[tuple[str, str], str], mac: str) -> dict[str, str]:
+    props = {SectionBook.PROP_CODE: identity.code, SectionBook.PROP_PERIOD: identity.period,
+             SectionBook.PROP_VERSION: identity.version, SectionBook.PROP_DIST: identity.dist,
+             SectionBook.PROP_ROWS: encode_rows(rows), SectionBook.PROP_MAC: mac}
+    for i, chunk in enumerate(encode_base(base), start=1):
+        props[f"{SectionBook.PROP_BASE}{i}"] = chunk
+    return props

@@ -14,6 +14,7 @@ from lyciq_xl.model import Period, Section
 from lyciq_xl.resources import TEMPLATES
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+PDF_TYPE = ("application", "pdf")
 
 
 def _env() -> Environment:
@@ -47,6 +48,17 @@ def build(section: Section, period: Period, org: str, attachment: Path, sender: 
     env = _env()
     subject = " ".join(env.get_template("mail_subject.j2").render(context).split())
     body = env.get_template("mail_body.j2").render(context)
+    return compose(section, subject, body, [attachment], sender)
+
+
+def render(template: str, context: dict) -> str:
+    """A plain-text template of templates/ (undefined names are errors)."""
+    return _env().get_template(template).render(context)
+
+
+def compose(section: Section, subject: str, body: str, attachments: list[Path],
+            sender: str | None) -> EmailMessage:
+    """A message to the section's 电子邮箱 alone, with files attached."""
     msg = EmailMessage()
     msg["Subject"] = subject
     if sender:
@@ -56,6 +68,8 @@ def build(section: Section, period: Period, org: str, attachment: Path, sender: 
     msg["Message-ID"] = email.utils.make_msgid(
         domain=(sender or "").rpartition("@")[2] or "lyciq-xl.invalid")
     msg.set_content(body, charset="utf-8")
-    msg.add_attachment(attachment.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
-                       filename=attachment.name)
+    for attachment in attachments:
+        kind = PDF_TYPE if attachment.suffix.lower() == ".pdf" else XLSX_TYPE
+        msg.add_attachment(attachment.read_bytes(), maintype=kind[0], subtype=kind[1],
+                           filename=attachment.name)
     return msg

@@ -1,6 +1,13 @@
-"""The 回执 workbook collect writes for every returned file, accepted or not."""
+"""The 回执 workbook collect writes for every returned file, accepted or not.
+
+A receipt is never overwritten: an earlier run's receipt of the same name
+(say, the refusal a section is still reading) stays, the new one takes the
+next free name. Names are chosen, and the folder checked, before the master
+is written, so a receipts problem stops the run with nothing written.
+"""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +16,8 @@ from openpyxl.styles import Alignment, Font
 
 from lyciq_xl import contract
 from lyciq_xl.contract import ReceiptBook, Receipts, SectionBook
-from lyciq_xl.mail.collect import Note, Outcome
+from lyciq_xl.errors import InputError
+from lyciq_xl.mail.outcome import Note, Outcome
 from lyciq_xl.mail.split import UNSAFE_FILENAME
 from lyciq_xl.xlsxio import safefile
 from lyciq_xl.xlsxio.textcell import put
@@ -33,26 +41,76 @@ def _text_cell(ws, row: int, col: int, value: Any):
     return put(ws, row, col, value)
 
 
-def write_receipt(outcome: Outcome, folder: Path, taken: set[str]) -> Path:
-    """One 回执 workbook; a second receipt of the same name in one run gets a
-    numeric suffix instead of overwriting the first."""
-    name = receipt_name(outcome)
-    stem, n = name[:-5], 2
-    while name in taken:
-        name, n = f"{stem}({n}).xlsx", n + 1
-    taken.add(name)
+def check_folder(folder: Path) -> None:
+    """InputError unless receipts can be written into `folder` (existing or
+    to be created): checked before anything is written."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"回执目录“{folder}”是一个已存在的文件,不是文件夹。请用 --receipts "
+                         "指定一个文件夹(不存在时会自动创建);本次未写入任何内容。")
+    parent = next((p for p in [folder, *folder.parents] if p.exists()), None)
+    if parent is None or not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"无法在“{parent or folder}”中写入回执(没有写入权限)。请换一个回执目录"
+                         "(--receipts)后重试;本次未写入任何内容。")
+
+
+def make_folder(folder: Path) -> None:
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"无法创建回执目录“{folder}”({exc.strerror or exc})。"
+                         "请换一个回执目录(--receipts)后重试;本次未写入任何内容。") from exc
+
+
+def plan_paths(outcomes: list[Outcome], folder: Path) -> list[Path]:
+    """One receipt path per outcome, none of them an existing file nor
+    another's of this run, none open in a spreadsheet program (compared
+    ignoring case, as Windows does)."""
+    folder = Path(folder)
+    existing = {p.name.casefold() for p in folder.iterdir()} if folder.is_dir() else set()
+    paths = []
+    for outcome in outcomes:
+        name = receipt_name(outcome)
+        stem, n = name[:-5], 2
+        while _taken(name, existing):
+            name, n = f"{stem}({n}).xlsx", n + 1
+        existing.add(name.casefold())
+        paths.append(folder / name)
+    return paths
+
+
+def _taken(name: str, existing: set[str]) -> bool:
+    """A file of that name, or the owner file Excel / LibreOffice / WPS keeps
+    beside a workbook of that name while it is open (the receipt may have
+    been moved away while still open)."""
+    return any(n.casefold() in existing for n in (name, f"~${name}", f".~lock.{name}#"))
+
+
+def verdict(outcome: Outcome) -> str:
+    if outcome.unfilled:
+        return f"{ReceiptBook.UNFILLED}(可能误交了分发原件),未汇总,也不算作已报送;请填写后重新发送"
+    if not outcome.accepted:
+        return f"{ReceiptBook.REFUSED},文件中的任何内容都没有汇总,请按下表修改后重新报送"
+    text = f"{ReceiptBook.ACCEPTED},更新 {len(outcome.changes)} 处"
+    if outcome.conflicts:
+        text += f",冲突 {len(outcome.conflicts)} 处(保留主工作簿的值,见下表)"
+    if outcome.superseded_by is not None:
+        text += f";已被同批较新的文件“{outcome.superseded_by.file}”取代"
+    return text
+
+
+def write_receipt(outcome: Outcome, path: Path) -> Path:
+    """One 回执 workbook at `path` (from plan_paths)."""
     wb = Workbook()
     ws = wb.active
     ws.title = ReceiptBook.SHEET
-    verdict = ReceiptBook.ACCEPTED if outcome.accepted else ReceiptBook.REFUSED
     summary = [
         (Receipts.FILE, outcome.file),
         (Receipts.DEPT, outcome.section.name if outcome.section else "(无法识别)"),
         (Receipts.PERIOD, str(outcome.period) if outcome.period else "(无法识别)"),
         (Receipts.RECEIVED, outcome.received.strftime("%Y-%m-%d %H:%M")),
         (Receipts.ON_TIME, (contract.YES if outcome.on_time else contract.NO) if outcome.period else ""),
-        (ReceiptBook.VERDICT, verdict + (f",更新 {len(outcome.changes)} 处" if outcome.accepted else
-                            ",文件中的任何内容都没有汇总,请按下表修改后重新报送")),
+        (ReceiptBook.VERDICT, verdict(outcome)),
     ]
     for r, (label, value) in enumerate(summary, start=1):
         _text_cell(ws, r, 1, label).font = Font(bold=True)
@@ -69,8 +127,6 @@ def write_receipt(outcome: Outcome, folder: Path, taken: set[str]) -> Path:
     for letter, width in zip("ABCDEF", (14, 10, 10, 60, 24, 24)):
         ws.column_dimensions[letter].width = width
     wb.properties.creator = ""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
     safefile.save_workbook(wb, path)
     return path
 

@@ -63,9 +63,9 @@ class SmtpConfig:
 class SendLog:
     """JSON beside the master: {period: {code: {status, to, file, time, error}}}."""
 
-    def __init__(self, master: Path):
-        master = Path(master)
-        self.path = master.with_name(f"{master.stem}_发送记录.json")
+    def __init__(self, master: Path, suffix: str = "发送记录"):
+        master = Path(master)       # feedback letters keep their own log (suffix)
+        self.path = master.with_name(f"{master.stem}_{suffix}.json")
         try:
             self.data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:

@@ -195,14 +195,16 @@ def _plan(master: Master, section: Section, period: Period) -> SectionPlan:
     return SectionPlan(section, period, sheets)
 
 
-def sign_plan(plan: SectionPlan, secret: str) -> dict[str, str]:
-    """The custom document properties of the plan, HMAC included."""
+def sign_plan(plan: SectionPlan, secret: str, dist: str | None = None) -> dict[str, str]:
+    """The custom document properties of the plan, HMAC included: identity,
+    distribution id, locked cells and the base (input cells as distributed)."""
     rows = plan.rows()
-    code, period = plan.section.code, str(plan.period)
+    identity = integrity.Identity(plan.section.code, str(plan.period), contract.TEMPLATE_VERSION,
+                                  dist or integrity.new_distribution_id())
     cells = integrity.locked_cells(plan.grids(), rows)
-    mac = integrity.sign(secret, integrity.payload(code, period, contract.TEMPLATE_VERSION,
-                                                   rows, cells))
-    return integrity.properties(code, period, rows, mac)
+    base = integrity.input_cells(plan.grids(), rows)
+    mac = integrity.sign(secret, integrity.payload(identity, rows, cells, base))
+    return integrity.properties(identity, rows, base, mac)
 
 
 # --- writing -------------------------------------------------------------------

@@ -13,9 +13,7 @@ r= is missing). Any failure raises UntrustedFileError with a Chinese reason.
 """
 from __future__ import annotations
 
-import email
-import email.policy
-import email.utils
+import datetime as dt
 import io
 import posixpath
 import zipfile
@@ -28,6 +26,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from xml.etree.ElementTree import ParseError
 
+from lyciq_xl.contract import ADDIN_CONFIG_NAMES
 from lyciq_xl.errors import UntrustedFileError
 from lyciq_xl.table import cell_address
 
@@ -49,6 +48,15 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam", ".xls", ".xlsb", ".xlt", ".xla")
+# other spreadsheet formats a section may send: why not, and what to send
+OTHER_FORMATS = (
+    ((".ods", ".fods"), "是OpenDocument电子表格(.ods),不是分发的Excel工作簿",
+     "请在WPS或LibreOffice中用“另存为”选择“Excel工作簿(*.xlsx)”后重新发送。"),
+    ((".et", ".ett"), "是WPS表格格式(.et),不是分发的Excel工作簿",
+     "请在WPS表格中用“另存为”选择“Excel工作簿(*.xlsx)”后重新发送。"),
+    ((".csv", ".txt"), "是文本文件(.csv),不含分发工作簿的校验信息",
+     "请直接在分发的.xlsx工作簿中填写并保存后发送,不要另存为CSV。"),
+)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 FORBIDDEN_PARTS = (  # lower-case substrings of part names -> reason
     ("vbaproject", "含有宏(VBA)"),
@@ -71,7 +79,9 @@ NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 NS_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+NS_DCTERMS = "{http://purl.org/dc/terms/}"
 REL_CUSTOM = "/custom-properties"
+REL_CORE = "/core-properties"
 
 
 @dataclass
@@ -80,6 +90,9 @@ class SafeWorkbook:
     props: dict[str, str]                              # custom document properties
     sheets: dict[str, list[list[Any]]]                 # sheet -> dense grid from A1
     formulas: dict[str, set[str]] = field(default_factory=dict)  # sheet -> addresses
+    # when the file was last saved (docProps/core.xml dcterms:modified), local
+    # time without zone; None when absent or unreadable. Claimed by the sender.
+    modified: dt.datetime | None = None
 
 
 def refuse(name: str, reason: str, fix: str) -> UntrustedFileError:
@@ -98,8 +111,12 @@ def check_name(name: str) -> None:
     if lower.endswith(MACRO_SUFFIXES):
         raise refuse(name, "是启用宏的工作簿或旧版Excel格式(.xlsm/.xls/.xlsb),出于安全原因不接收",
                      "请在Excel中“另存为”“Excel工作簿(*.xlsx)”后重新发送。")
+    for suffixes, reason, fix in OTHER_FORMATS:
+        if lower.endswith(suffixes):
+            raise refuse(name, reason, fix)
     if not lower.endswith(".xlsx"):
-        raise refuse(name, "不是Excel工作簿(.xlsx)", "请发送分发时收到的.xlsx文件。")
+        raise refuse(name, "不是Excel工作簿(.xlsx)", "请发送分发时收到的.xlsx文件(填好后直接保存,"
+                     "不要改变文件格式)。")
 
 
 def _open_zip(name: str, data: bytes, limits: Limits) -> zipfile.ZipFile:
@@ -239,6 +256,25 @@ def _custom_props(trees: dict[str, Any]) -> dict[str, str]:
     return props
 
 
+def _modified(trees: dict[str, Any]) -> dt.datetime | None:
+    """dcterms:modified of the core properties as local time, or None."""
+    rels = trees.get("_rels/.rels")
+    part = "docProps/core.xml"
+    for rel in (rels if rels is not None else []):
+        if (rel.get("Type") or "").endswith(REL_CORE):
+            part = _rel_target("", rel.get("Target") or "")
+    root = _tree(trees, part)
+    node = root.find(f"{NS_DCTERMS}modified") if root is not None else None
+    text = "".join(node.itertext()).strip() if node is not None else ""
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if when.tzinfo is None:          # W3CDTF without zone: Office writes UTC
+            when = when.replace(tzinfo=dt.timezone.utc)
+        return when.astimezone().replace(tzinfo=None, microsecond=0)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
 def _tree(trees: dict[str, Any], part: str):
     """A parsed part by name, ignoring case as OPC (and calamine) do."""
     part = part.lower()
@@ -323,6 +359,26 @@ def _check_sheet_names(name: str, trees: dict[str, Any]) -> None:
         seen.add(key)
 
 
+def _check_addin_config(name: str, trees: dict[str, Any]) -> None:
+    """The add-in's xlwings code reads its settings (which Python to run,
+    PYTHONPATH) from a sheet of the active workbook named like its config:
+    a returned workbook carrying one could choose the program the office's
+    next ribbon click starts. Refused whatever its visibility, also as a
+    defined name."""
+    book = _tree(trees, "xl/workbook.xml")
+    if book is None:
+        return
+    found = [(kind, node.get("name") or "")
+             for kind, tag in (("工作表", "sheet"), ("名称", "definedName"))
+             for node in book.iter(f"{NS_MAIN}{tag}")]
+    for kind, value in found:
+        if value.strip().casefold() in ADDIN_CONFIG_NAMES:
+            raise refuse(name, f"含有名为“{value}”的{kind}。Excel加载项会从当前工作簿中同名的工作表读取"
+                         "设置(包括要运行的程序),打开此文件后点击功能区按钮可能运行发送者指定的程序,"
+                         "出于安全原因不接收;请勿在Excel中打开此文件,并请告知信息管理人员",
+                         "请科室删除该工作表/名称后重新发送,或使用分发的原工作簿重新填写。")
+
+
 def _int(text: str | None, default: int) -> int:
     """A row number; a huge one stays huge (it used to fall back to
     `default`, so r="100000000" passed the extent check and calamine then
@@ -346,6 +402,7 @@ def open_untrusted(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> S
     trees = _xml_parts(name, _inflate(name, archive, limits))
     _check_extent(name, trees, limits)
     _check_sheet_names(name, trees)
+    _check_addin_config(name, trees)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False)
@@ -360,59 +417,4 @@ def open_untrusted(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> S
             raise
         raise refuse(name, "无法读取工作表(单元格数值超出范围)",
                      "请在Excel中打开并另存为.xlsx后重新发送。") from exc
-    return SafeWorkbook(name, _custom_props(trees), sheets, _formulas(trees))
-
-
-def attachments(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, bytes]]:
-    """The attachments of an .eml message as (base name, bytes); .xlsx ones
-    and anything that looks like a workbook (so a .xlsm is refused by name)."""
-    if len(data) > limits.max_eml:
-        raise refuse(name, "邮件文件过大", "请只附上分发的工作簿。")
-    found = []
-    try:
-        message = email.message_from_bytes(data, policy=email.policy.default)
-        for part in message.walk():
-            if part.is_multipart() or not part.get_filename():
-                continue
-            filename = safe_name(part.get_filename())
-            if filename.lower().endswith((".xlsx",) + MACRO_SUFFIXES):
-                payload = part.get_payload(decode=True) or b""
-                found.append((filename, payload))
-    except RecursionError as exc:   # the parser and walk() recurse per nesting level
-        raise refuse(name, "邮件结构异常(多层嵌套),可能是恶意构造的邮件",
-                     "请直接把填好的.xlsx工作簿作为附件发送。") from exc
-    if not found:
-        raise refuse(name, "邮件中没有Excel工作簿附件", "请把填好的.xlsx工作簿作为附件发送。")
-    return found
-
-
-def message_date(data: bytes):
-    """When the message arrived: the timestamp our own mail server stamped on
-    the topmost Received header - the sender's Date header is whatever their
-    client (or they) wrote, so it is only the fallback. None if neither."""
-    message = email.message_from_bytes(_header_block(data), policy=email.policy.compat32)
-    candidates = []
-    received = message.get_all("Received") or []
-    if received:
-        candidates.append(str(received[0]).rpartition(";")[2])
-    candidates.append(str(message.get("Date") or ""))
-    for text in candidates:
-        try:
-            when = email.utils.parsedate_to_datetime(" ".join(text.split()))
-            if when is not None and when.tzinfo is not None:
-                when.astimezone()   # "31 Dec 9999 -1200" is past datetime's end locally
-                return when
-        except (TypeError, ValueError, IndexError, OverflowError):
-            continue
-    return None
-
-
-def is_draft(data: bytes) -> bool:
-    """An unsent draft written by distribute (X-Unsent: 1), not a reply."""
-    headers = email.message_from_bytes(_header_block(data), policy=email.policy.default)
-    return (headers.get("X-Unsent") or "").strip() == "1"
-
-
-def _header_block(data: bytes) -> bytes:
-    """The top-level headers only: the body need not be parsed to read them."""
-    return data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    return SafeWorkbook(name, _custom_props(trees), sheets, _formulas(trees), _modified(trees))

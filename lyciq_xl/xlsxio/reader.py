@@ -57,8 +57,9 @@ def read_tables(path: Path, specs: Iterable[type] = contract.INPUT_SHEETS,
     naming every missing sheet or column."""
     path = Path(path)
     book = open_workbook(path)
-    specs = list(specs)
+    specs, optional = list(specs), list(optional)
     require_sheets(path.name, book.sheet_names, specs)
+    check_sheet_spelling(path.name, book.sheet_names, [s.SHEET for s in optional])
     return read_sheets(path, book, specs + [s for s in optional if s not in specs])
 
 

@@ -1,0 +1,1 @@
+"""Feedback letters (考核结果反馈单) and year-on-year history (SPEC section 10)."""

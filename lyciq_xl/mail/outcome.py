@@ -1,0 +1,77 @@
+"""What collect decided about one returned file, shared by the steps that
+decide it (verify, merge), the run that orders them (collect) and the
+receipts that report it."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lyciq_xl.contract import ReceiptBook
+from lyciq_xl.model import Period, Section
+
+# Characters XML 1.0 cannot carry. calamine decodes a cell's "_x0001_" to a
+# real U+0001; split strips them when distributing, so collect does too
+# (keeping them would also crash openpyxl when the receipt is written).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@dataclass
+class Note:
+    """One line of a receipt (回执)."""
+    result: str                  # ReceiptBook.REFUSED / CHANGED / ADDED / SKIPPED / NOTE / ...
+    detail: str
+    sheet: str = ""
+    cell: str = ""
+    before: str = ""
+    after: str = ""
+
+
+@dataclass
+class Change:
+    """A master cell the merge writes (or, as a conflict, leaves)."""
+    sheet: str
+    row: int                     # master row (1-based)
+    column: int                  # master column (0-based)
+    header: str
+    before: Any                  # the master's value before (kept, for a conflict)
+    after: Any                   # the value written (returned, not written, for a conflict)
+    ident: str = ""              # 指标编号 of the row
+    base: str = ""               # canonical text of the cell as distributed
+
+
+@dataclass
+class Outcome:
+    file: str
+    digest: str
+    received: dt.datetime        # arrival: the e-mail's time, else when collected
+    saved: dt.datetime | None = None   # save time used for ordering (see collect.save_time)
+    dist: str = ""               # distribution id (signed)
+    section: Section | None = None
+    period: Period | None = None
+    accepted: bool = False
+    duplicate: bool = False      # the very same file was merged before
+    unfilled: bool = False       # input cells as distributed: not a return
+    superseded_by: "Outcome | None" = None   # a newer version merged in the same run
+    notes: list[Note] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    conflicts: list[Change] = field(default_factory=list)
+    new_ids: set[tuple[str, str]] = field(default_factory=set)   # (sheet, id) taken in the file
+
+    @property
+    def on_time(self) -> bool:
+        return self.period is not None and self.received.date() <= self.period.deadline
+
+    @property
+    def merged(self) -> bool:
+        """Its content went into the master in this run."""
+        return self.accepted and not self.duplicate
+
+    def refuse(self, detail: str, sheet: str = "", cell: str = "") -> "Outcome":
+        self.accepted = False
+        self.notes.append(Note(ReceiptBook.REFUSED, detail, sheet, cell))
+        return self
+
+    def note(self, result: str, detail: str, sheet: str = "", cell: str = "") -> None:
+        self.notes.append(Note(result, detail, sheet, cell))
