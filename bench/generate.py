@@ -1,6 +1,7 @@
 """Generate a province-scale master workbook for benchmarks.
 
-200 sections and 200,000 deduction rows by default, written with xlsxwriter's
+200 sections and 200,000 deduction rows by default (`--national`: 1,000
+sections and 1,000,000 deductions, ~55 MB), written with xlsxwriter's
 constant_memory mode (row by row, flat memory). Deterministic: the same
 arguments give the same data. About 1 % of deductions carry a deliberate
 error so validation has work to do.
@@ -16,6 +17,8 @@ import xlsxwriter
 
 from lyciq_xl import contract as c
 
+PROVINCE = (200, 200_000)      # (sections, deductions)
+NATIONAL = (1_000, 1_000_000)
 SERIES_CYCLE = (c.Series.ADMIN, c.Series.BUSINESS, c.Series.BUSINESS, c.Series.AFFILIATED)
 
 
@@ -162,10 +165,13 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--sections", type=int, default=200)
     parser.add_argument("--deductions", type=int, default=200_000)
+    parser.add_argument("--national", action="store_true",
+                        help=f"{NATIONAL[0]:,} sections, {NATIONAL[1]:,} deductions")
     parser.add_argument("--people", type=int, default=0,
                         help="add the individual sheets for this many people (e.g. 2000)")
     args = parser.parse_args()
-    generate(args.out, args.sections, args.deductions, people=args.people)
+    sections, deductions = NATIONAL if args.national else (args.sections, args.deductions)
+    generate(args.out, sections, deductions, people=args.people)
     print(args.out)
 
 

@@ -682,6 +682,13 @@ RULES.update({r.code: r for r in (
     Rule("E07", Level.WARNING, "撤销或调整缺少依据",
          "请在“依据”中填写处理所依据的文件或会议纪要。"),
 )})
+
+
+# --- Reader: percent-formatted 得分率 (issue 8 defect 3) -----------------------------
+# Excel stores 72% as 0.72 with a percent number format; in these columns such
+# a cell is read as 72 (得分率 are 0-100). Read from the cell styles of these
+# (small) sheets only: calamine does not report number formats.
+PERCENT_POINT_COLUMNS = {External.SHEET: (External.GOVERNMENT, External.ENTERPRISE)}
 # --- individual performance (个人绩效, SPEC section 8) ---------------------------
 # All optional: without the sheet 人员 the individual part is skipped and
 # nothing else changes. The other individual sheets, when absent, read as

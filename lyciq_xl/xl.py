@@ -16,12 +16,13 @@ serves both (`xw.books.active` would fail there: it starts a local Excel).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import xlwings as xw
 
@@ -221,6 +222,29 @@ def alert(app: xw.App, text: str, critical: bool = False) -> None:
     app.alert(text, title=TITLE, buttons="ok", mode="critical" if critical else "info")
 
 
+@contextlib.contextmanager
+def _run_lock(book: xw.Book) -> Iterator[None]:
+    """A saved workbook's run lock (lyciq_xl.xlsxio.lock), the one the command
+    line takes: a button pressed while `lyciq-xl collect` merges into the same
+    file waits, then stops, instead of computing from what was there before."""
+    path = Path(book.fullname)
+    if not (path.is_absolute() and path.is_file()):   # unsaved, or a remote client's name
+        yield
+        return
+    from lyciq_xl.xlsxio.lock import master_lock
+    with master_lock(path):
+        yield
+
+
+def locks_master(func: Callable[[xw.Book], str]) -> Callable[[xw.Book], str]:
+    """For the buttons that write the master: the whole button under `_run_lock`."""
+    @functools.wraps(func)
+    def locked(book: xw.Book) -> str:
+        with _run_lock(book):
+            return func(book)
+    return locked
+
+
 def ribbon_action(func: Callable[[xw.Book], str]) -> Callable[[], None]:
     """Run a button's work on the active workbook; show its summary, or the
     clerk-facing Chinese message of a LyciqError (nothing written then)."""
@@ -252,6 +276,7 @@ def _marks_note(marked: int) -> str:
 # --- the buttons --------------------------------------------------------------------
 
 @ribbon_action
+@locks_master
 def recalculate(book: xw.Book) -> str:
     """重新计算: validate and score; write 考核结果, 服务评价明细, 校验结果; mark cells."""
     from lyciq_xl.engine import evaluate, owned_sheets
@@ -264,6 +289,7 @@ def recalculate(book: xw.Book) -> str:
 
 
 @ribbon_action
+@locks_master
 def validate(book: xw.Book) -> str:
     """校验: the same checks, writing only 校验结果 (and the cell marks)."""
     from lyciq_xl.engine import evaluate, owned_sheets
@@ -294,16 +320,15 @@ def _annex(book: xw.Book, which: str) -> str:
     from lyciq_xl.annex import indicators, key_tasks
     from lyciq_xl.annex.source import Source
     from lyciq_xl.xlsxio import safefile
+    from lyciq_xl.engine import evaluate
     folder = output_folder(book)
     tables = read_tables(book)
-    source = Source.from_tables(tables)
+    assessment = evaluate(tables)     # rows it leaves out for errors are not printed
+    source = Source.from_tables(tables, assessment.findings)
     if which == "附件2":
         workbook, stem = indicators.workbook(source), indicators.FILE_NAME
     else:
-        scores = None
-        if key_tasks.has_outcomes(source):
-            from lyciq_xl.engine import evaluate
-            scores = evaluate(tables).key_task_scores
+        scores = assessment.key_task_scores if key_tasks.has_outcomes(source) else None
         workbook, stem = key_tasks.workbook(source, scores=scores), key_tasks.FILE_NAME
     path = folder / f"{stem}.xlsx"
     safefile.check_not_locked(path)   # the previous annex still open in Excel
@@ -363,6 +388,7 @@ def _secret(book: xw.Book, master) -> str:
 
 
 @ribbon_action
+@locks_master
 def distribute(book: xw.Book) -> str:
     """分发工作簿: one workbook per section for the year, plus an e-mail draft
     (.eml, opened and sent from Outlook), in <工作簿名>_分发 next to the master.
@@ -388,11 +414,12 @@ def distribute(book: xw.Book) -> str:
 
 
 @ribbon_action
+@locks_master
 def collect(book: xw.Book) -> str:
     """汇总回收: read the returned workbooks (or .eml) the clerk saved in
     <工作簿名>_回收 next to the master, merge them into the open workbook,
     write 回收记录/回收变更 and one 回执 per file."""
-    from lyciq_xl.mail import receipts
+    from lyciq_xl.mail import folders, receipts
     from lyciq_xl.mail import inbox
     from lyciq_xl.mail.collect import collect_run
     folder = output_folder(book)
@@ -403,10 +430,10 @@ def collect(book: xw.Book) -> str:
         return f"请把各科室交回的工作簿(或邮件 .eml)保存到文件夹“{inbox_dir}”,再点“汇总回收”。"
     master = _mail_master(book)
     receipt_dir = folder / f"{stem}_回执"
-    receipts.check_folder(receipt_dir)
+    folders.check_folder(receipt_dir)
     run = collect_run(master, inbox.gather([inbox_dir]), None)
     paths = receipts.plan_paths(run.outcomes, receipt_dir)
-    receipts.make_folder(receipt_dir)
+    folders.make_folder(receipt_dir)
     if run.changes_master:
         apply_patches(book, run.patches)
         for owned in run.owned:

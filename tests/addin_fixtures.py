@@ -3,7 +3,11 @@ vbaProject.bin (on disk: olevba's stomping check needs a real file)."""
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -52,3 +56,23 @@ def miniconda(root: Path) -> Path:
         (root / folder).mkdir(parents=True)
     (root / "condabin" / "conda.bat").write_text("@echo off\r\n")
     return root
+
+
+# --- LibreOffice headless runs VBA of test builds (tests/addin_lo_driver.py) ---
+
+SYSTEM_PYTHON = "/usr/bin/python3"      # the Python with LibreOffice's uno module
+LO_DRIVER = Path(__file__).with_name("addin_lo_driver.py")
+
+
+def has_libreoffice() -> bool:
+    return shutil.which("soffice") is not None and Path(SYSTEM_PYTHON).exists() and \
+        subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+def run_in_libreoffice(profile: Path, args: list[str], env: dict[str, str] | None = None) -> dict:
+    """One LibreOffice run of the driver: BOOK Module.Func ... [BOOK ...];
+    returns {book file name: {call: result}}."""
+    result = subprocess.run([SYSTEM_PYTHON, str(LO_DRIVER), str(profile), *args],
+                            capture_output=True, text=True, timeout=180, check=True,
+                            env={**os.environ, **(env or {})})
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -7,29 +7,15 @@ compile, so the assertions are on exact, non-empty strings. Its
 ActiveWorkbook is the opened test book (never Nothing here), MsgBox returns
 at once in headless mode.
 """
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 from defusedxml import ElementTree
 
-from addin_fixtures import BAD_NAME, NO_WORKBOOK
+from addin_fixtures import BAD_NAME, NO_WORKBOOK, has_libreoffice, run_in_libreoffice
 from lyciq_xl.addin import build
 from lyciq_xl.addin import vbaproject as vp
 
-SYSTEM_PYTHON = "/usr/bin/python3"      # the Python with LibreOffice's uno module
-DRIVER = Path(__file__).with_name("addin_lo_driver.py")
 UI_NS = "{http://schemas.microsoft.com/office/2009/07/customui}"
-
-
-def _has_uno() -> bool:
-    return Path(SYSTEM_PYTHON).exists() and subprocess.run(
-        [SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
-
-
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or not _has_uno(),
+pytestmark = pytest.mark.skipif(not has_libreoffice(),
                                 reason="LibreOffice (with its Python bridge) is not installed")
 
 
@@ -110,13 +96,10 @@ def lo_results(tmp_path_factory) -> dict:
     good, bad = tmp / "lyciq_test.xlsm", tmp / "lyciq$test.xlsm"
     good.write_bytes(data)
     bad.write_bytes(data)
-    result = subprocess.run(
-        [SYSTEM_PYTHON, str(DRIVER), str(tmp / "lo-profile"),
-         str(good), *[f"LyciqStub.Call_{t}" for t in tags() + ["bad_tag"]],
-         "LyciqStub.Refusals", "LyciqStub.Call_Fill",
-         str(bad), "LyciqStub.Call_recalculate"],
-        capture_output=True, text=True, timeout=180, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_in_libreoffice(tmp / "lo-profile", [
+        str(good), *[f"LyciqStub.Call_{t}" for t in tags() + ["bad_tag"]],
+        "LyciqStub.Refusals", "LyciqStub.Call_Fill",
+        str(bad), "LyciqStub.Call_recalculate"])
 
 
 def test_libreoffice_runs_each_button(lo_results):

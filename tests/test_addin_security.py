@@ -21,11 +21,15 @@ module reads a workbook's sheet or folder for settings or sys.path.
 """
 import importlib.resources
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
-from addin_fixtures import olevba_modules, procedure, vba_project
+from addin_fixtures import (has_libreoffice, olevba_modules, procedure, run_in_libreoffice,
+                            vba_project)
 from lyciq_xl.addin import build, xlwings_patch
+from lyciq_xl.addin import vbaproject as vp
 
 # Everything through which the active workbook (its sheets, its folder, its
 # name) could reach a setting.
@@ -45,7 +49,7 @@ def test_getconfig_reads_only_the_users_own_file(xlwings_module):
         assert name not in body, name
     # the one source left: the user's file, then the caller's default
     assert re.findall(r"GetConfigFromFile\((\w+)\(\)", body) == ["GetConfigFilePath"]
-    assert "    GetConfig = default\r\n" in body
+    assert "GetConfig = ExpandEnvironmentStrings(default)" in body
     path = procedure(xlwings_module, "GetConfigFilePath")
     for name in WORKBOOK_SOURCES:
         assert name not in path, name
@@ -98,3 +102,88 @@ def test_build_fails_loudly_when_xlwings_changed():
     # or one that holds the text twice
     with pytest.raises(xlwings_patch.PatchError, match="2 times"):
         xlwings_patch.patch_xlwings_bas(original + original)
+
+
+# The real GetConfig, GetConfigFilePath and GetConfigFromFile of the built
+# add-in, with the xlwings helpers that need Windows or a Mac (FileExists,
+# ExpandEnvironmentStrings: the WScript.Shell COM object) replaced by plain
+# equivalents. LibreOffice Basic does not apply the default of an omitted
+# Optional argument, so every call below that reaches it passes one.
+SETTINGS_HARNESS = '''Attribute VB_Name = "LyciqSettings"
+Option Explicit
+Public Const PROJECT_NAME As String = "lyciq"
+
+Function FileExists(ByVal FileSpec As String) As Boolean
+    FileExists = Dir(FileSpec) <> ""
+End Function
+
+Function ExpandEnvironmentStrings(ByVal s As String)
+    ExpandEnvironmentStrings = s
+End Function
+
+Function GetMacDir(Name As String, Normalize As Boolean) As String
+    GetMacDir = ""
+End Function
+
+' The hostile workbook: its own sheet "lyciq.conf" names another interpreter
+' (this book is both ActiveWorkbook and ThisWorkbook here).
+Public Function Probe() As String
+    Dim sht As Object
+    Set sht = ThisWorkbook.Worksheets(1)
+    sht.Name = "lyciq.conf"
+    sht.Range("A1").Value = "INTERPRETER_WIN"
+    sht.Range("B1").Value = "C:\\evil\\sheet.exe"
+    sht.Range("A2").Value = "CONDA PATH"
+    sht.Range("B2").Value = "C:\\evil"
+    Probe = ActiveWorkbook.Worksheets(1).Name & "=" & ActiveWorkbook.Worksheets(1).Range("B1").Value
+    Probe = Probe & vbLf & GetConfig("INTERPRETER_WIN", "python")
+    Probe = Probe & vbLf & GetConfig("PYTHONPATH")
+    Probe = Probe & vbLf & GetConfig("SHOW CONSOLE", "False")
+    Probe = Probe & vbLf & GetConfig("CONDA PATH", "")
+End Function
+'''
+
+
+@pytest.mark.skipif(not has_libreoffice(), reason="LibreOffice (with its Python bridge) is not installed")
+def test_libreoffice_runs_the_built_getconfig_against_a_hostile_workbook(tmp_path, xlwings_module):
+    real = "\n".join(procedure(xlwings_module, name).replace("\r\n", "\n")
+                     for name in ("GetConfig", "GetConfigFilePath", "GetConfigFromFile"))
+    module = vp.module_from_source(SETTINGS_HARNESS + real + "\n", vp.PROCEDURAL)
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    book = folder / "科室回件.xlsm"
+    book.write_bytes(build.package(build.read_sources(test_modules=[module]), xlsm=True))
+    # ... and a lyciq.conf beside it
+    (folder / "lyciq.conf").write_bytes(b'"INTERPRETER_WIN","C:\\evil\\folder.exe"\r\n'
+                                        b'"PYTHONPATH","C:\\evil"\r\n"SHOW CONSOLE","True"\r\n')
+    # The clerk's own file, %USERPROFILE%\.lyciq\lyciq.conf: on Linux that
+    # path is one file name holding backslashes, beside the profile folder.
+    profile = tmp_path / "zhangsan"
+    profile.mkdir()
+    Path(f"{profile}\\.lyciq\\lyciq.conf").write_bytes(
+        b'"INTERPRETER_WIN","C:\\lyciq\\venv\\Scripts\\python.exe"\r\n"PYTHONPATH","C:\\lyciq"\r\n')
+    out = run_in_libreoffice(tmp_path / "lo-profile", [str(book), "LyciqSettings.Probe"],
+                             env={"USERPROFILE": str(profile)})
+    assert out[book.name]["LyciqSettings.Probe"].split("\n") == [
+        "lyciq.conf=C:\\evil\\sheet.exe",          # the hostile sheet is there
+        "C:\\lyciq\\venv\\Scripts\\python.exe",     # yet the clerk's interpreter,
+        "C:\\lyciq",                                # the clerk's PYTHONPATH,
+        "False",                                    # the default where the clerk set nothing,
+        ""]                                         # never the workbook's value
+
+
+def test_the_patched_pythonpath_keeps_the_workbook_folder_off_sys_path(monkeypatch, tmp_path):
+    # What RunPython hands to xlwings' Python side (xlwings.utils.
+    # prepare_sys_path): AddExcelDir; active and add-in full names; three
+    # OneDrive/SharePoint settings; then the PYTHONPATH setting.
+    from xlwings.utils import prepare_sys_path
+    returned = tmp_path / "returned"
+    ours = str(tmp_path / "lyciq")
+    args = f"{{}};{returned / 'book.xlsx'};{tmp_path / 'addin' / 'lyciq.xlam'};;;;{ours}"
+    monkeypatch.setattr("sys.path", [])
+    prepare_sys_path(args.format("false"))        # the patched add-in's value
+    assert sys.path == [ours]
+    # xlwings' own default would have put the returned workbook's folder first
+    monkeypatch.setattr("sys.path", [])
+    prepare_sys_path(args.format("true"))
+    assert str(returned) in sys.path

@@ -126,3 +126,17 @@ def test_other_programs_owner_files_stop_every_write(tmp_path, capsys, owner, pr
         err = capsys.readouterr().err
         assert f"正在{program}中打开(发现锁定文件“{owner}”)" in err and "未写入任何内容" in err
         assert sha(master) == before
+
+
+def test_a_ribbon_button_waits_for_the_same_lock(sample_path, monkeypatch):
+    from lyciq_xl import xl
+    from lyciq_xl.xlsxio.lock import master_lock
+    from tests.xl_fixtures import replay, run_remote
+    monkeypatch.setenv("LYCIQ_LOCK_TIMEOUT", "0.1")
+    with master_lock(sample_path):      # e.g. a `lyciq-xl collect` on the same file
+        actions = run_remote(xl.recalculate, sample_path, book_name=str(sample_path))
+    assert [a["func"] for a in actions] == ["alert"]      # nothing written to the book
+    alerts = replay(sample_path, actions)
+    assert len(alerts) == 1 and alerts[0].startswith("未完成:另一个操作正在处理该主工作簿“")
+    actions = run_remote(xl.recalculate, sample_path, book_name=str(sample_path))
+    assert replay(sample_path, actions)[0].startswith("重新计算完成")

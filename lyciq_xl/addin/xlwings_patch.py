@@ -88,8 +88,26 @@ Function GetConfig(configKey As String, Optional default As String = "", Optiona
     End If
 
     ' User Config
+    If source = "" Or source = "user" Then
+        If FileExists(GetConfigFilePath()) = True Then
+            If GetConfigFromFile(GetConfigFilePath(), configKey, configValue) Then
+                GetConfig = configValue
+                GetConfig = ExpandEnvironmentStrings(GetConfig)
+                Exit Function
+            End If
+        End If
+    End If
+
+    ' Defaults
+    GetConfig = default
+    GetConfig = ExpandEnvironmentStrings(GetConfig)
+
+End Function
 """
 
+# The whole function is replaced (the return value is never read back
+# through the function's name, so LibreOffice Basic runs it too: the tests
+# run this very text). `source` stays for callers; there is one source.
 _GETCONFIG_NEW = """\
 Function GetConfig(configKey As String, Optional default As String = "", Optional source As String = "") As Variant
     ' lyciq: patched at build time (lyciq_xl/addin/xlwings_patch.py). Settings
@@ -98,8 +116,14 @@ Function GetConfig(configKey As String, Optional default As String = "", Optiona
     ' workbook and a lyciq.conf file in its folder: a returned, untrusted
     ' workbook could then choose the program a button runs.
     Dim configValue As String
-
-    ' User Config
+    If FileExists(GetConfigFilePath()) = True Then
+        If GetConfigFromFile(GetConfigFilePath(), configKey, configValue) Then
+            GetConfig = ExpandEnvironmentStrings(configValue)
+            Exit Function
+        End If
+    End If
+    GetConfig = ExpandEnvironmentStrings(default)
+End Function
 """
 
 # The active workbook's folder never goes on sys.path, and its sheets never

@@ -22,22 +22,28 @@ def annex1_workbook(tables, dept: str | None = None) -> Workbook:
     return framework.workbook(Source.from_tables(tables), dept)
 
 
-def annex2_workbook(tables, dept: str | None = None, include_drafts: bool = False) -> Workbook:
-    from lyciq_xl.annex import indicators
+def _source(tables, assessment=None):
+    """With `assessment` (engine.evaluate of the same tables) the rows it left
+    out for an error are not printed (e.g. a key task whose 分值 is 2)."""
     from lyciq_xl.annex.source import Source
-    return indicators.workbook(Source.from_tables(tables), dept, include_drafts)
+    return Source.from_tables(tables, assessment.findings if assessment is not None else ())
+
+
+def annex2_workbook(tables, dept: str | None = None, include_drafts: bool = False,
+                    assessment=None) -> Workbook:
+    from lyciq_xl.annex import indicators
+    return indicators.workbook(_source(tables, assessment), dept, include_drafts)
 
 
 def annex3_workbook(tables, dept: str | None = None, include_drafts: bool = False,
                     assessment=None) -> Workbook:
-    """With `assessment` (engine.evaluate) the year-end variant: 完成情况, 得分."""
+    """With `assessment` (engine.evaluate) the year-end variant: 完成情况, 得分;
+    rows it left out for errors are not printed."""
     from lyciq_xl.annex import key_tasks
-    from lyciq_xl.annex.source import Source
     scores = assessment.key_task_scores if assessment is not None else None
-    return key_tasks.workbook(Source.from_tables(tables), dept, include_drafts, scores)
+    return key_tasks.workbook(_source(tables, assessment), dept, include_drafts, scores)
 
 
 def report_workbook(tables, assessment, dept: str | None = None) -> Workbook:
     from lyciq_xl.annex import report
-    from lyciq_xl.annex.source import Source
-    return report.workbook(Source.from_tables(tables), assessment, dept)
+    return report.workbook(_source(tables, assessment), assessment, dept)

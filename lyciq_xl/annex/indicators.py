@@ -6,7 +6,7 @@ from openpyxl.workbook import Workbook
 
 from lyciq_xl.annex.layout import (DRAFT_MARK, Block, Column, Document, Line,
                                    render_workbook, signoff_line)
-from lyciq_xl.annex.source import Source, is_approved, unknown_note
+from lyciq_xl.annex.source import Source, is_approved, left_out_note, unknown_note
 from lyciq_xl.contract import Category, Indicators
 from lyciq_xl.table import as_text
 
@@ -34,7 +34,7 @@ def build(source: Source, dept: str | None = None, include_drafts: bool = False)
     only = source.section(dept)
     table = source.tables[Indicators.SHEET]
     grouped: dict[tuple[str, str], list] = {}
-    unknown, other_category = [], []
+    unknown, other_category, errors = [], [], {}
     for row in table.rows:
         section = source.sections.resolve(row[Indicators.DEPT])
         if section is None:
@@ -47,8 +47,12 @@ def build(source: Source, dept: str | None = None, include_drafts: bool = False)
         if only and section.code != only.code:
             continue
         approved = is_approved(row, Indicators.APPROVAL)
-        if approved or include_drafts:
-            grouped.setdefault((section.code, category), []).append((row, approved))
+        if not (approved or include_drafts):
+            continue
+        if (Indicators.SHEET, row.number) in source.left_out:
+            errors[row.number] = source.left_out[(Indicators.SHEET, row.number)]
+            continue
+        grouped.setdefault((section.code, category), []).append((row, approved))
 
     block = Block(COLUMNS)
     section_keys, category_keys = [], []
@@ -68,7 +72,7 @@ def build(source: Source, dept: str | None = None, include_drafts: bool = False)
     block.merge_runs(1, section_keys)
     block.merge_runs(2, category_keys)
 
-    notes = unknown_note(Indicators.SHEET, unknown)
+    notes = unknown_note(Indicators.SHEET, unknown) + left_out_note(Indicators.SHEET, errors)
     if other_category:
         notes.append(f"工作表“{Indicators.SHEET}”有{len(other_category)}行的绩效类别不是"
                      f"履职绩效或管理绩效,未列入。")

@@ -10,7 +10,7 @@ from openpyxl.workbook import Workbook
 
 from lyciq_xl.annex.layout import (DRAFT_MARK, Block, Column, Document, Line, display,
                                    render_workbook, signoff_line)
-from lyciq_xl.annex.source import Source, is_approved, unknown_note
+from lyciq_xl.annex.source import Source, is_approved, left_out_note, unknown_note
 from lyciq_xl.contract import Category, KeyTasks
 from lyciq_xl.table import as_decimal, as_text
 
@@ -49,7 +49,7 @@ def build(source: Source, dept: str | None = None, include_drafts: bool = False,
     year_end = scores is not None
     columns = PLAN_COLUMNS + (YEAR_END_COLUMNS if year_end else [])
     grouped: dict[str, list] = {}
-    unknown = []
+    unknown, errors = [], {}
     for row in source.tables[KeyTasks.SHEET].rows:
         section = source.sections.resolve(row[KeyTasks.DEPT])
         if section is None:
@@ -58,8 +58,12 @@ def build(source: Source, dept: str | None = None, include_drafts: bool = False,
         if only and section.code != only.code:
             continue
         approved = is_approved(row, KeyTasks.APPROVAL)
-        if approved or include_drafts:
-            grouped.setdefault(section.code, []).append((row, approved))
+        if not (approved or include_drafts):
+            continue
+        if (KeyTasks.SHEET, row.number) in source.left_out:    # e.g. K01: 分值 2
+            errors[row.number] = source.left_out[(KeyTasks.SHEET, row.number)]
+            continue
+        grouped.setdefault(section.code, []).append((row, approved))
 
     block = Block(columns)
     keys: list = []
@@ -108,7 +112,8 @@ def build(source: Source, dept: str | None = None, include_drafts: bool = False,
         title=title + ("完成情况" if year_end else ""),
         subtitle=f"{source.settings.year}年" + (f"　{only.name}" if only else ""),
         blocks=[block], signoff=signoff_line(only.deputy if only else None),
-        landscape=True, notes=unknown_note(KeyTasks.SHEET, unknown))
+        landscape=True,
+        notes=unknown_note(KeyTasks.SHEET, unknown) + left_out_note(KeyTasks.SHEET, errors))
 
 
 def _score(entry) -> Decimal | None:

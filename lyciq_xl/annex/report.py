@@ -36,7 +36,8 @@ def load(path: Path):
     from lyciq_xl.engine import evaluate
     from lyciq_xl.xlsxio.reader import read_tables
     tables = read_tables(Path(path))
-    return Source.from_tables(tables), evaluate(tables)
+    assessment = evaluate(tables)
+    return Source.from_tables(tables, assessment.findings), assessment
 
 
 def build(source: Source, assessment, dept: str | None = None) -> Document:

@@ -7,8 +7,9 @@ feed the same generators.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Approval, ParamKey, Params
@@ -33,15 +34,20 @@ class Source:
     settings: Settings
     framework: dict[str, FrameworkSpec]
     short_name: str
+    # (sheet, Excel row) -> the errors for which the engine left that row out
+    # of the scores: an annex must not print it as a valid indicator either
+    left_out: dict[tuple[str, int], list] = field(default_factory=dict)
 
     @classmethod
-    def from_tables(cls, tables: dict[str, Table]) -> "Source":
+    def from_tables(cls, tables: dict[str, Table], findings: Iterable = ()) -> "Source":
+        """`findings`: the engine's findings on these tables (Assessment.findings)."""
         settings = load_settings(tables[Params.SHEET])
         return cls(tables=tables,
                    sections=load_sections(tables[contract.Sections.SHEET]),
                    settings=settings,
                    framework=load_framework(tables[contract.Framework.SHEET]),
-                   short_name=short_name(tables[Params.SHEET], settings.org_name))
+                   short_name=short_name(tables[Params.SHEET], settings.org_name),
+                   left_out=left_out_rows(findings))
 
     @classmethod
     def from_path(cls, path: Path, specs=ANNEX_SHEETS) -> "Source":
@@ -68,6 +74,25 @@ def short_name(params: Table, org_name: str) -> str:
             if value:
                 return value
     return org_name.replace(_SHORT_NAME_DROP, "")
+
+
+def left_out_rows(findings: Iterable) -> dict[tuple[str, int], list]:
+    """What the engine left out for an error: the whole row, except for the
+    rules that drop a single ballot cell."""
+    from lyciq_xl.engine.rules import CELL_RULES
+    rows: dict[tuple[str, int], list] = {}
+    for f in findings:
+        if f.is_error and f.row > 1 and f.rule not in CELL_RULES:
+            rows.setdefault((f.sheet, f.row), []).append(f)
+    return rows
+
+
+def left_out_note(sheet: str, rows: dict[int, list]) -> list[str]:
+    """One line per row an annex did not print because of its errors."""
+    return [f"工作表“{sheet}”第{number}行有错误,未列入本附件,也不计入小计和合计:"
+            + ";".join(f"{f.cell} {contract.RULES[f.rule].title}" for f in found)
+            + f"。请按“{contract.Findings.SHEET}”改正后重新生成。"
+            for number, found in sorted(rows.items())]
 
 
 def is_approved(row: Row, header: str) -> bool:

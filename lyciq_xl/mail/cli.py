@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from lyciq_xl.contract import ParamKey, Params, ReceiptBook
-from lyciq_xl.mail import collect, outbox, send, split, status
+from lyciq_xl.mail import collect, folders, outbox, send, split, status
 from lyciq_xl.mail.master import Master, load_master, resolve_period, resolve_sections
 from lyciq_xl.xlsxio import safefile
 from lyciq_xl.xlsxio.lock import master_lock
@@ -54,6 +54,7 @@ def _distribute(args: argparse.Namespace) -> int:
     out_dir = Path(args.out)
     for section in sections:     # a section workbook still open in Excel: write nothing
         safefile.check_not_locked(out_dir / split.file_name(section, period))
+    folders.check_folder(out_dir, "--out")     # before the secret goes into the master
     secret = ensure_secret(master)
     log = send.SendLog(master.path)
     sender = config.sender if config else args.sender   # a draft may leave From to Outlook

@@ -23,7 +23,7 @@ from typing import Any, Callable
 from lyciq_xl import contract
 from lyciq_xl.contract import Changes, ReceiptBook, Receipts
 from lyciq_xl.errors import InputError, UntrustedFileError
-from lyciq_xl.mail import inbox, receipts
+from lyciq_xl.mail import folders, inbox, receipts
 from lyciq_xl.mail.inbox import Incoming
 from lyciq_xl.mail.master import Master, load_master, resolve_period
 from lyciq_xl.mail.merge import Merger, canon_text, untouched
@@ -254,10 +254,10 @@ def collect_files(request: CollectRequest, notify: Callable[[str], None] = print
     writer.check_not_locked(master.path)
     period = resolve_period(master, request.period) if request.period else None
     folder = request.receipts or default_receipts_folder(master.path)
-    receipts.check_folder(folder)
+    folders.check_folder(folder)
     run = collect_run(master, inbox.gather(list(request.files), notify), period)
     run.receipt_paths = receipts.plan_paths(run.outcomes, folder)
-    receipts.make_folder(folder)
+    folders.make_folder(folder)
     if run.changes_master:
         writer.write_workbook(master.path, owned=run.owned, patches=run.patches)
     for outcome, path in zip(run.outcomes, run.receipt_paths):

@@ -7,7 +7,6 @@ is written, so a receipts problem stops the run with nothing written.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ from openpyxl.styles import Alignment, Font
 
 from lyciq_xl import contract
 from lyciq_xl.contract import ReceiptBook, Receipts, SectionBook
-from lyciq_xl.errors import InputError
 from lyciq_xl.mail.outcome import Note, Outcome
 from lyciq_xl.mail.split import UNSAFE_FILENAME
 from lyciq_xl.xlsxio import safefile
@@ -39,27 +37,6 @@ def _text_cell(ws, row: int, col: int, value: Any):
     # text from the returned file (cell values, part and file names): no
     # formula, no control character (openpyxl cuts at 32,767 itself)
     return put(ws, row, col, value)
-
-
-def check_folder(folder: Path) -> None:
-    """InputError unless receipts can be written into `folder` (existing or
-    to be created): checked before anything is written."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"回执目录“{folder}”是一个已存在的文件,不是文件夹。请用 --receipts "
-                         "指定一个文件夹(不存在时会自动创建);本次未写入任何内容。")
-    parent = next((p for p in [folder, *folder.parents] if p.exists()), None)
-    if parent is None or not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"无法在“{parent or folder}”中写入回执(没有写入权限)。请换一个回执目录"
-                         "(--receipts)后重试;本次未写入任何内容。")
-
-
-def make_folder(folder: Path) -> None:
-    try:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"无法创建回执目录“{folder}”({exc.strerror or exc})。"
-                         "请换一个回执目录(--receipts)后重试;本次未写入任何内容。") from exc
 
 
 def plan_paths(outcomes: list[Outcome], folder: Path) -> list[Path]:

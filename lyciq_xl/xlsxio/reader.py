@@ -1,14 +1,20 @@
-"""Read workbook sheets into Tables with python-calamine (fast, read-only).
+"""Read workbook sheets into Tables: python-calamine cell by cell for the
+usual sheet, fastexcel column by column for big ones (xlsxio/columnar.py).
 
 Each sheet is read once, densely from A1, so row and column numbers are the
-clerk's own and every finding can name its cell.
+clerk's own and every finding can name its cell. What calamine does not
+report (formula errors, formulas without results, merged cells, an Excel
+Table's Total Row, percent formats) comes from one scan of the sheet XML
+(xlsxio/sheetscan.py).
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
@@ -17,7 +23,7 @@ import python_calamine
 from lyciq_xl import contract
 from lyciq_xl.errors import InputError
 from lyciq_xl.table import Table, table_from_grid
-from lyciq_xl.xlsxio import package
+from lyciq_xl.xlsxio import columnar, package, sheetscan
 
 
 def check_workbook_path(path: Path) -> None:
@@ -63,68 +69,100 @@ def read_tables(path: Path, specs: Iterable[type] = contract.INPUT_SHEETS,
     return read_sheets(path, book, specs + [s for s in optional if s not in specs])
 
 
+# Sheets whose XML is at least this large are read columnar (fastexcel):
+# about 20,000 cells. Smaller ones cost calamine a few milliseconds.
+COLUMNAR_BYTES = 2_000_000
+
+
 def read_sheets(path: Path, book: python_calamine.CalamineWorkbook,
                 specs: Iterable[type]) -> dict[str, Table]:
     """The sheets of `specs` present in `book` as Tables (REQUIRED columns
-    checked where a spec has them)."""
+    checked where a spec has them). The Total Row of an Excel Table is no
+    data row: it is left out."""
     specs = [s for s in specs if s.SHEET in book.sheet_names]
-    # The formula scan inflates the sheet XML again; zlib releases the GIL,
-    # so on a second core it overlaps calamine's own parse instead of
-    # adding to it (~0.5 s of a province-scale read).
+    loaded, grids, facts = _parse(path, book, [s.SHEET for s in specs])
+    tables = {}
+    for spec in specs:
+        name, required = spec.SHEET, getattr(spec, "REQUIRED", ())
+        found = facts.get(name, sheetscan.SheetFacts())
+        table = _columnar_table(loaded.get(name), name, found, required)
+        if table is None:
+            grid = grids[name] if name in grids else sheet_grid(book, name)
+            table = table_from_grid(name, _with_errors(grid, found.errors), required)
+        if found.totals_rows:
+            table.rows = [r for r in table.rows if r.number not in found.totals_rows]
+        for header in contract.PERCENT_POINT_COLUMNS.get(name, ()):
+            _percent_as_points(table, header, found.percent_cells)
+        tables[name] = table
+    return tables
+
+
+def _parse(path: Path, book: python_calamine.CalamineWorkbook, names: list[str]):
+    """Big sheets parsed by fastexcel, the others by python-calamine, and the
+    scan of every sheet's XML on a second thread: zlib and the Rust parsers
+    release the GIL, so on a second core it overlaps the parse."""
+    big = _big_sheets(path, names)
+    loaded: dict[str, columnar.Loaded] = {}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        scan = pool.submit(formula_gaps, path, [s.SHEET for s in specs])
-        grids = {s.SHEET: sheet_grid(book, s.SHEET) for s in specs}
-        gaps = scan.result()
-    return {s.SHEET: table_from_grid(s.SHEET, _with_errors(grids[s.SHEET], gaps.get(s.SHEET)),
-                                     getattr(s, "REQUIRED", ()))
-            for s in specs}
+        scan = pool.submit(sheetscan.scan_sheets, path, names,
+                           [n for n in names if n in contract.PERCENT_POINT_COLUMNS])
+        if big:
+            reader = columnar.open_reader(path)
+            for name in big:
+                with contextlib.suppress(columnar.NotColumnar):
+                    loaded[name] = columnar.load(reader, name)
+        grids = {name: sheet_grid(book, name) for name in names if name not in loaded}
+        return loaded, grids, scan.result()
 
 
-# A cell element; its attributes and body (SpreadsheetML, any namespace prefix).
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
+def _columnar_table(loaded: columnar.Loaded | None, name: str, facts: sheetscan.SheetFacts,
+                    required: tuple[str, ...]) -> Table | None:
+    if loaded is None:
+        return None
+    try:
+        return columnar.to_table(loaded, name, facts, required)
+    except columnar.NotColumnar:
+        return None          # the cell reader reads it (or says what is wrong)
 
 
-def _cell_index(letters: bytes, digits: bytes) -> tuple[int, int]:
-    column = 0
-    for ch in letters:
-        column = column * 26 + ch - 64
-    return int(digits) - 1, column - 1
-
-
-def formula_gaps(path: Path, sheets: Iterable[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """Cells calamine reads as blank though they are not: a formula whose
-    result is an error (#DIV/0!, #N/A) -> {(row0, col0): '#N/A'} per sheet, so
-    the clerk is shown the error, not "(空白)". A formula with no stored
-    result (the file was written by a program, never saved by Excel) makes
-    every value doubtful: InputError naming the first such cell."""
-    gaps: dict[str, dict[tuple[int, int], str]] = {}
+def _big_sheets(path: Path, names: list[str]) -> list[str]:
+    """The sheets of `names` whose XML is at least COLUMNAR_BYTES."""
     try:
         with zipfile.ZipFile(path) as zf:
             pkg = package.read_package(zf)
-            for name in sheets:
-                sheet = pkg.lookup(name)
-                data = zf.read(sheet.part) if sheet and sheet.part else b""
-                if b"<f" not in data and b't="e"' not in data:
-                    continue           # the usual input sheet: typed values only
-                for attrs, body in _CELL.findall(data):
-                    ref = _REF.search(attrs)
-                    if not ref or not body or b"<f" not in body and b't="e"' not in attrs:
-                        continue
-                    value = _VALUE.search(body)
-                    where = _cell_index(*ref.groups())
-                    # <v></v> with t="str" is a formula that returned "" (Excel)
-                    if value is None and b't="str"' not in attrs:
-                        cell = (ref.group(1) + ref.group(2)).decode()
-                        raise InputError(
-                            f"工作表“{name}”单元格 {cell} 是公式,但文件中没有它的计算结果"
-                            f"(该文件不是由Excel保存的)。请在Excel中打开该工作簿,保存后重试。")
-                    if value is not None and b't="e"' in attrs:
-                        gaps.setdefault(name, {})[where] = value.group(1).decode("ascii", "replace")
+            sizes = {i.filename: i.file_size for i in zf.infolist()}
     except (KeyError, zipfile.BadZipFile, OSError):
-        return gaps    # unreadable parts: calamine has already said what it could
-    return gaps
+        return []
+    parts = {name: pkg.lookup(name) for name in names}
+    return [name for name, sheet in parts.items()
+            if sheet and sheet.part and sizes.get(sheet.part, 0) >= COLUMNAR_BYTES]
+
+
+def _percent_as_points(table: Table, header: str, cells: set[tuple[int, int]]) -> None:
+    """A number shown as a percentage (0.72 as 72%) read as the 72 the clerk
+    sees: exact, 0.725 -> 72.5."""
+    column = table.columns.get(header)
+    if column is None or not cells:
+        return
+    for row in table.rows:
+        value = row.values.get(header)
+        if type(value) is Decimal and (row.number - 1, column) in cells:
+            scaled = value.scaleb(2)
+            row.values[header] = (scaled.quantize(Decimal(1)) if scaled == scaled.to_integral_value()
+                                  else scaled.normalize())
+
+
+def _big_sheets(path: Path, names: list[str]) -> list[str]:
+    """The sheets of `names` whose XML is at least COLUMNAR_BYTES."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            pkg = package.read_package(zf)
+            sizes = {i.filename: i.file_size for i in zf.infolist()}
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return []
+    parts = {name: pkg.lookup(name) for name in names}
+    return [name for name, sheet in parts.items()
+            if sheet and sheet.part and sizes.get(sheet.part, 0) >= COLUMNAR_BYTES]
 
 
 def _bare(name: str) -> str:
@@ -183,7 +221,7 @@ def sheet_grid(book: python_calamine.CalamineWorkbook, sheet: str) -> list[list]
 
 
 def _with_errors(grid: list[list], errors: dict[tuple[int, int], str] | None) -> list[list]:
-    """Put formula error values (see `formula_gaps`) back into cells calamine
+    """Put formula error values (see `sheetscan`) back into cells calamine
     reads as blank."""
     for (row, column), text in (errors or {}).items():
         if row < len(grid) and column < len(grid[row]) and grid[row][column] in ("", None):

@@ -3,6 +3,7 @@ atomic writes. Shared by every command that writes a workbook in place."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import os
 import re
@@ -10,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from lyciq_xl.errors import InputError
+from lyciq_xl.errors import InputError, LyciqError
 
 BACKUP_DIR = ".lyciq-backup"
 KEEP_BACKUPS = 10
@@ -43,17 +44,37 @@ def check_not_locked(path: Path) -> None:
 
 def backup(path: Path) -> Path:
     """Copy the current bytes to .lyciq-backup/<stem>.<timestamp><suffix>
-    beside the file; keep the newest KEEP_BACKUPS of that workbook."""
+    beside the file, atomically (a full disk leaves no truncated backup that
+    would count as one of the kept); keep the newest KEEP_BACKUPS of that workbook."""
     backup_dir = path.parent / BACKUP_DIR
-    backup_dir.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"{path.stem}.{stamp}{path.suffix}"
-    shutil.copy2(path, target)
+    try:
+        backup_dir.mkdir(exist_ok=True)
+        with open(path, "rb") as source:
+            _write_via_temp(target, lambda out: shutil.copyfileobj(source, out, 1 << 20),
+                            path.stat().st_mode & 0o777)
+        shutil.copystat(path, target)
+    except OSError as exc:
+        if exc.errno in DISK_FULL:
+            raise disk_full(backup_dir, path) from exc
+        raise
     pattern = re.compile(re.escape(path.stem) + r"\.\d{8}-\d{6}-\d{6}" + re.escape(path.suffix) + "$")
     ours = sorted(p for p in backup_dir.iterdir() if pattern.match(p.name))
     for old in ours[:-KEEP_BACKUPS]:
         old.unlink(missing_ok=True)
     return target
+
+
+# "No space left on device" and "Disk quota exceeded": the same advice
+DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def disk_full(folder: Path, path: Path) -> LyciqError:
+    """The clerk's message when `folder`'s disk is full while saving `path`."""
+    return LyciqError(f"磁盘空间不足:文件夹“{folder}”所在的磁盘已满,无法保存“{path.name}”。"
+                      f"原文件未改动,也没有留下不完整的文件;请清理该磁盘"
+                      f"(或把工作簿复制到空间充足的位置)后重试。")
 
 
 def file_mode(path: Path) -> int:
@@ -77,14 +98,18 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Temp file in the same folder, fsync, rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".~lyciq-", suffix=".tmp", dir=path.parent)
+TEMP_PREFIX = ".~lyciq-"
+
+
+def _write_via_temp(path: Path, write, mode: int) -> None:
+    """Temp file in `path`'s folder, `write(file)`, fsync, rename: never a
+    half-written file under `path`'s name, whatever fails (the temp goes)."""
+    fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f"-{path.name}.tmp",
+                                dir=path.parent)
     try:
-        os.chmod(temp, file_mode(path))
+        os.chmod(temp, mode)
         with os.fdopen(fd, "wb") as out:
-            out.write(content)
+            write(out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)
@@ -92,6 +117,18 @@ def write_atomically(path: Path, content: bytes) -> None:
         Path(temp).unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Temp file in the same folder, fsync, rename: never a half-written file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_via_temp(path, lambda out: out.write(content), file_mode(path))
+    except OSError as exc:
+        if exc.errno in DISK_FULL:
+            raise disk_full(path.parent, path) from exc
+        raise
 
 
 def save_workbook(book, path: Path) -> None:

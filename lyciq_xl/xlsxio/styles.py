@@ -26,6 +26,7 @@ _CONTAINER_CHILD = {"numFmts": "numFmt", "fonts": "font", "fills": "fill",
 # Built-in number formats that are the same in every locale.
 BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9,
                    "0.00%": 10, "0.00E+00": 11, "# ?/?": 12, "# ??/??": 13, "@": 49}
+_BUILTIN_PERCENT_IDS = {9, 10}            # 0%, 0.00%
 _BUILTIN_DATE_IDS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -48,6 +49,12 @@ MINIMAL_STYLESHEET = (
     '<dxfs count="0"/><tableStyles count="0"/>'
     "</styleSheet>"
 )
+
+
+def is_percent_code(code: str) -> bool:
+    """True if a custom format code shows its number times 100 with a % sign
+    (a % inside quotes or escaped with a backslash is only text)."""
+    return "%" in re.sub(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.', "", code)
 
 
 def is_date_code(code: str) -> bool:
@@ -160,6 +167,13 @@ class StyleBook:
         if fmt_id in _BUILTIN_DATE_IDS:
             return True
         return fmt_id in self._num_fmts and is_date_code(self._num_fmts[fmt_id])
+
+    def is_percent_xf(self, xf: int) -> bool:
+        """Whether cells of this xf show their number as a percentage (0.72 as 72%)."""
+        fmt_id = self.num_fmt_id_of_xf(xf)
+        if fmt_id in _BUILTIN_PERCENT_IDS:
+            return True
+        return fmt_id in self._num_fmts and is_percent_code(self._num_fmts[fmt_id])
 
     # --- adding ------------------------------------------------------------
     def num_fmt(self, code: str | None) -> int:

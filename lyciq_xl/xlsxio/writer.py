@@ -50,7 +50,7 @@ from lyciq_xl.xlsxio import safefile
 from lyciq_xl.xlsxio.safefile import check_not_locked  # noqa: F401  (part of the writer's API)
 from lyciq_xl.xlsxio.styles import StyleBook
 
-TEMP_PREFIX = ".~lyciq-"
+TEMP_PREFIX = safefile.TEMP_PREFIX
 _STALE_TEMP_SECONDS = 600
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -81,6 +81,8 @@ def write_workbook(path: Path, owned: Sequence[OwnedSheet] = (),
         raise InputError(f"没有写入文件夹“{folder}”的权限,无法保存“{path.name}”。"
                          f"请把工作簿复制到有写权限的文件夹后重试。")
     _remove_stale_temps(folder, path.name)
+    if (folder / safefile.BACKUP_DIR).is_dir():     # a killed run's half backup
+        _remove_stale_temps(folder / safefile.BACKUP_DIR, path.name)
     tmp: Path | None = None
     try:
         with zipfile.ZipFile(path) as zin:
@@ -102,6 +104,8 @@ def write_workbook(path: Path, owned: Sequence[OwnedSheet] = (),
         raise InputError(f"工作簿“{path.name}”的内部结构无法识别(已损坏或不是Excel工作簿):{exc}。"
                          f"请在Excel中打开并另存后重试。") from exc
     except OSError as exc:
+        if exc.errno in safefile.DISK_FULL:
+            raise safefile.disk_full(folder, path) from exc
         raise LyciqError(f"保存“{path.name}”失败:{exc.strerror or exc}。原文件未改动。") from exc
     finally:
         if tmp is not None:
