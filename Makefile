@@ -1,11 +1,12 @@
 # Two entry points that work on a fresh Debian/Ubuntu machine (root or sudo):
 #   make demo   set up, build a sample master workbook, recalculate, print annexes
 #   make test   set up, run the whole test suite
+#   make lint   ruff and mypy
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO := demo-out
 
-.PHONY: setup system-deps demo test bench clean
+.PHONY: setup system-deps demo test lint bench clean
 
 system-deps:
 	bash .ci/system-deps
@@ -13,7 +14,7 @@ system-deps:
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,lint]'
 	touch $@
 
 setup: system-deps $(VENV)/.installed
@@ -29,6 +30,17 @@ demo: setup
 
 test: setup
 	XLWINGS_LICENSE_KEY=noncommercial $(PY) -m pytest -q
+
+# ruff (lint + import order) and mypy, configured in pyproject.toml. The
+# paths grow as modules are brought up to the rules.
+LINT_PATHS := lyciq_xl/port lyciq_xl/commands lyciq_xl/cli.py lyciq_xl/xl.py lyciq_xl/errors.py \
+	lyciq_xl/progress.py tests/test_ports.py tests/port_fixtures.py tests/test_progress.py \
+	tests/test_install_extra.py
+TYPED_PATHS := lyciq_xl/port lyciq_xl/commands lyciq_xl/errors.py lyciq_xl/progress.py
+
+lint: setup
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/mypy $(TYPED_PATHS)
 
 bench: setup
 	$(PY) bench/run.py

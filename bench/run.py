@@ -175,7 +175,7 @@ def main() -> None:
         sample_path = tmp / "sample.xlsx"
         sample.create(sample_path)
         start = median_of(5, lambda: run_measured([sys.executable, "-c", "pass"]))
-        imports = median_of(5, lambda: run_measured([sys.executable, "-c", "import lyciq_xl.recalc"]))
+        imports = median_of(5, lambda: run_measured([sys.executable, "-c", "import lyciq_xl.commands.recalc"]))
         recalc = bench_recalc(sample_path, 5, tmp)
         table += [("sample: interpreter start", f"{start[0]:.3f}", f"{start[2]:.3f}", ""),
                   ("sample: interpreter + imports", f"{imports[0]:.3f}", f"{imports[2]:.3f}", ""),

@@ -1,65 +1,110 @@
-"""`lyciq-xl` command line: a thin layer from files to the core.
+"""`lyciq-xl` command line: a thin layer from files to the commands.
 
-Exit codes (SPEC section 6): 0 done, 1 done with validation errors,
-2 unusable input (and nothing written). No traceback reaches the clerk.
-Each command's work lives in its own module; this file only parses
-arguments, calls it, and maps failures to exit codes.
+Exit codes: the one table is `lyciq_xl.errors.ExitCode` (0 done, 1 done
+with validation errors, 2 unusable input and nothing written, 3 written in
+part). No traceback reaches the clerk. Each workflow lives once in
+lyciq_xl/commands/; this file only parses arguments, builds a FilePort,
+calls the command, prints its Outcome and maps failures to exit codes.
 """
 from __future__ import annotations
 
 import argparse
 import functools
+import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
 
 from lyciq_xl import __version__
-from lyciq_xl.errors import InputError, LyciqError
+from lyciq_xl.commands.outcome import Outcome
+from lyciq_xl.errors import ExitCode, InputError, LyciqError
+from lyciq_xl.port import FilePort
+from lyciq_xl.progress import for_terminal
 from lyciq_xl.xlsxio.safefile import BACKUP_DIR
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+def _port(args: argparse.Namespace) -> FilePort:
+    return FilePort(args.workbook, progress=for_terminal())
+
+
+def show(outcome: Outcome, as_json: bool = False) -> int:
+    """Print an Outcome: its lines (or its JSON) on stdout, its errors on stderr."""
+    if as_json and outcome.json is not None:
+        json.dump(outcome.json(), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for line in outcome.lines:
+            print(line)
+    for error in outcome.errors:
+        print(f"错误:{error}", file=sys.stderr)
+    return int(outcome.code)
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
     from lyciq_xl import sample
     sample.create(args.workbook, blank=args.blank, force=args.force)
     print(f"已生成主工作簿:{args.workbook}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _cmd_recalc(args: argparse.Namespace) -> int:
-    from lyciq_xl import recalc
-    return recalc.run(args.workbook, as_json=args.json)
+    from lyciq_xl.commands import recalc
+    with _port(args) as port:
+        return show(recalc.recalc(port), as_json=args.json)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from lyciq_xl.commands import recalc
+    with _port(args) as port:
+        return show(recalc.validate(port), as_json=args.json)
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from lyciq_xl import recalc
-    return recalc.run_explain(args.workbook, args.dept, args.period)
+    from lyciq_xl.commands import recalc
+    with _port(args) as port:
+        return show(recalc.explain(port, args.dept, args.period))
 
 
 def _cmd_annex(args: argparse.Namespace) -> int:
-    from lyciq_xl.annex import cli as annex_cli
-    return annex_cli.run(args)
+    from lyciq_xl.commands import annex
+    with _port(args) as port:
+        return show(annex.annex(port, args.out, as_pdf=args.pdf, as_html=args.html,
+                                dept=args.dept, include_drafts=args.include_drafts))
 
 
 def _cmd_archive(args: argparse.Namespace) -> int:
-    from lyciq_xl import archive
-    return archive.run(args)
+    from lyciq_xl.commands import archive
+    with _port(args) as port:
+        return show(archive.archive(port, args.out, args.person, args.dept, as_pdf=args.pdf))
 
 
 def _cmd_distribute(args: argparse.Namespace) -> int:
-    from lyciq_xl.mail import cli as mail_cli
-    return mail_cli.run_distribute(args)
+    from lyciq_xl.commands import distribute
+    from lyciq_xl.mail import send
+    config = send.SmtpConfig.from_args(args) if args.send else None
+    with _port(args) as port:
+        return show(distribute.distribute(port, args.out, args.period, args.dept, config,
+                                          args.sender))
 
 
 def _cmd_collect(args: argparse.Namespace) -> int:
-    from lyciq_xl.mail import cli as mail_cli
-    return mail_cli.run_collect(args)
+    from lyciq_xl.commands import collect
+    with _port(args) as port:
+        return show(collect.collect(port, list(args.files), args.receipts, args.period))
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from lyciq_xl.mail import cli as mail_cli
-    return mail_cli.run_status(args)
+    from lyciq_xl.commands import status
+    with _port(args) as port:
+        return show(status.run(port, args.period))
+
+
+def _need_excel_extra() -> None:
+    """The add-in side needs xlwings, an install extra the command line lacks."""
+    if importlib.util.find_spec("xlwings") is None:
+        raise InputError("此命令需要 xlwings(Excel 加载项所用),当前未安装。"
+                         "请运行 pip install \"lyciq-xl[excel]\" 后重试;本次未写入任何内容。")
 
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
@@ -73,11 +118,13 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    _need_excel_extra()
     from lyciq_xl.addin import cli as addin_cli
     return addin_cli.run_build(args)
 
 
 def _cmd_addin(args: argparse.Namespace) -> int:
+    _need_excel_extra()
     from lyciq_xl.addin import cli as addin_cli
     return addin_cli.run_addin(args)
 
@@ -115,7 +162,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         usage = self.format_usage().strip().removeprefix("usage:").strip()
-        self.exit(EXIT_INPUT, f"错误:{_chinese(message)}\n用法:{usage}\n"
+        self.exit(ExitCode.INPUT, f"错误:{_chinese(message)}\n用法:{usage}\n"
                               f"查看说明:{self.prog} --help;本次未写入任何内容。\n")
 
 
@@ -154,6 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workbook", type=Path, metavar="主工作簿")
     p.add_argument("--json", action="store_true", help="以JSON输出结果和校验问题")
     p.set_defaults(func=_cmd_recalc)
+
+    p = command("validate", help="只校验,写入“校验结果”(不计算得分)")
+    p.add_argument("workbook", type=Path, metavar="主工作簿")
+    p.add_argument("--json", action="store_true", help="以JSON输出结果和校验问题")
+    p.set_defaults(func=_cmd_validate)
 
     p = command("explain", help="逐项说明一个科室(或一名人员)得分的来由")
     p.add_argument("workbook", type=Path, metavar="主工作簿")
@@ -241,16 +293,13 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
-    except InputError as exc:
+        return int(args.func(args))
+    except LyciqError as exc:         # InputError and the rest: raised before any write
         print(f"错误:{exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except LyciqError as exc:
-        print(f"错误:{exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return ExitCode.INPUT
     except KeyboardInterrupt:
         print("已中止,未写入任何文件。", file=sys.stderr)
-        return EXIT_INPUT
+        return ExitCode.INPUT
     except Exception as exc:  # last line of defence: no traceback for the clerk
         if args.debug:
             raise
@@ -259,4 +308,4 @@ def main(argv: list[str] | None = None) -> int:
         print(f"程序内部错误({type(exc).__name__}: {exc})。已写入的工作簿都是完整的,"
               f"原文件备份在同一文件夹的“{BACKUP_DIR}”中。"
               f"请加 --debug 重新运行并把输出发给技术支持。", file=sys.stderr)
-        return EXIT_INPUT
+        return ExitCode.INPUT

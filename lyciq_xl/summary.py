@@ -18,6 +18,12 @@ def message_box_text(assessment) -> str:
             f"详见“{contract.Findings.SHEET}”。有错误的行未计入得分。")
 
 
+def marks_note(marked: int) -> str:
+    """What the message box adds when input cells were marked."""
+    return (f"已在输入表中标出 {marked} 个单元格(红色为错误,黄色为警告)。"
+            if marked else "")
+
+
 def _score(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 

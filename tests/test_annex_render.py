@@ -214,3 +214,18 @@ def test_missing_soffice_is_a_chinese_error_before_writing(tmp_path, capsys, mon
     assert main(["annex", str(master), "--out", str(out), "--pdf"]) == 2
     assert "未找到 LibreOffice" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_pdf_failure_after_the_xlsx_is_exit_3_not_2(tmp_path, monkeypatch, capsys):
+    """Exit 2 promises nothing was written; when LibreOffice fails after the
+    .xlsx files are written (here: a real soffice run that exceeds its time
+    limit), the exit says "written in part" and the message says what is there."""
+    from lyciq_xl.annex import pdf
+    master = build_master(tmp_path / "master.xlsx")
+    monkeypatch.setattr(pdf, "TIMEOUT", 0.001)
+    target = tmp_path / "out"
+    assert main(["annex", str(master), "--out", str(target), "--pdf"]) == 3
+    assert sorted(p.name for p in target.iterdir()) == sorted(f"{s}.xlsx" for s in STEMS)
+    captured = capsys.readouterr()
+    assert "超时" in captured.err and "Excel文件已生成" in captured.err
+    assert captured.out.count("已生成:") == 4

@@ -12,7 +12,8 @@ import python_calamine
 
 from lyciq_xl import contract as c
 from lyciq_xl.engine import evaluate
-from lyciq_xl.recalc import recalc_file
+from lyciq_xl.commands.recalc import recalc
+from lyciq_xl.port import FilePort
 from lyciq_xl.table import as_date
 from tests.engine_fixtures import found, tables
 from tests.test_engine_rules import DED, ERR, bgs_year_duty, good
@@ -94,7 +95,7 @@ def test_typed_dates_count_in_a_real_workbook(sample_path):
         if isinstance(typed, str):
             sheet.cell(r, col).data_type = "s"
     book.save(sample_path)
-    assessment = recalc_file(sample_path)
+    assessment = recalc(FilePort(sample_path)).result
     assert not [f for f in assessment.findings
                 if f.sheet == c.Deductions.SHEET and f.row in rows and f.rule in ("D09", "D16")]
     findings = python_calamine.CalamineWorkbook.from_path(str(sample_path)).get_sheet_by_name(

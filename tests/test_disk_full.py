@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lyciq_xl.recalc import recalc_file
+from lyciq_xl.commands.recalc import recalc_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = Path(__file__).with_name("enospc_driver.py")

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from lyciq_xl import contract as c
-from lyciq_xl.recalc import recalc_file
+from lyciq_xl.commands.recalc import recalc_file
 from lyciq_xl.xlsxio.reader import read_tables
 from mail_fixtures import SECTIONS, YEAR, build_master, run_cli, sha, smtp_server
 
@@ -180,3 +180,33 @@ def test_smtp_each_section_receives_its_own_letter_only(tmp_path):
     assert sorted(r[c.FeedbackLog.DEPT] for r in log) == sorted(name for _, name, _, _ in SECTIONS)
     assert {r[c.FeedbackLog.PERIOD] for r in log} == {"2014"}
     assert {r[c.FeedbackLog.DATE] for r in log} == {dt.date.today()}
+
+
+@pytest.mark.skipif(not hasattr(c.Deductions, "SPECIAL"), reason="专项名称 column arrives with SPEC 9 (issue 11)")
+def test_special_assessments_are_listed_under_their_name(tmp_path):
+    path = build_master(tmp_path / "主工作簿.xlsx", with_results=False)
+    book = openpyxl.load_workbook(path)
+    ws = book[c.Deductions.SHEET]
+    ws.cell(1, ws.max_column + 1, c.Deductions.SPECIAL)
+    ws.cell(2, ws.max_column, "保密专项检查")          # BGS-R1
+    book.save(path)
+    recalc_file(path)
+    out = tmp_path / "反馈"
+    assert run_cli("feedback", path, "--out", out, "--period", "2014") == 0
+    sheet = openpyxl.load_workbook(out / "办公室_2014_考核结果反馈单.xlsx").active
+    column_d = [row[3] for row in sheet.iter_rows(values_only=True)]
+    heading = column_d.index("专项考核:保密专项检查")
+    assert column_d[heading + 1] == "办公室扣分事由"       # BGS-R1 right under its 专项名称
+
+
+def test_drafted_letters_start_the_appeal_deadline(master, tmp_path):
+    """--eml records 反馈记录 (today); an appeal 16 days later is E03 on recalc."""
+    assert run_cli("feedback", master, "--out", tmp_path / "反馈", "--period", "2014Q3", "--eml") == 0
+    log = read_tables(master, [c.FeedbackLog])[c.FeedbackLog.SHEET].rows
+    assert len(log) == 4 and {r[c.FeedbackLog.PERIOD] for r in log} == {"2014Q3"}
+    book = openpyxl.load_workbook(master)
+    late = dt.date.today() + dt.timedelta(days=16)           # 申诉期限天数 defaults to 15
+    book[c.Appeals.SHEET].append(["SS-2", "办公室", "BGS-R1", late, "理由", "维持", None, None, late, None])
+    book.save(master)
+    a = recalc_file(master)
+    assert [(f.rule, f.sheet, f.cell) for f in a.findings if f.rule == "E03"] == [("E03", "申诉记录", "D3")]

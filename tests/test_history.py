@@ -20,7 +20,7 @@ import pytest
 
 from engine_fixtures import PARAMS, STANDARDS
 from lyciq_xl import contract as c
-from lyciq_xl.recalc import recalc_file
+from lyciq_xl.commands.recalc import recalc_file
 from mail_fixtures import run_cli, sha
 
 ADMIN, BUSINESS, AFFILIATED = c.Series.ADMIN, c.Series.BUSINESS, c.Series.AFFILIATED

@@ -18,7 +18,8 @@ import xlsxwriter
 
 from lyciq_xl import contract
 from lyciq_xl.errors import LyciqError
-from lyciq_xl.recalc import recalc_file
+from lyciq_xl.commands.recalc import recalc
+from lyciq_xl.port import FilePort
 from lyciq_xl.xlsxio.lock import lock_path
 from tests.writer_fixtures import stored_members, tiny_png
 
@@ -75,7 +76,7 @@ def test_recalc_keeps_everything_it_does_not_own(decorated_master):
     assert {"xl/charts/chart1.xml", "xl/media/image1.png", "xl/comments1.xml",
             "xl/drawings/drawing1.xml"} <= old_parts.keys()
 
-    assessment = recalc_file(path)
+    assessment = recalc(FilePort(path)).result
 
     assert assessment.results
     new_parts, new_grids = stored_members(path), _grids(path)
@@ -104,9 +105,9 @@ def test_recalc_keeps_everything_it_does_not_own(decorated_master):
 
 def test_second_recalc_changes_nothing_but_the_owned_sheets(decorated_master):
     path = decorated_master
-    recalc_file(path)
+    recalc(FilePort(path))
     first = stored_members(path)
-    recalc_file(path)
+    recalc(FilePort(path))
     second = stored_members(path)
     assert second == first          # same results, same bytes, styles.xml did not grow
 
@@ -119,7 +120,7 @@ def test_crash_before_rename_leaves_the_original(decorated_master, monkeypatch):
         raise OSError("simulated crash between writing the temp file and renaming")
     monkeypatch.setattr(os, "replace", power_cut)
     with pytest.raises(LyciqError, match="原文件未改动"):
-        recalc_file(path)
+        recalc(FilePort(path))
     monkeypatch.undo()
     assert path.read_bytes() == before
     # the run lock's file stays on POSIX (an fcntl lock; the OS frees it)

@@ -18,6 +18,7 @@ import openpyxl
 import python_calamine
 
 from lyciq_xl import cli, contract
+from writer_fixtures import with_cached
 
 ROOT = Path(__file__).resolve().parent.parent
 INTERNAL = "程序内部错误"
@@ -193,27 +194,10 @@ def test_distribute_section_book_open_in_excel_writes_nothing(sample_path):
     assert [p.name for p in out.iterdir()] == ["~$办公室_2014Q3_绩效填报.xlsx"]
 
 
-def _with_cached(path: Path, cell: str, cached: bytes, type_attr: bytes = b"") -> None:
-    """Give openpyxl's formula cell the result Excel would have stored
-    (openpyxl writes formulas without one)."""
-    with zipfile.ZipFile(path) as zin:
-        items = [(info, zin.read(info)) for info in zin.infolist()]
-    pattern = re.compile(rb'<c r="' + cell.encode() + rb'"([^>]*)><f>([^<]*)</f><v\s*/>')
-    hits = 0
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info, data in items:
-            if info.filename.startswith("xl/worksheets/") and pattern.search(data):
-                data, n = pattern.subn(rb'<c r="' + cell.encode() + rb'"\1' + type_attr
-                                       + rb"><f>\2</f><v>" + cached + rb"</v>", data)
-                hits += n
-            zout.writestr(info, data)
-    assert hits == 1
-
-
 def test_formula_with_result_is_read_by_its_result(sample_path):
     path = edited(sample_path, _set_cell(contract.Deductions.SHEET, contract.Deductions.POINTS,
                                           2, "=0.1+0.2"))
-    _with_cached(path, "I2", b"0.3")     # as LibreOffice stores it
+    with_cached(path, "I2", b"0.3")     # as LibreOffice stores it
     result = lyciq("recalc", path)
     assert result.returncode == 1, result.stderr      # the sample's planted errors only
     assert f"{contract.Deductions.SHEET}!I2" not in result.stdout
@@ -223,7 +207,7 @@ def test_formula_error_value_is_shown_not_blank(sample_path):
     # calamine reads a cached #DIV/0! as blank: the clerk was told "(空白)"
     path = edited(sample_path, _set_cell(contract.Deductions.SHEET, contract.Deductions.POINTS,
                                           2, "=1/0"))
-    _with_cached(path, "I2", b"#DIV/0!", b' t="e"')
+    with_cached(path, "I2", b"#DIV/0!", b' t="e"')
     result = lyciq("recalc", path)
     assert result.returncode == 1, result.stderr
     assert f"{contract.Deductions.SHEET}!I2 D01" in result.stdout

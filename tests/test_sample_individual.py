@@ -8,8 +8,12 @@ from decimal import Decimal as D
 import pytest
 
 from lyciq_xl import contract as c
-from lyciq_xl.recalc import assess_file
+from lyciq_xl.engine import evaluate
 from lyciq_xl.xlsxio.reader import read_tables
+
+
+def assess_file(path):
+    return evaluate(read_tables(path))
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ import python_calamine
 import xlwings as xw
 
 from lyciq_xl import contract, xl
+from lyciq_xl.port import excel
 from lyciq_xl.addin import build
 from lyciq_xl.addin.cli import ADDIN_NAME
 from lyciq_xl.cli import main as cli_main
@@ -275,7 +276,7 @@ def test_apply_patches_groups_adjacent_cells(sample_path):
 
     def patch() -> None:
         book = xw.Book.caller()
-        xl.apply_patches(book, patches)
+        excel.apply_patches(book, patches)
     actions = run_remote(patch, sample_path)
     assert [(a["start_row"], a["start_column"], a["values"]) for a in actions] == \
         [(2, 1, [["'x", 0.5]]), (2, 4, [["'y"]]), (4, 0, [["'z"]])]
@@ -284,22 +285,22 @@ def test_apply_patches_groups_adjacent_cells(sample_path):
 # --- small pure helpers -----------------------------------------------------------
 
 def test_cell_value_escapes_formula_text_and_keeps_numbers_exact():
-    assert xl.cell_value("=1+1") == "'=1+1"
-    assert xl.cell_value("-3") == "'-3"
+    assert excel.cell_value("=1+1") == "'=1+1"
+    assert excel.cell_value("-3") == "'-3"
     # text Excel would coerce stays text: a leading-zero code, a fraction-like date, a boolean
-    assert [xl.cell_value(t) for t in ("001", "1/2", "TRUE", "＝1")] == ["'001", "'1/2", "'TRUE", "'＝1"]
-    assert xl.cell_value("") == "" and xl.cell_value(None) is None
-    assert xl.cell_value(Decimal("92.35")) == 92.35
-    assert xl.cell_value(Decimal("40")) == 40 and isinstance(xl.cell_value(Decimal("40")), int)
-    assert xl.hyperlink_formula("'扣分记录'!I7", "I7") == '=HYPERLINK("#\'扣分记录\'!I7","I7")'
+    assert [excel.cell_value(t) for t in ("001", "1/2", "TRUE", "＝1")] == ["'001", "'1/2", "'TRUE", "'＝1"]
+    assert excel.cell_value("") == "" and excel.cell_value(None) is None
+    assert excel.cell_value(Decimal("92.35")) == 92.35
+    assert excel.cell_value(Decimal("40")) == 40 and isinstance(excel.cell_value(Decimal("40")), int)
+    assert excel.hyperlink_formula("'扣分记录'!I7", "I7") == '=HYPERLINK("#\'扣分记录\'!I7","I7")'
 
 
 def test_area_chunks_stay_under_excels_limit():
     cells = [f"I{n}" for n in range(1, 200)]
-    chunks = xl.area_chunks(cells)
+    chunks = excel.area_chunks(cells)
     assert all(len(c) <= 250 for c in chunks)
     assert ",".join(chunks).split(",") == cells
-    assert xl.area_chunks(["A1", "B2"]) == ["A1,B2"]
+    assert excel.area_chunks(["A1", "B2"]) == ["A1,B2"]
 
 
 def test_annex_open_in_excel_is_not_overwritten(sample_path):
@@ -311,3 +312,42 @@ def test_annex_open_in_excel_is_not_overwritten(sample_path):
     alerts = replay(sample_path, actions)
     assert alerts[0].startswith("未完成:工作簿“") and "正在Excel中打开" in alerts[0]
     assert target.read_bytes() == b"old"
+
+
+# --- which workbook, and which sheet afterwards (issue 13 §2.5, §2.6) ----------------
+
+def test_acts_on_the_calling_workbook_not_the_active_one(sample_path):
+    """RunPython passes the workbook that was active at the click; by the time
+    Python runs the clerk may have switched to another window (on a Mac
+    RunPython returns at once). `app.books.active` would be that window."""
+    from xlwings.pro import _xlremote
+    from xl_fixtures import payload_from_xlsx
+    caller = xw.Book(json=payload_from_xlsx(sample_path))
+    other = xw.Book(json=payload_from_xlsx(sample_path, book_name="另一个工作簿.xlsx"))
+    try:
+        caller.set_mock_caller()
+        assert xw.Book.caller().app.books.active.name == "另一个工作簿.xlsx"
+        xl.recalculate()
+        mine, theirs = caller.json()["actions"], other.json()["actions"]
+    finally:
+        caller.close()
+        other.close()
+        _xlremote.get_range_api.cache_clear()
+    assert theirs == []
+    assert any(a["func"] == "setValues" for a in mine)
+    assert mine[-1]["func"] == "alert" and mine[-1]["args"][0].startswith("重新计算完成")
+
+
+def test_recalculate_returns_to_the_sheet_that_was_active(sample_path):
+    sheets = openpyxl.load_workbook(sample_path).sheetnames
+    on = sheets.index(Deductions.SHEET)
+    actions = run_remote(xl.recalculate, sample_path, active_sheet=on)
+    kinds = [a["func"] for a in actions]
+    assert "addSheet" in kinds                   # adding a sheet activates it in Excel
+    assert kinds[-2:] == ["activateSheet", "alert"]
+    replay(sample_path, actions)
+    assert openpyxl.load_workbook(sample_path).active.title == Deductions.SHEET
+    # a second run adds no sheet, so the clerk never left: nothing to restore
+    again = run_remote(xl.recalculate, sample_path, active_sheet=on)
+    assert "addSheet" not in [a["func"] for a in again]
+    assert "activateSheet" not in [a["func"] for a in again]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import struct
 import subprocess
 import zipfile
@@ -218,3 +219,20 @@ def soffice_resave(path: Path, outdir: Path, profile: Path) -> Path:
          "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(path)],
         check=True, capture_output=True, timeout=180)
     return outdir / (path.stem + ".xlsx")
+
+
+def with_cached(path: Path, cell: str, cached: bytes, type_attr: bytes = b"") -> None:
+    """Give openpyxl's formula cell the result Excel would have stored
+    (openpyxl writes formulas without one)."""
+    with zipfile.ZipFile(path) as zin:
+        items = [(info, zin.read(info)) for info in zin.infolist()]
+    pattern = re.compile(rb'<c r="' + cell.encode() + rb'"([^>]*)><f>([^<]*)</f><v\s*/>')
+    hits = 0
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in items:
+            if info.filename.startswith("xl/worksheets/") and pattern.search(data):
+                data, n = pattern.subn(rb'<c r="' + cell.encode() + rb'"\1' + type_attr
+                                       + rb"><f>\2</f><v>" + cached + rb"</v>", data)
+                hits += n
+            zout.writestr(info, data)
+    assert hits == 1

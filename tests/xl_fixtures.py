@@ -43,23 +43,42 @@ def _payload_value(value: Any) -> Any:
     return value
 
 
-def payload_from_xlsx(path: Path, book_name: str | None = None) -> dict:
+def _error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells holding an error value (#N/A ...), which calamine reads as blank
+    but the VBA client sends as text (WebHelpers.bas ConvertToJson)."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "e":
+                    found.setdefault(ws.title, {})[(cell.row - 1, cell.column - 1)] = cell.value
+    return found
+
+
+def payload_from_xlsx(path: Path, book_name: str | None = None, active_sheet: int = 0) -> dict:
     """`book_name`: what the client reports as the book's name (Excel's
-    FullName when a test needs the remote book to know its folder)."""
+    FullName when a test needs the remote book to know its folder);
+    `active_sheet`: the 0-based index of the sheet the clerk is on."""
     book = python_calamine.CalamineWorkbook.from_path(str(path))
+    errors = _error_cells(path)
     sheets = []
     for name in book.sheet_names:
         grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for (r, c), text in errors.get(name, {}).items():
+            grid[r][c] = text
         values = [[_payload_value(v) for v in row] for row in grid] or [[]]
         sheets.append({"name": name, "values": values, "pictures": [], "tables": []})
     return {"client": "VBA", "version": xw.__version__,
-            "book": {"name": book_name or Path(path).name, "active_sheet_index": 0, "selection": "A1"},
+            "book": {"name": book_name or Path(path).name, "active_sheet_index": active_sheet,
+                     "selection": "A1"},
             "names": [], "sheets": sheets}
 
 
-def run_remote(func: Callable[[], None], path: Path, book_name: str | None = None) -> list[dict]:
+def run_remote(func: Callable[[], None], path: Path, book_name: str | None = None,
+               active_sheet: int = 0) -> list[dict]:
     """Run a ribbon function on `path` through the remote engine; the actions."""
-    book = xw.Book(json=payload_from_xlsx(path, book_name))
+    book = xw.Book(json=payload_from_xlsx(path, book_name, active_sheet))
     try:
         book.set_mock_caller()
         func()
@@ -119,6 +138,9 @@ def replay(path: Path, actions: list[dict]) -> list[str]:
         elif func == "setRangeColor":
             for cell in _cells(ws, action):
                 cell.fill = PatternFill("solid", fgColor=args[0].lstrip("#").upper())
+        elif func == "activateSheet":
+            index = args[0] if isinstance(args, list) else args
+            wb.active = wb.worksheets[index]
         elif func == "setAutofit":
             pass                                    # layout only
         elif func == "alert":

@@ -4,8 +4,8 @@ indicators, and the 考核结果通报 results report — as .xlsx (openpyxl), P
 
 Generators take a `Source` (the master's Tables, however read) and return a
 `layout.Document` (`build`) or an openpyxl Workbook (`workbook`); the ribbon
-buttons 生成附件2 / 生成附件3 call them through xl.py, the command line
-through `annex.cli.run`:
+buttons 生成附件2 / 生成附件3 and `lyciq-xl annex` both call them through
+lyciq_xl/commands/annex.py:
 
     from lyciq_xl.annex import annex2_workbook
     book = annex2_workbook(tables, dept="轻纺科")     # tables: {sheet: Table}

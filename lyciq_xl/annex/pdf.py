@@ -9,14 +9,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from lyciq_xl.errors import LyciqError
+from lyciq_xl.errors import PdfError
 
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
+__all__ = ["PdfError", "convert", "soffice"]   # PdfError lives in lyciq_xl.errors
 TIMEOUT = 180   # seconds for one soffice run (a handful of files take ~2-5 s)
-
-
-class PdfError(LyciqError):
-    """LibreOffice missing or failed; the .xlsx files are already written."""
 
 
 def soffice() -> str:

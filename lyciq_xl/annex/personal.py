@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
 from decimal import Decimal
 
 from lyciq_xl import contract
@@ -164,16 +163,17 @@ def select(ind: IndividualAssessment, sections, person: str | None = None,
     return chosen
 
 
-def personal_files(assessment, person: str | None = None,
-                   dept: str | None = None) -> Iterator[PersonalFile]:
-    """One PersonalFile per chosen person with a counted month. The choice is
-    checked before the first file is yielded (an unknown --person writes
-    nothing); the Documents are built one at a time, so 2,000 people never
-    sit in memory together."""
+def chosen_people(assessment, person: str | None = None,
+                  dept: str | None = None) -> list[PersonResult]:
+    """The people --person / --dept choose (all when neither), with a
+    counted month; InputError in Chinese before anything is written."""
     ind = assessment.individual
     if ind is None:
         raise InputError(f"工作簿中没有工作表“{Staff.SHEET}”,无法生成个人考核档案。"
                          f"请先按模板添加人员和个人考核记录(可用 lyciq-xl init 生成模板参照)。")
-    chosen = select(ind, assessment.sections, person, dept)
-    return (PersonalFile(file_stem(ind, p), p.person.id, p.person.name, person_document(ind, p))
-            for p in chosen)
+    return select(ind, assessment.sections, person, dept)
+
+
+def personal_file(ind: IndividualAssessment, p: PersonResult) -> PersonalFile:
+    """Built one at a time by the caller: 2,000 Documents never sit in memory together."""
+    return PersonalFile(file_stem(ind, p), p.person.id, p.person.name, person_document(ind, p))

@@ -107,17 +107,26 @@ def _deductions(e: Explanation, rows: _Rows, number: str) -> Block:
                         ("考核责任部门", "center", None), ("申诉处理", "left", None)),
                   heading=f"{number}、计入的扣分")
     sheet = Deductions.SHEET
+    # 专项名称 (SPEC 9, optional column): special assessments listed under their name
+    special = getattr(Deductions, "SPECIAL", None)
+    groups: dict[str | None, list[Line]] = {}
     for category in Category.DEDUCTIBLE:
         for d in e.deductions[category]:
             before = e.original.get(d.row)
             note = "" if before is None else f"原扣分 {_n(before.points)}" + (
                 f"(原标准编号 {before.standard_id})" if before.standard_id != d.standard_id else "") + ",经申诉调整"
-            block.lines.append(Line([d.record_no, str(d.period), d.standard_id, d.reason, d.points,
-                                     d.category, rows.value(sheet, d.row, Deductions.ASSESSOR), note]))
+            line = Line([d.record_no, str(d.period), d.standard_id, d.reason, d.points,
+                         d.category, rows.value(sheet, d.row, Deductions.ASSESSOR), note])
+            groups.setdefault(rows.value(sheet, d.row, special) if special else None, []).append(line)
     for d, o in e.revoked:
-        block.lines.append(Line([d.record_no, str(d.period), d.standard_id, d.reason, Decimal(0),
-                                 d.category, rows.value(sheet, d.row, Deductions.ASSESSOR),
-                                 f"原扣分 {_n(d.points)},经申诉撤销,不计入"]))
+        line = Line([d.record_no, str(d.period), d.standard_id, d.reason, Decimal(0),
+                     d.category, rows.value(sheet, d.row, Deductions.ASSESSOR),
+                     f"原扣分 {_n(d.points)},经申诉撤销,不计入"])
+        groups.setdefault(rows.value(sheet, d.row, special) if special else None, []).append(line)
+    block.lines.extend(groups.pop(None, []))
+    for name, lines in groups.items():
+        block.lines.append(Line(["", "", "", f"专项考核:{name}", "", "", "", ""], "subtotal"))
+        block.lines.extend(lines)
     if not block.lines:
         block.lines.append(Line(["", "", "", "(本期无扣分)", "", "", "", ""]))
     return block

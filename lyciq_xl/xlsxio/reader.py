@@ -16,14 +16,17 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import python_calamine
 
 from lyciq_xl import contract
 from lyciq_xl.errors import InputError
 from lyciq_xl.table import Table, table_from_grid
-from lyciq_xl.xlsxio import columnar, package, sheetscan
+from lyciq_xl.xlsxio import package, sheetscan
+
+if TYPE_CHECKING:
+    from lyciq_xl.xlsxio import columnar
 
 
 def check_workbook_path(path: Path) -> None:
@@ -107,6 +110,9 @@ def _parse(path: Path, book: python_calamine.CalamineWorkbook, names: list[str])
         scan = pool.submit(sheetscan.scan_sheets, path, names,
                            [n for n in names if n in contract.PERCENT_POINT_COLUMNS])
         if big:
+            # imported here: pyarrow and fastexcel cost ~0.2 s of start-up
+            # that a usual master, with no sheet that big, need not pay
+            from lyciq_xl.xlsxio import columnar
             reader = columnar.open_reader(path)
             for name in big:
                 with contextlib.suppress(columnar.NotColumnar):
@@ -119,6 +125,7 @@ def _columnar_table(loaded: columnar.Loaded | None, name: str, facts: sheetscan.
                     required: tuple[str, ...]) -> Table | None:
     if loaded is None:
         return None
+    from lyciq_xl.xlsxio import columnar
     try:
         return columnar.to_table(loaded, name, facts, required)
     except columnar.NotColumnar:
