@@ -18,8 +18,7 @@ from lyciq_xl.xlsxio import safefile
 
 # what the clerk calls each document (the ribbon's message)
 LABELS = {framework.FILE_NAME: "附件1", indicators.FILE_NAME: "附件2",
-          key_tasks.FILE_NAME: "附件3", report.FILE_NAME: "考核结果通报",
-          quarterly.FILE_NAME: "科室个人考核结果汇总表"}
+          key_tasks.FILE_NAME: "附件3", report.FILE_NAME: "考核结果通报"}
 ALL = tuple(LABELS)
 
 
@@ -71,8 +70,10 @@ def _save(out: Path, item: Output, as_html: bool) -> list[Path]:
 
 def annex(port: WorkbookPort, out: Path | None = None, stems: tuple[str, ...] = ALL, *,
           as_pdf: bool = False, as_html: bool = False, dept: str | None = None,
-          include_drafts: bool = False) -> Outcome:
-    """Write the documents `stems` into `out` (default: beside the workbook)."""
+          include_drafts: bool = False, quarterly_reports: bool | None = None) -> Outcome:
+    """Write the documents `stems` into `out` (default: beside the workbook);
+    with `quarterly_reports` (default: when every annex is asked for) also the
+    科室个人考核结果汇总表 of each quarter (SPEC 8)."""
     if as_pdf:
         pdf.soffice()                     # fail before writing anything
     folder = out if out is not None else port.folder()
@@ -87,7 +88,7 @@ def annex(port: WorkbookPort, out: Path | None = None, stems: tuple[str, ...] = 
     outputs = build(source, assessment, stems, dept, include_drafts)
     # 科室个人考核结果汇总表 (SPEC 8): one workbook per quarter, a sheet per section
     quarters = (quarterly.quarter_reports(evaluated, source.section(dept))
-                if quarterly.FILE_NAME in stems else [])
+                if (stems == ALL if quarterly_reports is None else quarterly_reports) else [])
     stems_written = [o.stem for o in outputs] + [q.stem for q in quarters]
     # an annex still open in Excel: write none
     port.check_outputs_writable(folder / f"{stem}.xlsx" for stem in stems_written)
