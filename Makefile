@@ -35,8 +35,10 @@ test: setup
 # paths grow as modules are brought up to the rules.
 LINT_PATHS := lyciq_xl/port lyciq_xl/commands lyciq_xl/cli.py lyciq_xl/xl.py lyciq_xl/errors.py \
 	lyciq_xl/progress.py tests/test_ports.py tests/port_fixtures.py tests/test_progress.py \
-	tests/test_install_extra.py
-TYPED_PATHS := lyciq_xl/port lyciq_xl/commands lyciq_xl/errors.py lyciq_xl/progress.py
+	tests/test_install_extra.py lyciq_xl/contract.py lyciq_xl/table.py lyciq_xl/model.py \
+	lyciq_xl/owned.py lyciq_xl/summary.py
+TYPED_PATHS := lyciq_xl/port lyciq_xl/commands lyciq_xl/errors.py lyciq_xl/progress.py \
+	lyciq_xl/contract.py lyciq_xl/table.py lyciq_xl/model.py lyciq_xl/owned.py lyciq_xl/summary.py
 
 lint: setup
 	$(VENV)/bin/ruff check $(LINT_PATHS)

@@ -108,13 +108,17 @@ def _need_excel_extra() -> None:
 
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
-    from lyciq_xl.feedback import cli as feedback_cli
-    return feedback_cli.run_feedback(args)
+    from lyciq_xl.commands import feedback
+    from lyciq_xl.mail import send
+    config = send.SmtpConfig.from_args(args) if args.send else None
+    with _port(args) as port:
+        return show(feedback.feedback(port, args.out, args.period, as_pdf=args.pdf,
+                                      drafts=args.eml, config=config, sender=args.sender))
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
-    from lyciq_xl.feedback import cli as feedback_cli
-    return feedback_cli.run_history(args)
+    from lyciq_xl.commands import feedback
+    return show(feedback.history([FilePort(p) for p in args.workbooks], args.out, as_pdf=args.pdf))
 
 
 def _cmd_build(args: argparse.Namespace) -> int:

@@ -470,9 +470,10 @@ RULES = {r.code: r for r in (
 )}
 
 # --- issue 8 (robust): dates and 得分率 as clerks type them ---------------------
-# D16 (D11–D15 are SPEC 9's intake rules) splits "no date at all" from D09 (a real date outside the period): an
-# unreadable date used to be titled 日期不在考核期内. B06: Excel stores 72% as
-# 0.72; a bare 0.72 in 得分率 is scored as 0.72 (of 100) but most likely meant 72%.
+# D16 (D11–D15 are SPEC 9's intake rules) splits "no date at all" from D09
+# (a real date outside the period): an unreadable date used to be titled
+# 日期不在考核期内. B06: Excel stores 72% as 0.72; a bare 0.72 in 得分率 is
+# scored as 0.72 (of 100) but most likely meant 72%.
 RULES.update({r.code: r for r in (
     Rule("D16", Level.ERROR, "日期未填写或无法识别",
          "请填写四位年份的日期,如2014-03-05、2014/3/5、2014年3月5日或20140305。"),

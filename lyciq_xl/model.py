@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Framework, ParamKey, Params, Sections
 from lyciq_xl.errors import InputError
 from lyciq_xl.table import Table, as_decimal, as_text
-
 
 # --- periods ---------------------------------------------------------------------
 
@@ -30,7 +31,7 @@ class Period:
     quarter: int | None = None   # None: the whole year
 
     @classmethod
-    def parse(cls, value) -> "Period | None":
+    def parse(cls, value: Any) -> Period | None:
         """'2014Q3', '2014q3', '2014', 2014 -> Period; anything else -> None."""
         text = as_text(value)
         if text is None:
@@ -47,11 +48,11 @@ class Period:
 
     @property
     def first_day(self) -> dt.date:
-        return dt.date(self.year, 1 if self.is_year else 3 * self.quarter - 2, 1)
+        return dt.date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
 
     @property
     def last_day(self) -> dt.date:
-        month = 12 if self.is_year else 3 * self.quarter
+        month = 12 if self.quarter is None else 3 * self.quarter
         next_month = dt.date(self.year + month // 12, month % 12 + 1, 1)
         return next_month - dt.timedelta(days=1)
 
@@ -93,7 +94,7 @@ class SectionIndex:
             self._lookup[s.code.upper()] = s
             self._lookup[s.name] = s
 
-    def resolve(self, value) -> Section | None:
+    def resolve(self, value: Any) -> Section | None:
         """A 科室 cell (name or code, any case for codes) -> Section or None."""
         text = as_text(value)
         if text is None:
@@ -101,7 +102,7 @@ class SectionIndex:
         text = unicodedata.normalize("NFKC", text).strip()
         return self._lookup.get(text) or self._lookup.get(text.upper())
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Section]:
         return iter(self.sections)
 
     def __len__(self) -> int:
@@ -112,7 +113,8 @@ class SectionIndex:
 
 
 def load_sections(table: Table) -> SectionIndex:
-    sections, seen = [], {}
+    sections: list[Section] = []
+    seen: dict[str, int] = {}
     for row in table.rows:
         code, name = as_text(row[Sections.CODE]), as_text(row[Sections.NAME])
         series = as_text(row[Sections.SERIES])

@@ -3,13 +3,17 @@ ribbon's message box (the same words in both places)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from lyciq_xl import contract
+
+if TYPE_CHECKING:                 # the engine imports nothing from here; no cycle at run time
+    from lyciq_xl.engine import Assessment
 
 MAX_LISTED_FINDINGS = 10
 
 
-def message_box_text(assessment) -> str:
+def message_box_text(assessment: Assessment) -> str:
     """One line for the message box after 重新计算."""
     errors, warnings = assessment.error_count, assessment.warning_count
     if not errors and not warnings:
@@ -28,7 +32,7 @@ def _score(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def summary_text(assessment) -> str:
+def summary_text(assessment: Assessment) -> str:
     lines = [message_box_text(assessment)]
     year = str(assessment.settings.year)
     periods = sorted({r.period for r in assessment.results if r.period != year})

@@ -13,9 +13,10 @@ import datetime as dt
 import gc
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from lyciq_xl.dates import parse_date
 from lyciq_xl.errors import InputError
@@ -55,7 +56,7 @@ def _keep(value: Any) -> Any:
 
 # Dispatch on the exact type: this runs for every cell of every sheet, so it
 # is the hot path of reading a province-scale workbook.
-_NORMALISERS = {
+_NORMALISERS: dict[type, Callable[[Any], Any]] = {
     str: _text, float: _float, int: Decimal, bool: _keep, Decimal: _keep,
     dt.date: _keep, dt.datetime: _keep, dt.time: _keep, type(None): _keep,
 }
@@ -106,7 +107,8 @@ def as_text(value: Any) -> str | None:
         # to_integral_value is exact; normalize() would round to 28 digits
         return format(value.to_integral_value() if value == value.to_integral() else value, "f")
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != dt.time() else value.strftime("%Y-%m-%d")
+        with_time = value.time() != dt.time()
+        return value.strftime("%Y-%m-%d %H:%M:%S" if with_time else "%Y-%m-%d")
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -275,7 +277,7 @@ def table_from_columns(sheet: str, columns: dict[str, int], repeated: list[tuple
 
 
 @contextlib.contextmanager
-def bulk_allocation():
+def bulk_allocation() -> Iterator[None]:
     """Pause the cyclic GC while millions of short-lived cell and row objects
     are created (reading, evaluating): it would otherwise rescan them again
     and again, about a third of the run time at province scale. These objects

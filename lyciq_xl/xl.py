@@ -94,5 +94,15 @@ def collect(port: WorkbookPort) -> Outcome:
     return command.collect(port)
 
 
+@ribbon_action
+def feedback(port: WorkbookPort) -> Outcome:
+    """反馈单: one 考核结果反馈单 per section for the latest period, with an
+    e-mail draft each (.eml), in <工作簿名>_反馈 next to the master; recorded
+    in 反馈记录. Sending by SMTP stays on the command line (server settings,
+    and 结果审定 = 是)."""
+    from lyciq_xl.commands import feedback as command
+    return command.feedback(port, drafts=True)
+
+
 __all__ = ["recalculate", "validate", "generate_annex2", "generate_annex3",
-           "personal_archive", "distribute", "collect", "FILL_MACRO"]
+           "personal_archive", "distribute", "collect", "feedback", "FILL_MACRO"]

@@ -142,3 +142,20 @@ def test_a_forged_base_breaks_the_signature(setup):
     assert run_cli("collect", master, bad, "--receipts", tmp / "rc") == 1
     assert sha(master) == digest
     assert "校验码不符" in str(receipt_lines(tmp / "rc", BGS_RECEIPT))
+
+
+def test_a_column_the_master_lacks_is_said_once_and_only_where_filled(setup):
+    """The office dropped the optional 责任人 column from its master: a
+    return filling two 责任人 cells gets one line about it, not one per row
+    and column (a province's 200 receipts were 11,000 such lines)."""
+    from openpyxl import load_workbook
+    master, sent, tmp = setup
+    wb = load_workbook(master)
+    wb[IND].delete_cols(10)                                # J: 责任人
+    wb.save(master)
+    back = fill(sent, tmp / "back", {IND: {"J2": "张三", "J3": "李四", "E2": "新内容"}})
+    assert run_cli("collect", master, back, "--receipts", tmp / "rc") == 0
+    lines = [l for l in receipt_lines(tmp / "rc", BGS_RECEIPT)[8:] if l[2] == "未导入"]
+    assert [(l[1], l[3]) for l in lines] == \
+        [("J2", "主工作簿“履职管理指标”表没有“责任人”列,该列的内容未导入;如需汇总请联系绩效办。")]
+    assert by_id(master, IND)["BGS-LZ-01"]["指标内容"] == "新内容"

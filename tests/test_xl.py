@@ -150,7 +150,7 @@ def test_vba_client_replays_37_action_kinds():
 
 
 @pytest.mark.parametrize("func", [xl.recalculate, xl.validate, xl.generate_annex2,
-                                  xl.generate_annex3, xl.distribute, xl.collect])
+                                  xl.generate_annex3, xl.distribute, xl.collect, xl.feedback])
 def test_only_vba_replayable_actions(sample_path, func):
     ribbon(xl.recalculate, sample_path)        # second runs also clear marks
     actions = run_remote(func, sample_path)
@@ -351,3 +351,20 @@ def test_recalculate_returns_to_the_sheet_that_was_active(sample_path):
     again = run_remote(xl.recalculate, sample_path, active_sheet=on)
     assert "addSheet" not in [a["func"] for a in again]
     assert "activateSheet" not in [a["func"] for a in again]
+
+
+def test_feedback_button_like_the_cli(sample_path):
+    """反馈单: letters and e-mail drafts beside the master, 反馈记录 written
+    through the VBA client's actions only."""
+    ribbon(xl.recalculate, sample_path)            # 考核结果 stored, as 重新计算 leaves it
+    actions = run_remote(xl.feedback, sample_path, book_name=str(sample_path))
+    assert {a["func"] for a in actions} <= vba_replayable_actions()
+    alerts = replay(sample_path, actions)
+    out = sample_path.parent / f"{sample_path.stem}_反馈"
+    # the sample's latest period is 2014Q3 (no Q4 yet); 8 sections, each with an address
+    assert alerts[-1] == f"已生成 8 份2014Q3考核结果反馈单和 8 封邮件草稿,保存在“{out}”;双击 .eml 文件在 Outlook 中打开后发送。"
+    assert len(list(out.glob("*.xlsx"))) == 8 and len(list(out.glob("*.eml"))) == 8
+    log = read_sheet(sample_path, contract.FeedbackLog.SHEET)
+    assert log[0] == list(contract.FeedbackLog.COLUMNS)
+    assert sorted(row[0] for row in log[1:]) == sorted(n for _, n, _ in contract.DEFAULT_SECTIONS)
+    assert {row[1] for row in log[1:]} == {"2014Q3"}

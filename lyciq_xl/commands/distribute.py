@@ -44,7 +44,7 @@ def distribute(port: WorkbookPort, out: Path | None = None, period: str | None =
         items: list[outbox.Outgoing] = []
         for done, section in enumerate(sections, 1):
             items += outbox.prepare(master, [section], wanted, secret, out_dir,
-                                    config.sender if config else sender)
+                                    sender=config.sender if config else sender)
             port.progress("生成科室工作簿", done, len(sections))
         outbox.record_unaddressed(items, log, wanted)
     for item in items:

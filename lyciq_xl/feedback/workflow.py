@@ -1,6 +1,6 @@
 """`feedback` as one workflow over Tables (port-ready): recalculate in memory,
 refuse when the stored 考核结果 differ, build one letter per section, and the
-反馈记录 sheet that records what went out. No I/O here; `feedback.cli` reads
+反馈记录 sheet that records what went out. No I/O here; `commands.feedback` reads
 the file and writes the letters, mails and the sheet.
 
 Choices where SPEC section 10 is silent:

@@ -7,35 +7,31 @@ were SAVED - docProps/core.xml's dcterms:modified, capped by the e-mail's
 arrival, then the distribution id - never in file-name order. It returns
 the patches and owned sheets to write and one Outcome per file.
 
-`collect_files` is the file runner shared by the command line: it checks
-every precondition (master not locked, receipts folder usable, receipt
-names free) BEFORE the one write of the master, then writes the receipts,
-never overwriting an earlier one.
+The command (lyciq_xl/commands/collect.py) checks every precondition
+(master not locked, receipts folder usable, receipt names free) BEFORE the
+one write of the master, then writes the receipts, never overwriting one.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Changes, ReceiptBook, Receipts
 from lyciq_xl.errors import InputError, UntrustedFileError
-from lyciq_xl.mail import folders, inbox, receipts
 from lyciq_xl.mail.inbox import Incoming
-from lyciq_xl.mail.master import Master, load_master, resolve_period
+from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.merge import Merger, canon_text, untouched
-from lyciq_xl.mail.outcome import XML_ILLEGAL, Change, Note, Outcome
+from lyciq_xl.mail.outcome import Change, Note, Outcome
 from lyciq_xl.mail.untrusted import open_untrusted
 from lyciq_xl.mail.verify import Verified, save_time, verify
 from lyciq_xl.model import Period
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.table import Table
 
-__all__ = ["collect_run", "collect_files", "CollectRun", "CollectRequest", "Outcome", "Note",
-           "Change", "XML_ILLEGAL", "check_secret"]
+__all__ = ["collect_run", "CollectRun", "Outcome", "Note", "Change", "check_secret"]
 
 TIME = "%Y-%m-%d %H:%M"
 UNFILLED_TEXT = "未填写,可能误交了分发原件"
@@ -124,7 +120,6 @@ class CollectRun:
     outcomes: list[Outcome]
     patches: dict[str, dict[tuple[int, int], Any]]
     owned: list[OwnedSheet]
-    receipt_paths: list[Path] = field(default_factory=list)   # set by collect_files
 
     @property
     def changes_master(self) -> bool:
@@ -228,38 +223,3 @@ def owned_sheets(master: Master, outcomes: list[Outcome]) -> list[OwnedSheet]:
                    widths={Changes.BEFORE: 30, Changes.AFTER: 30, Changes.FILE: 36,
                            contract.CHANGE_BASE: 30, contract.CHANGE_MARK: 22}),
     ]
-
-
-# --- the file runner (command line) ------------------------------------------------------
-
-@dataclass
-class CollectRequest:
-    workbook: Path
-    files: list[Path]
-    receipts: Path | None = None          # default: <master>_回执 beside the master
-    period: str | None = None
-
-
-def default_receipts_folder(master_path: Path) -> Path:
-    return master_path.with_name(f"{master_path.stem}_回执")
-
-
-def collect_files(request: CollectRequest, notify: Callable[[str], None] = print) -> CollectRun:
-    """Read, verify, merge, write the master once, write the receipts.
-    Every check that can stop the run happens before the master is written:
-    an InputError here always means nothing was written."""
-    from lyciq_xl.xlsxio import writer
-    master = load_master(request.workbook)
-    check_secret(master)
-    writer.check_not_locked(master.path)
-    period = resolve_period(master, request.period) if request.period else None
-    folder = request.receipts or default_receipts_folder(master.path)
-    folders.check_folder(folder)
-    run = collect_run(master, inbox.gather(list(request.files), notify), period)
-    run.receipt_paths = receipts.plan_paths(run.outcomes, folder)
-    folders.make_folder(folder)
-    if run.changes_master:
-        writer.write_workbook(master.path, owned=run.owned, patches=run.patches)
-    for outcome, path in zip(run.outcomes, run.receipt_paths):
-        receipts.write_receipt(outcome, path)
-    return run

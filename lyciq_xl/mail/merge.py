@@ -28,9 +28,12 @@ from lyciq_xl.contract import (Approval, Category, Indicators, KeyTasks, Receipt
                                SectionBook)
 from lyciq_xl.mail import integrity
 from lyciq_xl.mail.master import Master
-from lyciq_xl.mail.outcome import XML_ILLEGAL, Change, Note, Outcome
+from lyciq_xl.mail.outcome import Change, Note, Outcome
 from lyciq_xl.mail.verify import Verified, column_of, split_address
 from lyciq_xl.table import Row, Table, cell_address, normalise, normalise_header
+# what XML cannot carry: dropped from returned text (split strips them when
+# distributing; calamine decodes a cell's "_x0001_" to a real U+0001)
+from lyciq_xl.xlsxio.textcell import XML_ILLEGAL
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 EXCEL_MAX_TEXT = 32767       # characters in one cell; longer text is cut or "repaired" by Excel
@@ -194,13 +197,21 @@ class Merger:
         before = len(row.out.changes)
         for header in columns:
             if header not in table.columns:
-                row.note(ReceiptBook.SKIPPED, f"主工作簿“{row.sheet}”表没有“{header}”列,未导入。")
-                row.out.notes[-1].cell = ""
+                self._no_column(row, header)
                 continue
             self._set(row, target, header, ReceiptBook.ADDED if row.new else ReceiptBook.CHANGED)
         self._check_completion(row)
         changed = {ch.header for ch in row.out.changes[before:]}
         self._reapprove(row, target, changed)
+
+    def _no_column(self, row: FileRow, header: str) -> None:
+        """The master has no such column (clerks may drop optional ones): said
+        once per file and sheet, and only where the section filled something."""
+        if canon_text(row.values.get(header)) == row.base_of(header):
+            return
+        detail = f"主工作簿“{row.sheet}”表没有“{header}”列,该列的内容未导入;如需汇总请联系绩效办。"
+        if not any(n.detail == detail and n.sheet == row.sheet for n in row.out.notes):
+            row.note(ReceiptBook.SKIPPED, detail, header)
 
     # --- one cell: the three-way rule --------------------------------------------
 

@@ -35,8 +35,8 @@ def date_text(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def build(section: Section, period: Period, org: str, attachment: Path, sender: str | None,
-          today: dt.date | None = None) -> EmailMessage:
+def build(section: Section, period: Period, org: str, attachment: Path, *,
+          sender: str | None = None, today: dt.date | None = None) -> EmailMessage:
     today = today or dt.date.today()
     context = dict(section=section, period=str(period), org=org, filename=attachment.name,
                    deadline_text=date_text(period.deadline), today=date_text(today),

@@ -25,7 +25,7 @@ class Outgoing:
 
 
 def prepare(master: Master, sections: Iterable[Section], period: Period, secret: str,
-            out_dir: Path, sender: str | None = None) -> list[Outgoing]:
+            out_dir: Path, *, sender: str | None = None) -> list[Outgoing]:
     """Write each section's signed workbook into `out_dir`; build its e-mail."""
     out = []
     for section in sections:
@@ -41,7 +41,7 @@ def prepare(master: Master, sections: Iterable[Section], period: Period, secret:
                                 f"(第{section.row}行),未生成邮件;请改正后重新运行。"))
         else:
             out.append(Outgoing(section, path, message.build(
-                section, period, master.settings.org_name, path, sender)))
+                section, period, master.settings.org_name, path, sender=sender)))
     return out
 
 

@@ -4,18 +4,11 @@ receipts that report it."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from lyciq_xl.contract import ReceiptBook
 from lyciq_xl.model import Period, Section
-
-# Characters XML 1.0 cannot carry. calamine decodes a cell's "_x0001_" to a
-# real U+0001; split strips them when distributing, so collect does too
-# (keeping them would also crash openpyxl when the receipt is written).
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
 
 @dataclass
 class Note:

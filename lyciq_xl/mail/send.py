@@ -79,7 +79,7 @@ class SendLog:
     def periods(self) -> list[str]:
         return sorted(self.data)
 
-    def record(self, period: str, code: str, status: str, to: str, file: str,
+    def record(self, period: str, code: str, status: str, to: str, file: str, *,
                error: str | None = None) -> None:
         self.data.setdefault(period, {})[code] = {
             "status": status, "to": to, "file": file, "error": error,
@@ -137,7 +137,8 @@ def send_all(jobs: list[tuple[str, EmailMessage, str]], config: SmtpConfig, log:
         smtp = _connect(config)
     except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
         for code, message, file in pending:
-            log.record(period, code, FAILED, message["To"], file, f"无法连接邮件服务器:{_reason(exc)}")
+            log.record(period, code, FAILED, message["To"], file,
+                       error=f"无法连接邮件服务器:{_reason(exc)}")
             results[code] = f"{FAILED}:无法连接邮件服务器({_reason(exc)})"
         return results
     try:
@@ -146,13 +147,13 @@ def send_all(jobs: list[tuple[str, EmailMessage, str]], config: SmtpConfig, log:
                 smtp.send_message(message)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
                     smtplib.SMTPDataError) as exc:
-                log.record(period, code, FAILED, message["To"], file, _reason(exc))
+                log.record(period, code, FAILED, message["To"], file, error=_reason(exc))
                 results[code] = f"{FAILED}:{_reason(exc)}"
                 continue
             except (smtplib.SMTPException, OSError) as exc:
                 # the connection is gone: this and the rest did not go
                 for c, m, f in pending[index:]:
-                    log.record(period, c, FAILED, m["To"], f, _reason(exc))
+                    log.record(period, c, FAILED, m["To"], f, error=_reason(exc))
                     results[c] = f"{FAILED}:{_reason(exc)}"
                 return results
             log.record(period, code, SENT, message["To"], file)
