@@ -84,6 +84,10 @@ def _cmd_distribute(args: argparse.Namespace) -> int:
     from lyciq_xl.mail import send
     config = send.SmtpConfig.from_args(args) if args.send else None
     with _port(args) as port:
+        if args.assessors:                 # SPEC 9: the assessing departments' workbooks
+            from lyciq_xl.commands import assessors
+            return show(assessors.distribute_assessors(port, args.out, args.period, args.dept,
+                                                       config, args.sender))
         return show(distribute.distribute(port, args.out, args.period, args.dept, config,
                                           args.sender))
 
@@ -240,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=_out_folder, required=True, metavar="输出文件夹")
     p.add_argument("--period")
     p.add_argument("--dept")
+    p.add_argument("--assessors", action="store_true",
+                   help="为每个考核责任部门生成考核填报表(--dept 指定一个部门)")
     p.add_argument("--send", action="store_true")
     p.add_argument("--smtp-host")
     p.add_argument("--smtp-port", type=int)

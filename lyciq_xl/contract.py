@@ -116,10 +116,13 @@ class Deductions:
     ASSESSOR = "考核责任部门"
     DOC_NO = "依据文号"
     STATUS = "状态"
+    # Optional, SPEC section 9: blank 考核类型 = 季度考核 (年度考核 on a bare year).
+    KIND = "考核类型"
+    SPECIAL = "专项名称"
     REQUIRED = (RECORD_NO, PERIOD, DATE, DEPT, CATEGORY, INDICATOR, STANDARD,
                 REASON, POINTS, STATUS)
     COLUMNS = (RECORD_NO, PERIOD, DATE, DEPT, CATEGORY, INDICATOR, STANDARD,
-               REASON, POINTS, ASSESSOR, DOC_NO, STATUS)
+               REASON, POINTS, ASSESSOR, DOC_NO, STATUS, KIND, SPECIAL)
 
 
 class PeerBallots:
@@ -551,7 +554,10 @@ RECEIPT_DIGEST = "文件SHA256"
 # applied in save order, and an older one than a merged one is refused.
 RECEIPT_SAVED = "保存时间"
 RECEIPT_DIST = "分发编号"
-RECEIPTS_COLUMNS = Receipts.COLUMNS + (RECEIPT_DIGEST, RECEIPT_SAVED, RECEIPT_DIST)
+# SPEC 9: which kind of return a row records (ReturnKind: 科室填报/考核填报/反馈单);
+# blank in rows written before it existed = 科室填报.
+RECEIPT_KIND = "类型"
+RECEIPTS_COLUMNS = Receipts.COLUMNS + (RECEIPT_DIGEST, RECEIPT_SAVED, RECEIPT_DIST, RECEIPT_KIND)
 # 回收变更 gets three columns beyond SPEC's seven: the indicator's id (rows are
 # matched by 科室 + 指标编号, the master row may move), the value the cell had
 # when distributed (the merge base) and a mark for a conflict (changed in the
@@ -578,6 +584,88 @@ class Marks:
     LEVEL = "级别"
     COLUMNS = (SHEET_NAME, CELL, LEVEL)
 
+
+# --- Section 9: assessing departments and special assessments ---------------------
+# (考核责任部门, 专项考核). Who assesses what is resolved in engine/assessors.py;
+# the assessor workbook is built by mail/assessor_book.py and read back by
+# mail/assessor_intake.py.
+
+class AssessmentKind:
+    """扣分记录.考核类型 (第六条: quarterly, special and yearly assessments)."""
+    QUARTERLY = "季度考核"
+    SPECIAL = "专项考核"
+    ANNUAL = "年度考核"
+    ALL = (QUARTERLY, SPECIAL, ANNUAL)
+
+
+RULES.update({r.code: r for r in (
+    Rule("D11", Level.ERROR, "专项考核须填写专项名称",
+         "考核类型为“专项考核”时,请在“专项名称”列填写专项检查的名称,如“保密专项检查”。"),
+    Rule("D12", Level.WARNING, "考核责任部门不是“科室”表中的科室",
+         "请填写“科室”表中的科室名称或代码(多个部门用顿号分隔);否则该部门收不到考核填报表。"),
+    Rule("D13", Level.ERROR, "该行不属于本部门的考核范围",
+         "请只填写本部门负责考核的科室和指标(见“考核指标”表);其他部门的考核内容由该部门报送。"),
+    Rule("D14", Level.ERROR, "考核期不是本填报表的期间",
+         "请填写本填报表的考核期(年度填报表可填该年度或其中的季度);其他期间请用对应期间的填报表。"),
+    Rule("D15", Level.ERROR, "考核类型不正确",
+         "考核类型请填写季度考核、专项考核或年度考核(留空按季度考核计,年度考核期留空按年度考核计);"
+         "年度考核的考核期须为年度(如2014),季度考核的考核期须为季度(如2014Q3)。"),
+)})
+
+
+class AssessorBook:
+    """The 考核填报 workbook sent to one assessing department."""
+    FILE_SUFFIX = "考核填报"            # <部门>_<期间>_考核填报.xlsx
+    INDICATOR_SHEET = "考核指标"        # locked: the indicators it assesses
+    INPUT_SHEET = "扣分填报"            # the deductions it reports
+    KEY_TASK_SHEET = "重点指标完成情况"  # 完成情况 of the key tasks it assesses
+    PROP_KIND = "填报类型"              # signed identity: which kind of return
+    NEW_ROWS = 200                      # blank input rows (more may be inserted)
+    # 扣分记录 columns less 记录号/状态, plus 考核类型 and 专项名称.
+    INPUT_COLUMNS = (Deductions.PERIOD, Deductions.DATE, Deductions.DEPT,
+                     Deductions.CATEGORY, Deductions.INDICATOR, Deductions.STANDARD,
+                     Deductions.REASON, Deductions.POINTS, Deductions.ASSESSOR,
+                     Deductions.DOC_NO, Deductions.KIND, Deductions.SPECIAL)
+    # Columns of the reference sheet 考核指标 (one row per assessed indicator).
+    INDICATOR_COLUMNS = (Indicators.DEPT, Indicators.CATEGORY, Indicators.ID,
+                         Indicators.NAME, Indicators.CONTENT, Indicators.STANDARD,
+                         Indicators.METHOD, Indicators.CYCLE)
+    KEY_TASK_COLUMNS = (KeyTasks.DEPT, KeyTasks.ID, KeyTasks.TASK, KeyTasks.TARGET,
+                        KeyTasks.DEADLINE, KeyTasks.POINTS, KeyTasks.COMPLETION)
+    KEY_TASK_INPUTS = (KeyTasks.COMPLETION,)
+
+
+class ReturnKind:
+    """类型 of a return in 回收记录, the send log and receipt names (SPEC 9)."""
+    SECTION = "科室填报"
+    ASSESSOR = "考核填报"
+    FEEDBACK = "反馈单"
+    ALL = (SECTION, ASSESSOR, FEEDBACK)
+
+
+# Optional column of 外部评价 and 创优加分: the 记录号 of the assessor return
+# row that wrote it, so a resend updates that row.
+SOURCE_RECORD = "来源记录号"
+# A deduction cited in 申诉记录 (contract.Appeals, SPEC 10) is never changed by a resend.
+# Optional column of 重点指标 a section's own return writes when an assessing
+# department reports 完成情况 (SPEC 9, key tasks with an assessing department).
+SELF_COMPLETION = "自评完成情况"
+
+
+class AssessorImports:
+    """Tool-owned registry of the rows imported from assessor returns: a
+    resend replaces exactly these, never a row typed by hand. 工作表 and 内容摘要
+    go beyond SPEC's five columns: which sheet the row went to, and a digest of
+    the values imported, so an office edit since the import is recognised."""
+    SHEET = "考核导入记录"
+    RECORD_NO = "记录号"
+    DEPT = "部门"
+    PERIOD = "期间"
+    DIGEST = "文件SHA256"
+    IMPORTED = "导入时间"
+    SHEET_NAME = "工作表"
+    CONTENT = "内容摘要"
+    COLUMNS = (RECORD_NO, DEPT, PERIOD, DIGEST, IMPORTED, SHEET_NAME, CONTENT)
 
 # --- Appeals, feedback letters and history (SPEC section 10, issue 12) ------------
 # 申诉记录 is an optional input sheet: a master without it scores as before.

@@ -303,8 +303,13 @@ def _deduction_rows() -> list[list[Any]]:
     for n, (period, day, code, cat, ind, std, reason, pts, assessor, doc, status) \
             in enumerate(data.DEDUCTIONS, start=1):
         rows.append([f"{data.YEAR}-{n:03d}", period, day, _name_of(code), cat, ind, std,
-                     reason, _dec(pts), assessor, doc, status])
+                     reason, _dec(pts), assessor, doc, status, *_special_cells(reason)])
     return rows
+
+
+def _special_cells(reason: str) -> list[str | None]:
+    """考核类型 and 专项名称 of a sample deduction (SPEC section 9)."""
+    return list(data.SPECIAL_ASSESSMENTS.get(reason, (None, None)))
 
 
 def _grades(marks: str) -> list[str | None]:
@@ -450,6 +455,16 @@ LIST_VALIDATIONS: dict[tuple[str, str], tuple[str, bool, str]] = {
         (_literal(_suffixes(c.DEFAULT_BONUS_LEVELS)), False, "参数表“创优”中的级别。"),
 }
 GRADE_LIST = _literal(_suffixes(c.DEFAULT_RATINGS))
+
+
+def _section9_validations() -> dict[tuple[str, str], tuple[str, bool, str]]:
+    """Drop-down of 扣分记录.考核类型 (SPEC section 9)."""
+    return {(c.Deductions.SHEET, c.Deductions.KIND):
+            (_literal(c.AssessmentKind.ALL), True,
+             "留空按季度考核计(考核期为年度时按年度考核计);专项考核须填写专项名称。")}
+
+
+LIST_VALIDATIONS.update(_section9_validations())
 
 
 def _period_list() -> str:

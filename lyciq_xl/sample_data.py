@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lyciq_xl.contract import (Approval, Category, KeySource, Severity,
+from lyciq_xl.contract import (Approval, AssessmentKind, Category, KeySource, Severity,
                                StandardSource, Status)
 
 D = dt.date
@@ -245,6 +245,17 @@ DEDUCTIONS = (
     ("2014Q3", D(2014, 9, 22), "BJZX", MGMT, "BJZX-GL-02", "BJ-06", "疫苗出入库登记不规范", "0.3", PERSONNEL, "绩效通报〔2014〕3号", VALID),
     ("2014Q3", D(2014, 7, 10), "BJZX", DUTY, "RSK-LZ-01", "BJ-05", "(示例:指标编号不属于本科室)传染病监测月报迟报", "0.2", GENERAL, "绩效通报〔2014〕3号", VALID),
 )
+
+# --- 专项考核 (SPEC section 9): 事由 of a deduction above -> (考核类型, 专项名称) ---------
+# Rows not listed are ordinary quarterly assessments (考核类型 left blank). These
+# rows count like any other; explain and 考核结果通报 list them under their 专项名称.
+SPECIAL = AssessmentKind.SPECIAL
+SPECIAL_ASSESSMENTS = {
+    "保密检查发现涉密文件未按规定存放": (SPECIAL, "保密专项检查"),
+    "食堂燃气管道维护不及时,造成短时停气": (SPECIAL, "安全生产专项检查"),
+    "缺席6月安全生产会议(已补假条,撤销)": (SPECIAL, "安全生产专项检查"),
+    "固定资产台账与实物不符2项": (SPECIAL, "财务资产专项检查"),
+}
 
 # --- ballots -----------------------------------------------------------------
 # One string per ballot: one character per section in DEFAULT_SECTIONS order

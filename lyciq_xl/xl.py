@@ -86,6 +86,14 @@ def distribute(port: WorkbookPort) -> Outcome:
 
 
 @ribbon_action
+def distribute_assessors(port: WorkbookPort) -> Outcome:
+    """分发考核表: one 考核填报 workbook per assessing department for the year,
+    plus an e-mail draft each, in <工作簿名>_考核分发 next to the master (SPEC 9)."""
+    from lyciq_xl.commands import assessors
+    return assessors.distribute_assessors(port)
+
+
+@ribbon_action
 def collect(port: WorkbookPort) -> Outcome:
     """汇总回收: merge the returned workbooks (or .eml) the clerk saved in
     <工作簿名>_回收 next to the master into the open workbook; write
@@ -105,4 +113,5 @@ def feedback(port: WorkbookPort) -> Outcome:
 
 
 __all__ = ["recalculate", "validate", "generate_annex2", "generate_annex3",
-           "personal_archive", "distribute", "collect", "feedback", "FILL_MACRO"]
+           "personal_archive", "distribute", "distribute_assessors", "collect", "feedback",
+           "FILL_MACRO"]

@@ -112,6 +112,7 @@ def test_libreoffice_runs_each_button(lo_results):
         "generate_annex2": "import lyciq_xl.xl as m; m.generate_annex2()",
         "generate_annex3": "import lyciq_xl.xl as m; m.generate_annex3()",
         "distribute": "import lyciq_xl.xl as m; m.distribute()",
+        "distribute_assessors": "import lyciq_xl.xl as m; m.distribute_assessors()",
         "collect": "import lyciq_xl.xl as m; m.collect()",
         "bad_tag": "",                 # refused: RunPython never called
     }

@@ -205,3 +205,23 @@ def test_xlwings_conf_sheet_is_refused_too(setup):
     wb.save(tmp / "back" / BGS_FILE)
     assert run_cli("collect", master, tmp / "back" / BGS_FILE, "--receipts", tmp / "rc") == 1
     assert "xlwings.conf" in str(receipt_lines(tmp / "rc", f"办公室_{PERIOD}_绩效填报_回执.xlsx"))
+
+
+def test_an_addin_config_file_attached_to_a_reply_is_refused_with_a_warning(setup):
+    """A lyciq.conf saved beside a workbook could name the add-in's Python
+    (issue 13): attached to a reply it is not silently dropped but refused,
+    the receipt and the console saying why."""
+    master, sent, tmp = setup
+    back = fill(sent, tmp / "back", {IND: {"J2": "张三"}})
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "bgs@lyciq.test", "jxb@lyciq.test", "回复"
+    msg["Date"] = email.utils.format_datetime(dt.datetime(2014, 10, 3, 9, 0).astimezone())
+    msg.set_content("见附件")
+    msg.add_attachment(back.read_bytes(), maintype="application", subtype="octet-stream",
+                       filename=BGS_FILE)
+    msg.add_attachment(b'"INTERPRETER_WIN","C:\\evil.exe"', maintype="text", subtype="plain",
+                       filename="lyciq.conf")
+    (tmp / "a.eml").write_bytes(bytes(msg))
+    assert run_cli("collect", master, tmp / "a.eml", "--receipts", tmp / "rc") == 1
+    assert by_id(master, IND)["BGS-LZ-01"]["责任人"] == "张三"       # the workbook itself is fine
+    assert "加载项的设置文件" in str(receipt_lines(tmp / "rc", "lyciq_回执.xlsx"))

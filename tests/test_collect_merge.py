@@ -159,3 +159,17 @@ def test_a_column_the_master_lacks_is_said_once_and_only_where_filled(setup):
     assert [(l[1], l[3]) for l in lines] == \
         [("J2", "主工作簿“履职管理指标”表没有“责任人”列,该列的内容未导入;如需汇总请联系绩效办。")]
     assert by_id(master, IND)["BGS-LZ-01"]["指标内容"] == "新内容"
+
+
+def test_a_base_with_long_runs_of_spaces_survives_the_property_limit(tmp_path):
+    """The base is cut into 255-character custom properties and readers strip
+    a property's ends: a cell holding 300 spaces (or an ideographic space at
+    a cut) must still verify, not be refused as tampered."""
+    master = build_master(tmp_path / "master.xlsx")
+    spaced = "甲" + " " * 300 + "乙\u3000丙"
+    edit_master(master, IND, {"E2": spaced, "F2": "　" * 260})
+    assert run_cli("distribute", master, "--out", tmp_path / "out", "--period", PERIOD) == 0
+    back = fill(tmp_path / "out" / BGS_FILE, tmp_path / "back", {IND: {"J2": "张三"}})
+    assert run_cli("collect", master, back, "--receipts", tmp_path / "rc") == 0
+    row = by_id(master, IND)["BGS-LZ-01"]
+    assert row["责任人"] == "张三" and row["指标内容"] == spaced

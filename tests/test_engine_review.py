@@ -302,9 +302,10 @@ def test_a_remark_alone_in_the_clerks_own_column_is_not_a_data_row():
     # only value is a remark there must raise nothing (it used to raise D01,
     # D02, D04, D05, D06 on 扣分记录 and stop the run on 扣分标准).
     t = tables(deductions=[good()])
+    pad = [None] * (len(c.Deductions.COLUMNS) - 12)   # optional columns beyond 状态 (考核类型 …)
     ded_grid = [list(c.Deductions.COLUMNS) + ["备注"],
-                good() + ["手填"],                                 # row 2: a real row with a remark
-                [None] * 12 + ["二季度无其他扣分"]]                # row 3: remark only
+                good() + pad + ["手填"],                           # row 2: a real row with a remark
+                [None] * 12 + pad + ["二季度无其他扣分"]]          # row 3: remark only
     std_grid = [list(c.Standards.COLUMNS) + ["备注"]] + [list(s) + [None] for s in STANDARDS] + \
                [[None] * 8 + ["以上标准2014年修订"]]
     key_grid = [list(c.KeyTasks.COLUMNS) + ["备注"], [None] * 12 + ["年中调整"]]
@@ -318,7 +319,7 @@ def test_a_remark_alone_in_the_clerks_own_column_is_not_a_data_row():
     bgs = a.result("BGS", "2014")
     assert (bgs.duty, bgs.pending) == (Decimal("39.5"), 0)           # 40 − 0.5 (row 2 only)
     # a row with data in a contract column is still checked: 扣分 only → D01 … on row 4
-    ded_grid.append([None] * 8 + [Decimal("0.05"), None, None, None, "备注"])
+    ded_grid.append([None] * 8 + [Decimal("0.05"), None, None, None] + pad + ["备注"])
     a = evaluate(with_sheet(tables(), c.Deductions, ded_grid))
     assert found(a, "D01") == [(ERR, DED, "I4")]
 

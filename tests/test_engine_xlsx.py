@@ -58,7 +58,8 @@ def build(path):
          D.CATEGORY: "管理绩效", D.INDICATOR: "GL01", D.STANDARD: "BJ-1", D.REASON: "已撤回",
          D.POINTS: 2, D.STATUS: "撤销"},
     ]
-    ded_headers = _sheet(book, D, D.COLUMNS, ded)
+    # SPEC 5's columns; section 9's optional 考核类型/专项名称 are absent here
+    ded_headers = _sheet(book, D, D.COLUMNS[:D.COLUMNS.index(D.STATUS) + 1], ded)
     peer = [{c.PeerBallots.PERIOD: "2014", c.PeerBallots.BALLOT_NO: 1, c.PeerBallots.VOTER: "办公室", "综合科": "满意"},
             {c.PeerBallots.PERIOD: "2014", c.PeerBallots.BALLOT_NO: 2, c.PeerBallots.VOTER: "人事科", "综合科": "较满意"}]
     _sheet(book, c.PeerBallots, list(c.PeerBallots.COLUMNS) + NAMES, peer, extra=False)

@@ -187,8 +187,10 @@ def test_special_assessments_are_listed_under_their_name(tmp_path):
     path = build_master(tmp_path / "主工作簿.xlsx", with_results=False)
     book = openpyxl.load_workbook(path)
     ws = book[c.Deductions.SHEET]
-    ws.cell(1, ws.max_column + 1, c.Deductions.SPECIAL)
-    ws.cell(2, ws.max_column, "保密专项检查")          # BGS-R1
+    headers = [cell.value for cell in ws[1]]          # 专项名称 is one of Deductions.COLUMNS (SPEC 9)
+    kind, special = headers.index(c.Deductions.KIND) + 1, headers.index(c.Deductions.SPECIAL) + 1
+    ws.cell(2, kind, "专项考核")
+    ws.cell(2, special, "保密专项检查")                # BGS-R1
     book.save(path)
     recalc_file(path)
     out = tmp_path / "反馈"

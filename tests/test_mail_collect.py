@@ -296,7 +296,7 @@ def test_eml_returns_on_time_late_stale_and_status(setup, capsys):
     capsys.readouterr()
     assert run_cli("status", master, "--period", PERIOD) == 0
     table = capsys.readouterr().out.splitlines()
-    assert table[0].split() == ["期间", "科室代码", "科室", "分发", "回收", "收到时间", "状态", "截止日期"]
+    assert table[0].split() == ["期间", "科室代码", "科室", "分发", "回收", "收到时间", "状态", "截止日期", "类型"]
     states = {line.split()[1]: line for line in table[1:]}
     assert "按期报送" in states["BGS"] and "2014-10-05 17:00" in states["BGS"]
     assert "逾期报送" in states["RSK"]

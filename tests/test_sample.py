@@ -188,7 +188,7 @@ def test_conditional_highlights(full):
     assert rules == {"D2:K1000": [["$C2=D$1"]]}
     rules = {str(rng.sqref): [r.formula for r in rng.rules]
              for rng in book["扣分记录"].conditional_formatting}
-    assert rules == {"A2:L1000": [['$L2="撤销"']]}
+    assert rules == {"A2:N1000": [['$L2="撤销"']]}  # 状态 is L; 考核类型, 专项名称 follow
 
 
 def test_presentation(full):

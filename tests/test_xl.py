@@ -6,6 +6,7 @@ the file is read back (tests/xl_fixtures.py).
 """
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import re
 import shutil
@@ -150,7 +151,8 @@ def test_vba_client_replays_37_action_kinds():
 
 
 @pytest.mark.parametrize("func", [xl.recalculate, xl.validate, xl.generate_annex2,
-                                  xl.generate_annex3, xl.distribute, xl.collect, xl.feedback])
+                                  xl.generate_annex3, xl.distribute, xl.distribute_assessors,
+                                  xl.collect, xl.feedback])
 def test_only_vba_replayable_actions(sample_path, func):
     ribbon(xl.recalculate, sample_path)        # second runs also clear marks
     actions = run_remote(func, sample_path)
@@ -351,6 +353,40 @@ def test_recalculate_returns_to_the_sheet_that_was_active(sample_path):
     again = run_remote(xl.recalculate, sample_path, active_sheet=on)
     assert "addSheet" not in [a["func"] for a in again]
     assert "activateSheet" not in [a["func"] for a in again]
+
+
+def test_distribute_assessors_button_then_collect_a_return(sample_path, tmp_path):
+    """分发考核表 through xlwings' remote engine (only actions the VBA client
+    replays), then the department's return through 汇总回收."""
+    master = sample_path
+    actions = run_remote(xl.distribute_assessors, master, book_name=str(master))
+    assert {a["func"] for a in actions} <= vba_replayable_actions() and actions[-1]["func"] == "alert"
+    out = master.parent / f"{master.stem}_考核分发"
+    # the sample's 考核责任部门 name 办公室, 人事科 and 综合科 (sample_data.py)
+    assert sorted(p.name for p in out.glob("*.xlsx")) == sorted(
+        f"{n}_2014_考核填报.xlsx" for n in ("办公室", "人事科", "综合科"))
+    assert actions[-1]["args"][0].startswith("已生成 3 个考核责任部门的2014考核填报表和 3 封邮件草稿")
+    book = out / "综合科_2014_考核填报.xlsx"
+    wb = openpyxl.load_workbook(book)
+    ws = wb["扣分填报"]
+    # 综合科 assesses every 业务管理科室's 履职绩效 (sample 指标框架); JYK-LZ-01 is 检疫科's
+    for col, value in enumerate(["2014Q4", dt.date(2014, 11, 3), "检疫科", "履职绩效", "JYK-LZ-01", "F4-01",
+                                 "安全生产专项检查发现台账不全", 0.2, None, None, "专项考核", "安全生产专项检查"], 1):
+        ws.cell(2, col).value = value
+    wb.save(book)
+    inbox = master.parent / f"{master.stem}_回收"
+    inbox.mkdir(exist_ok=True)
+    shutil.copyfile(book, inbox / book.name)
+    actions = run_remote(xl.collect, master, book_name=str(master))
+    assert {a["func"] for a in actions} <= vba_replayable_actions()
+    assert actions[-1]["args"][0].startswith("汇总回收完成:共 1 个文件,接收 1 个,拒收 0 个")
+    replay(master, actions)                       # what Excel would now show
+    rows = [list(r) for r in openpyxl.load_workbook(master)[Deductions.SHEET].iter_rows(values_only=True)]
+    header, last = rows[0], rows[-1]
+    got = {h: last[header.index(h)] for h in ("记录号", "科室", "指标编号", "扣分", "考核责任部门", "状态",
+                                               "考核类型", "专项名称")}
+    assert got == {"记录号": "ZHK-2014-001", "科室": "检疫科", "指标编号": "JYK-LZ-01", "扣分": 0.2,
+                   "考核责任部门": "综合科", "状态": "有效", "考核类型": "专项考核", "专项名称": "安全生产专项检查"}
 
 
 def test_feedback_button_like_the_cli(sample_path):

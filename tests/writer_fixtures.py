@@ -50,7 +50,8 @@ def build_master(path: Path, *, with_findings: bool = False, vba: Path | None = 
     date = wb.add_format({"num_format": "yyyy/m/d"})
     points = wb.add_format({"num_format": "0.0", "font_color": "#9C0006"})
     ws = wb.add_worksheet(Deductions.SHEET)
-    ws.write_row(0, 0, Deductions.COLUMNS, head)
+    # SPEC 5's twelve columns (section 9's optional 考核类型/专项名称 absent): M is the clerk's
+    ws.write_row(0, 0, Deductions.COLUMNS[:Deductions.COLUMNS.index(Deductions.STATUS) + 1], head)
     for r, row in enumerate(DEDUCTION_ROWS, start=1):
         for c, value in enumerate(row):
             if isinstance(value, dt.date):

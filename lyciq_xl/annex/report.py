@@ -12,6 +12,7 @@ from lyciq_xl import contract
 from lyciq_xl.annex.layout import Block, Chart, Column, Document, Line, render_workbook, signoff_line
 from lyciq_xl.annex.source import Source
 from lyciq_xl.contract import Category, Results
+from lyciq_xl.engine.assessors import special_name
 
 FILE_NAME = "考核结果通报"
 SCORE = "0.00"
@@ -62,6 +63,9 @@ def build(source: Source, assessment, dept: str | None = None) -> Document:
     quarters = sorted({r.period for r in rows if r.period != year and r.period.startswith(year)})
     if quarters:
         blocks.append(_quarter_block(source, rows, quarters))
+    special = _special_block(assessment, only, "三、" if quarters else "二、")
+    if special:
+        blocks.append(special)
 
     pending = sum(r.pending for r in rows if r.period == year)
     notes = [f"有{pending}行输入因错误未计分(待核),请先处理“{contract.Findings.SHEET}”中的错误。"] \
@@ -100,6 +104,37 @@ def _quarter_block(source: Source, rows, quarters: list[str]) -> Block:
             cells += [r.total, r.rank] if r else [None, None]
         if found:
             block.lines.append(Line(cells))
+    return block
+
+
+SPECIAL_COLUMNS = [
+    Column(contract.Deductions.SPECIAL, 16, "center"),
+    Column(Results.DEPT, 13, "center"),
+    Column(contract.Deductions.PERIOD, 9, "center"),
+    Column(contract.Deductions.STANDARD, 10, "center"),
+    Column(contract.Deductions.REASON, 40),
+    Column(contract.Deductions.POINTS, 8, "center", "0.0"),
+]
+
+
+def _special_block(assessment, only, number: str) -> Block | None:
+    """专项考核 deductions that count, under their 专项名称 (SPEC 9), in 科室 order."""
+    found = []
+    for section in assessment.sections:
+        if only and section.code != only.code:
+            continue
+        for d in assessment.details[section.code].deductions:
+            name = special_name(d)
+            if name is not None:
+                found.append((name, section.name, d))
+    if not found:
+        return None
+    names = list(dict.fromkeys(name for name, _s, _d in found))
+    found.sort(key=lambda f: names.index(f[0]))          # stable: 科室 order kept
+    block = Block(SPECIAL_COLUMNS, heading=f"{number}专项考核扣分")
+    for name, dept, d in found:
+        block.lines.append(Line([name, dept, str(d.period), d.standard_id, d.reason, d.points]))
+    block.merge_runs(0, [name for name, _s, _d in found])
     return block
 
 

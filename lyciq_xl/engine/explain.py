@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from lyciq_xl.contract import Category
+from lyciq_xl.engine.assessors import special_name
 from lyciq_xl.engine.findings import Finding
 from lyciq_xl.engine.records import Bonus, Deduction, KeyTask
 from lyciq_xl.engine.scoring import BallotItem, KeyTaskScore, RateItem, ResultRow
@@ -86,9 +87,12 @@ def _deduction_lines(e: Explanation, category: str, score: Decimal) -> list[str]
     spent = sum((d.points for d in rows), Decimal(0))
     lines = [f"【{category}】扣分制:基础分 {_n(e.base[category])} − 扣分合计 {_n(spent)}"
              f" = {_n(score)}(扣分不设下限)"]
-    for d in rows:
-        lines.append(f"  记录号 {d.record_no or '(空)'} | 第{d.row}行 | {d.period} | 标准编号 {d.standard_id}"
-                     f" | 扣分 {_n(d.points)}{_adjusted(e, d)} | 事由:{d.reason or ''}")
+    ordinary = [d for d in rows if special_name(d) is None]
+    lines += [_deduction_line(e, d, "  ") for d in ordinary]
+    for name, group in _by_special(rows).items():     # 专项考核, under their 专项名称 (SPEC 9)
+        spent_here = sum((d.points for d in group), Decimal(0))
+        lines.append(f"  专项考核「{name}」:扣分 {_n(spent_here)}")
+        lines += [_deduction_line(e, d, "    ") for d in group]
     if not rows:
         lines.append("  (本期无有效扣分)")
     for d, o in e.revoked:
@@ -97,6 +101,20 @@ def _deduction_lines(e: Explanation, category: str, score: Decimal) -> list[str]
                          f" | 原扣分 {_n(d.points)},经申诉{o.appeal.appeal_no or ''}撤销,不计入"
                          f" | 事由:{d.reason or ''}")
     return lines
+
+
+def _deduction_line(e: Explanation, d: Deduction, indent: str) -> str:
+    return (f"{indent}记录号 {d.record_no or '(空)'} | 第{d.row}行 | {d.period} | 标准编号 {d.standard_id}"
+            f" | 扣分 {_n(d.points)}{_adjusted(e, d)} | 事由:{d.reason or ''}")
+
+
+def _by_special(rows: list[Deduction]) -> dict[str, list[Deduction]]:
+    groups: dict[str, list[Deduction]] = {}
+    for d in rows:
+        name = special_name(d)
+        if name is not None:
+            groups.setdefault(name, []).append(d)
+    return groups
 
 
 def _adjusted(e: Explanation, d: Deduction) -> str:

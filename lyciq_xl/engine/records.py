@@ -166,6 +166,8 @@ class Deduction:
     points: Decimal | None
     status: str | None             # blank is read as 有效
     span: tuple[dt.date, dt.date] | None   # first and last day of `period`
+    kind: str | None = None        # 考核类型 as typed (optional column, SPEC 9)
+    special: str | None = None     # 专项名称 (optional column)
 
 
 def _period_with_span(value: Any) -> tuple[Period | None, tuple[dt.date, dt.date] | None]:
@@ -187,7 +189,8 @@ def load_deductions(table: Table, sections: SectionIndex) -> list[Deduction]:
         out.append(Deduction(
             row.number, text_of(v[D.RECORD_NO]), p, parsed, d, date(d),
             v[D.DEPT], dept(v[D.DEPT]), text(v[D.CATEGORY]), key(v[D.INDICATOR]),
-            key(v[D.STANDARD]), text_of(v[D.REASON]), pts, number(pts), text(v[D.STATUS]), span))
+            key(v[D.STANDARD]), text_of(v[D.REASON]), pts, number(pts), text(v[D.STATUS]), span,
+            text(v.get(D.KIND)), text(v.get(D.SPECIAL))))
     return out
 
 

@@ -1,4 +1,4 @@
-"""Validation rules D01…D10, D16, K01…K03, B01…B06, C01, C02, A01.
+"""Validation rules D01…D16, K01…K03, B01…B06, C01, C02, A01.
 
 Each rule is a small generator over the parsed rows yielding Findings that
 name a cell (in the spirit of the GSA FAC intake checks); `validate` runs them
@@ -16,6 +16,7 @@ from lyciq_xl import contract
 from lyciq_xl.contract import (Bonuses, Deductions, External, Indicators, KeyTasks,
                                PartyBallots, PeerBallots)
 from lyciq_xl.dates import date_problem
+from lyciq_xl.engine import assessors
 from lyciq_xl.engine.findings import Finding, finding, header_finding, shown
 from lyciq_xl.engine.records import BallotSheet, Deduction, Inputs, text_of
 from lyciq_xl.table import as_decimal, as_rate, as_text
@@ -320,6 +321,8 @@ def validate(inp: Inputs) -> tuple[Validation, list[Deduction], list[Deduction]]
     active = active_deductions(inp)
     for rule in DEDUCTION_RULES:
         v.add(rule(inp, active))
+    v.add(assessors.deduction_rules(inp, active))     # D11, D15 (SPEC 9)
+    v.add(assessors.d12_unknown_assessors(inp))
     sheet = Deductions.SHEET
     counted = [d for d in active if (sheet, d.row) not in v.rows]
     v.add(d08_duplicate(inp, counted))

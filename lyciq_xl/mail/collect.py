@@ -21,11 +21,12 @@ from typing import Any
 from lyciq_xl import contract
 from lyciq_xl.contract import Changes, ReceiptBook, Receipts
 from lyciq_xl.errors import InputError, UntrustedFileError
+from lyciq_xl.mail import assessor_collect
 from lyciq_xl.mail.inbox import Incoming
 from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.merge import Merger, canon_text, untouched
 from lyciq_xl.mail.outcome import Change, Note, Outcome
-from lyciq_xl.mail.untrusted import open_untrusted
+from lyciq_xl.mail.untrusted import SafeWorkbook, open_untrusted
 from lyciq_xl.mail.verify import Verified, save_time, verify
 from lyciq_xl.model import Period
 from lyciq_xl.owned import OwnedSheet
@@ -75,7 +76,8 @@ def latest_returns(master: Master) -> dict[tuple[str, str], Merged]:
         when = row[contract.RECEIPT_SAVED] or row[Receipts.RECEIVED]
         if section is None or not isinstance(when, dt.datetime):
             continue
-        key = (section.code, canon_text(row[Receipts.PERIOD]))
+        kind = canon_text(row[contract.RECEIPT_KIND]) or contract.ReturnKind.SECTION
+        key = (kind, section.code, canon_text(row[Receipts.PERIOD]))
         found = Merged(when, canon_text(row[contract.RECEIPT_DIST]), canon_text(row[Receipts.FILE]))
         if key not in latest or _newer(found, latest[key]):
             latest[key] = found
@@ -92,6 +94,7 @@ def _newer(a: Merged, b: Merged) -> bool:
 class Examined:
     outcome: Outcome
     verified: Verified | None = None
+    assessor: SafeWorkbook | None = None     # an assessing department's return (SPEC 9)
 
 
 def examine(master: Master, item: Incoming, wanted: Period | None, now: dt.datetime) -> Examined:
@@ -106,6 +109,8 @@ def examine(master: Master, item: Incoming, wanted: Period | None, now: dt.datet
     except UntrustedFileError as exc:
         return Examined(out.refuse(str(exc)))
     out.saved = save_time(book, item.received, now)
+    if assessor_collect.is_assessor(book):      # its own path: mail/assessor_collect.py
+        return Examined(out, assessor=book)
     return Examined(out, verify(master, book, out, wanted))
 
 
@@ -139,9 +144,12 @@ def collect_run(master: Master, inputs: list[Incoming], period: Period | None,
     for item in examined:
         if item.verified is not None:
             _apply(item, merger, seen, latest)
+    registry = assessor_collect.collect_assessor_returns(
+        master, [item for item in examined if item.assessor is not None], seen, latest,
+        merger.patches, _newer)
     outcomes = [item.outcome for item in examined]
     _mark_superseded(outcomes)
-    return CollectRun(outcomes, merger.patches, owned_sheets(master, outcomes))
+    return CollectRun(outcomes, merger.patches, owned_sheets(master, outcomes) + registry)
 
 
 def _apply(item: Examined, merger: Merger, seen: set[str],
@@ -151,7 +159,7 @@ def _apply(item: Examined, merger: Merger, seen: set[str],
         out.accepted, out.duplicate = True, True
         out.note(ReceiptBook.NOTE, "该文件此前已汇总过,本次未作任何改动。")
         return
-    key = (out.section.code, str(out.period))
+    key = (out.kind, out.section.code, str(out.period))
     merged = latest.get(key)
     if merged is not None and _newer(merged, Merged(out.saved, out.dist, out.file)):
         out.refuse(f"该文件的保存时间({out.saved:{TIME}})早于本科室本期已汇总的文件"
@@ -176,7 +184,7 @@ def _mark_superseded(outcomes: list[Outcome]) -> None:
     for out in reversed(outcomes):                 # outcomes are in save order
         if not out.merged:
             continue
-        key = (out.section.code, str(out.period))
+        key = (out.kind, out.section.code, str(out.period))
         if key in newest:
             later = newest[key]
             out.superseded_by = later
@@ -210,7 +218,7 @@ def owned_sheets(master: Master, outcomes: list[Outcome]) -> list[OwnedSheet]:
             continue
         receipt_rows.append([o.section.name, str(o.period), o.file, o.received,
                              contract.YES if o.on_time else contract.NO, len(o.changes),
-                             o.digest, o.saved, o.dist or None])
+                             o.digest, o.saved, o.dist or None, o.kind])
         changes += [_change_row(ch, o, None) for ch in o.changes]
         changes += [_change_row(ch, o, contract.CONFLICT_MARK) for ch in o.conflicts]
     return [

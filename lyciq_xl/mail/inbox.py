@@ -20,6 +20,7 @@ from email.message import Message
 from pathlib import Path
 from typing import Callable
 
+from lyciq_xl.contract import ADDIN_CONFIG_NAMES
 from lyciq_xl.errors import InputError, UntrustedFileError
 from lyciq_xl.mail.untrusted import DEFAULT_LIMITS, MACRO_SUFFIXES, Limits, refuse, safe_name
 
@@ -112,7 +113,8 @@ def attachments(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list
             if part.is_multipart() or not filename:
                 continue
             filename = safe_name(filename)
-            if filename.lower().endswith(SPREADSHEET_SUFFIXES):
+            if filename.lower().endswith(SPREADSHEET_SUFFIXES) or \
+                    filename.lower() in ADDIN_CONFIG_NAMES:      # refused with a warning
                 found.append((filename, part.get_payload(decode=True) or b""))
     except RecursionError as exc:   # the parser and walk() recurse per nesting level
         raise refuse(name, "邮件结构异常(多层嵌套),可能是恶意构造的邮件",

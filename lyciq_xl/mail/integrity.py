@@ -29,6 +29,9 @@ Grid = Sequence[Sequence[Any]]
 INPUT_COLUMNS = {
     contract.Indicators.SHEET: SectionBook.INDICATOR_INPUTS,
     contract.KeyTasks.SHEET: SectionBook.KEY_TASK_INPUTS,
+    # assessor workbooks (SPEC 9): 完成情况 and the 外部评价 rates are inputs
+    contract.AssessorBook.KEY_TASK_SHEET: contract.AssessorBook.KEY_TASK_INPUTS,
+    contract.External.SHEET: (contract.External.GOVERNMENT, contract.External.ENTERPRISE),
 }
 
 
@@ -153,7 +156,9 @@ def decode_rows(text: str | None, allowed: Iterable[str]) -> dict[str, int] | No
 
 
 # Office keeps custom property values of at most 255 characters (UTF-16
-# units); readers strip a value's ends, so no chunk begins or ends in a space.
+# units), and readers strip a value's ends: the base's JSON carries every
+# whitespace character escaped (\u0020), so no chunk can begin or end in one
+# however the text runs (300 spaces in a cell).
 PROPERTY_MAX = 255
 MAX_BASE_TEXT = 4 * 1024 * 1024       # a real base is a few thousand characters
 
@@ -163,21 +168,22 @@ def encode_base(base: Mapping[tuple[str, str], str]) -> list[str]:
     nested: dict[str, dict[str, str]] = {}
     for (sheet, address), text in sorted(base.items()):
         nested.setdefault(sheet, {})[address] = text
-    return _chunks(json.dumps(nested, ensure_ascii=False, separators=(",", ":")))
+    text = json.dumps(nested, ensure_ascii=False, separators=(",", ":"))
+    # compact JSON has whitespace only inside strings, where \uXXXX means the same
+    return _chunks("".join(f"\\u{ord(ch):04x}" if ch.isspace() else ch for ch in text))
 
 
 def _chunks(text: str) -> list[str]:
-    out, start = [], 0
-    while start < len(text):
-        end, units = start, 0
-        while end < len(text) and units + (2 if ord(text[end]) > 0xFFFF else 1) <= PROPERTY_MAX:
-            units += 2 if ord(text[end]) > 0xFFFF else 1
-            end += 1
-        # JSON escapes every control character; only spaces can sit at an edge
-        while end < len(text) and end - start > 1 and (text[end - 1].isspace() or text[end].isspace()):
-            end -= 1
-        out.append(text[start:end])
-        start = end
+    out, chunk, units = [], [], 0
+    for ch in text:
+        size = 2 if ord(ch) > 0xFFFF else 1
+        if units + size > PROPERTY_MAX:
+            out.append("".join(chunk))
+            chunk, units = [], 0
+        chunk.append(ch)
+        units += size
+    if chunk:
+        out.append("".join(chunk))
     return out
 
 

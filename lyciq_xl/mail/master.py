@@ -25,6 +25,7 @@ class Master:
     results: Table | None          # 考核结果, present once recalc ran
     receipts: Table | None         # 回收记录 written by earlier collects
     changes: Table | None          # 回收变更 written by earlier collects
+    tables: dict[str, Table] = field(default_factory=dict, repr=False)   # every sheet read
     _index: dict = field(default_factory=dict, repr=False)   # (sheet, header) -> code -> rows
 
     def rows_of(self, table: Table | None, section: Section, header: str) -> list[Row]:
@@ -45,7 +46,11 @@ class Master:
 # Sheets the mail commands read: (contract class, required?)
 SHEETS = ((Params, True), (Sections, True), (Indicators, True), (KeyTasks, True),
           (Deductions, False), (Results, False), (contract.Receipts, False),
-          (contract.Changes, False))
+          (contract.Changes, False),
+          # what intake of assessor returns (SPEC 9) reads besides
+          (contract.Framework, False), (contract.Standards, False), (contract.External, False),
+          (contract.Bonuses, False), (contract.PeerBallots, False), (contract.PartyBallots, False),
+          (contract.AssessorImports, False), (contract.Appeals, False))
 
 
 def load_master(path: Path) -> Master:
@@ -73,7 +78,7 @@ def master_from_tables(path: Path, tables: dict[str, Table]) -> Master:
         indicators=tables[Indicators.SHEET], key_tasks=tables[KeyTasks.SHEET],
         deductions=tables.get(Deductions.SHEET), results=tables.get(Results.SHEET),
         receipts=tables.get(contract.Receipts.SHEET),
-        changes=tables.get(contract.Changes.SHEET))
+        changes=tables.get(contract.Changes.SHEET), tables=dict(tables))
 
 
 def resolve_period(master: Master, text: str | None) -> Period:

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from lyciq_xl.contract import ReceiptBook
+from lyciq_xl.contract import ReceiptBook, ReturnKind
 from lyciq_xl.model import Period, Section
 
 @dataclass
@@ -51,6 +51,7 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Change] = field(default_factory=list)
     new_ids: set[tuple[str, str]] = field(default_factory=set)   # (sheet, id) taken in the file
+    kind: str = ReturnKind.SECTION   # 科室填报, or 考核填报 for an assessing department's return
 
     @property
     def on_time(self) -> bool:

@@ -26,6 +26,8 @@ MAX_STEM = 60    # characters of a receipt's name taken from the returned file's
 def receipt_name(outcome: Outcome) -> str:
     if outcome.section is not None and outcome.period is not None:
         stem = f"{outcome.section.name}_{outcome.period}"
+        if outcome.kind != contract.ReturnKind.SECTION:   # a department's two kinds never collide
+            stem += f"_{outcome.kind}"
     else:
         stem = outcome.file.rsplit(".", 1)[0]
     # the file name is the sender's (an attachment's can be any length): keep

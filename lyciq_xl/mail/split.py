@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -53,6 +53,10 @@ class SheetPlan:
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # drop-downs
     dates: tuple[str, ...] = ()              # input columns that must hold a date
     widths: dict[str, float] = field(default_factory=dict)
+    new_rows: int = SectionBook.NEW_ROWS     # how many blank new rows
+    # header -> rule(ws, header, column, ranges) adding a validation of its own
+    rules: dict[str, Callable[..., None]] = field(default_factory=dict)
+    insert_rows: bool = False                # may the clerk insert rows (more new rows)?
 
     @property
     def locked_rows(self) -> int:
@@ -227,7 +231,7 @@ def _write_sheet(wb: Workbook, plan: SheetPlan) -> None:
                 cell.font, cell.fill = Font(bold=True), HEADER_FILL
     if plan.name == SectionBook.GUIDE_SHEET:
         ws["A1"].font = Font(bold=True, size=14)
-    last_new = plan.locked_rows + (SectionBook.NEW_ROWS if plan.new_columns else 0)
+    last_new = plan.locked_rows + (plan.new_rows if plan.new_columns else 0)
     for c, header in enumerate(headers, start=1):
         ranges = []
         if header in plan.inputs and plan.locked_rows > 1:
@@ -244,6 +248,8 @@ def _write_sheet(wb: Workbook, plan: SheetPlan) -> None:
             _drop_down(ws, header, plan.lists[header], c, ranges)
         if header in plan.dates and ranges:
             _date_rule(ws, header, c, ranges)
+        if header in plan.rules and ranges:
+            plan.rules[header](ws, header, c, ranges)
         ws.column_dimensions[_letter(c)].width = plan.widths.get(header, 12.0)
     _fit_rows(ws, plan, headers)
     _print_setup(ws, landscape=plan.name != SectionBook.GUIDE_SHEET)
@@ -257,6 +263,7 @@ def _write_sheet(wb: Workbook, plan: SheetPlan) -> None:
     # clerk can widen a column; inserting/deleting rows or sorting is not.
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+    ws.protection.insertRows = not plan.insert_rows
 
 
 def _fit_rows(ws, plan: SheetPlan, headers: list[str]) -> None:
@@ -284,10 +291,15 @@ def _letter(c: int) -> str:
     return get_column_letter(c)
 
 
-def _drop_down(ws, header: str, options: tuple[str, ...], col: int, ranges) -> None:
-    dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
-                        showErrorMessage=True, errorTitle="输入错误",
-                        error=f"“{header}”请从下拉列表中选择:{'、'.join(options)}")
+def _drop_down(ws, header: str, options: tuple[str, ...] | str, col: int, ranges) -> None:
+    """A list of `options`, or (a str) a range formula such as 'Sheet'!$A$2:$A$9."""
+    if isinstance(options, str):
+        formula, error = options, f"“{header}”请从下拉列表中选择"
+    else:
+        formula = '"' + ",".join(options) + '"'
+        error = f"“{header}”请从下拉列表中选择:{'、'.join(options)}"
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True,
+                        showErrorMessage=True, errorTitle="输入错误", error=error[:225])
     for first, last in ranges:
         dv.add(f"{_letter(col)}{first}:{_letter(col)}{last}")
     ws.add_data_validation(dv)

@@ -1,18 +1,22 @@
-"""Per section and period: sent, returned, on time, late or missing (第六条)."""
+"""Per section and period: sent, returned, on time, late or missing (第六条);
+below them, per assessing department, its 考核填报 return (SPEC 9), against the
+same deadline (the 5th of the month after)."""
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
-from lyciq_xl.contract import Receipts
+from lyciq_xl import contract
+from lyciq_xl.contract import Receipts, ReturnKind
+from lyciq_xl.errors import InputError
 from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.send import SendLog
 from lyciq_xl.model import Period
 from lyciq_xl.table import as_date, as_text
 
 ON_TIME, LATE, MISSING, DUE = "按期报送", "逾期报送", "未报送(已逾期)", "未报送(未到期)"
-HEADERS = ("期间", "科室代码", "科室", "分发", "回收", "收到时间", "状态", "截止日期")
+HEADERS = ("期间", "科室代码", "科室", "分发", "回收", "收到时间", "状态", "截止日期", "类型")
 
 
 @dataclass
@@ -25,6 +29,7 @@ class StatusRow:
     received: str
     state: str
     deadline: str
+    kind: str = ReturnKind.SECTION
 
 
 def periods(master: Master, log: SendLog, wanted: Period | None) -> list[Period]:
@@ -37,28 +42,51 @@ def periods(master: Master, log: SendLog, wanted: Period | None) -> list[Period]
     return found or [Period(master.settings.year)]
 
 
+def _kind(row) -> str:
+    return as_text(row[contract.RECEIPT_KIND]) or ReturnKind.SECTION
+
+
+def assessing_departments(master: Master) -> list:
+    """The departments that receive a 考核填报 workbook, in 科室 order (none when
+    the master lacks what decides it)."""
+    from lyciq_xl.engine.assessors import assignments
+    from lyciq_xl.mail.assessor_collect import master_inputs
+    try:
+        _tables, inp = master_inputs(master)
+    except InputError:
+        return []
+    found = assignments(inp)
+    return [s for s in master.sections if s.code in found]
+
+
+def _row(master: Master, log: SendLog, period: Period, section, kind: str, key: str,
+         today: dt.date) -> StatusRow:
+    entry = log.get(str(period), key) or {}
+    returns = [r for r in (master.receipts.rows if master.receipts else [])
+               if master.sections.resolve(r[Receipts.DEPT]) == section and _kind(r) == kind
+               and Period.parse(r[Receipts.PERIOD]) == period]
+    first = min(returns, key=lambda r: as_text(r[Receipts.RECEIVED]) or "", default=None)
+    if first is not None:
+        received = as_date(first[Receipts.RECEIVED])
+        late = received is not None and received > period.deadline
+        state = LATE if late else ON_TIME
+    else:
+        state = MISSING if today > period.deadline else DUE
+    return StatusRow(str(period), section.code, section.name, entry.get("status", "未分发"),
+                     f"{len(returns)}次" if returns else "否",
+                     (as_text(first[Receipts.RECEIVED]) or "")[:16] if first else "",
+                     state, period.deadline.isoformat(), kind)
+
+
 def rows(master: Master, log: SendLog, wanted: Period | None,
          today: dt.date | None = None) -> list[StatusRow]:
+    from lyciq_xl.mail.assessor_book import log_key
     today = today or dt.date.today()
+    departments = assessing_departments(master)
     out = []
     for period in periods(master, log, wanted):
-        for section in master.sections:
-            entry = log.get(str(period), section.code) or {}
-            returns = [r for r in (master.receipts.rows if master.receipts else [])
-                       if master.sections.resolve(r[Receipts.DEPT]) == section
-                       and Period.parse(r[Receipts.PERIOD]) == period]
-            first = min(returns, key=lambda r: as_text(r[Receipts.RECEIVED]) or "", default=None)
-            if first is not None:
-                received = as_date(first[Receipts.RECEIVED])
-                late = received is not None and received > period.deadline
-                state = LATE if late else ON_TIME
-            else:
-                state = MISSING if today > period.deadline else DUE
-            out.append(StatusRow(
-                str(period), section.code, section.name, entry.get("status", "未分发"),
-                f"{len(returns)}次" if returns else "否",
-                (as_text(first[Receipts.RECEIVED]) or "")[:16] if first else "",
-                state, period.deadline.isoformat()))
+        out += [_row(master, log, period, s, ReturnKind.SECTION, s.code, today) for s in master.sections]
+        out += [_row(master, log, period, s, ReturnKind.ASSESSOR, log_key(s), today) for s in departments]
     return out
 
 
@@ -68,7 +96,7 @@ def _width(text: str) -> int:
 
 def render(table: list[StatusRow]) -> str:
     lines = [list(HEADERS)] + [[r.period, r.code, r.name, r.sent, r.returned, r.received,
-                                r.state, r.deadline] for r in table]
+                                r.state, r.deadline, r.kind] for r in table]
     widths = [max(_width(line[i]) for line in lines) for i in range(len(HEADERS))]
     return "\n".join("  ".join(cell + " " * (widths[i] - _width(cell))
                                for i, cell in enumerate(line)).rstrip() for line in lines)

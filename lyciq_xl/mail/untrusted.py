@@ -108,6 +108,10 @@ def safe_name(name: str) -> str:
 
 def check_name(name: str) -> None:
     lower = name.lower()
+    if lower.strip() in ADDIN_CONFIG_NAMES:
+        raise refuse(name, "是Excel加载项的设置文件名。放在工作簿旁边的同名文件可能指定打开工作簿后"
+                     "功能区按钮要运行的程序,出于安全原因不接收;请勿把它保存到任何工作簿所在的文件夹,"
+                     "并请告知信息管理人员", "请科室只发送填好的.xlsx工作簿。")
     if lower.endswith(MACRO_SUFFIXES):
         raise refuse(name, "是启用宏的工作簿或旧版Excel格式(.xlsm/.xls/.xlsb),出于安全原因不接收",
                      "请在Excel中“另存为”“Excel工作簿(*.xlsx)”后重新发送。")
