@@ -36,9 +36,13 @@ test: setup
 LINT_PATHS := lyciq_xl/port lyciq_xl/commands lyciq_xl/cli.py lyciq_xl/xl.py lyciq_xl/errors.py \
 	lyciq_xl/progress.py tests/test_ports.py tests/port_fixtures.py tests/test_progress.py \
 	tests/test_install_extra.py lyciq_xl/contract.py lyciq_xl/table.py lyciq_xl/model.py \
-	lyciq_xl/owned.py lyciq_xl/summary.py
+	lyciq_xl/owned.py lyciq_xl/summary.py \
+	lyciq_xl/xlsxio/reader.py lyciq_xl/xlsxio/columnar.py lyciq_xl/xlsxio/sheetscan.py bench \
+	tests/test_reader_columnar.py tests/test_reader_1904.py tests/test_reader_tables.py \
+	tests/test_reader_percent.py
 TYPED_PATHS := lyciq_xl/port lyciq_xl/commands lyciq_xl/errors.py lyciq_xl/progress.py \
-	lyciq_xl/contract.py lyciq_xl/table.py lyciq_xl/model.py lyciq_xl/owned.py lyciq_xl/summary.py
+	lyciq_xl/contract.py lyciq_xl/table.py lyciq_xl/model.py lyciq_xl/owned.py lyciq_xl/summary.py \
+	lyciq_xl/xlsxio/columnar.py lyciq_xl/xlsxio/sheetscan.py
 
 lint: setup
 	$(VENV)/bin/ruff check $(LINT_PATHS)

@@ -90,7 +90,9 @@ def side_by_side(label: str, path: Path, repeats: int, tmp: Path) -> list[tuple[
         runs["calamine"].append(run_measured(calamine_read_all(path)))
         runs["recalc"].append(bench_recalc(path, 1, tmp))
     fx, cal, rec = ([statistics.median(col) for col in zip(*runs[k])] for k in runs)
-    row = lambda name, m: (f"{label}: {name}", f"{m[0]:.2f}", f"{m[2]:.2f}", f"{m[1]:.0f}")
+
+    def row(name: str, m: list) -> tuple[str, ...]:
+        return f"{label}: {name}", f"{m[0]:.2f}", f"{m[2]:.2f}", f"{m[1]:.0f}"
     return [(f"{label}: file size", f"{path.stat().st_size / 1e6:.1f} MB", "", ""),
             row("fastexcel read, all sheets", fx),
             row("python-calamine read, all sheets", cal),
@@ -175,7 +177,8 @@ def main() -> None:
         sample_path = tmp / "sample.xlsx"
         sample.create(sample_path)
         start = median_of(5, lambda: run_measured([sys.executable, "-c", "pass"]))
-        imports = median_of(5, lambda: run_measured([sys.executable, "-c", "import lyciq_xl.commands.recalc"]))
+        imports = median_of(5, lambda: run_measured(
+            [sys.executable, "-c", "import lyciq_xl.commands.recalc"]))
         recalc = bench_recalc(sample_path, 5, tmp)
         table += [("sample: interpreter start", f"{start[0]:.3f}", f"{start[2]:.3f}", ""),
                   ("sample: interpreter + imports", f"{imports[0]:.3f}", f"{imports[2]:.3f}", ""),

@@ -24,7 +24,8 @@ def main(rows: int = 200_000) -> None:
         wb = xlsxwriter.Workbook(str(path))
         wb.add_worksheet(Deductions.SHEET).write_row(0, 0, Deductions.COLUMNS)
         wb.close()
-        data = [["错误", Deductions.SHEET, f"I{i + 2}", "D01", f"第{i + 2}行扣分不是0.1的正整数倍,请改为0.1的倍数"]
+        data = [["错误", Deductions.SHEET, f"I{i + 2}", "D01",
+                 f"第{i + 2}行扣分不是0.1的正整数倍,请改为0.1的倍数"]
                 for i in range(rows)]
         links = {(i, Findings.CELL): f"'{Deductions.SHEET}'!I{i + 2}" for i in range(rows)}
         sheet = OwnedSheet(Findings.SHEET, Findings.COLUMNS, data, links=links)

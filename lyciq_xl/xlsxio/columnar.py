@@ -78,27 +78,29 @@ def to_table(loaded: Loaded, sheet: str, facts: SheetFacts,
     if any(h not in columns for h in required):
         raise NotColumnar("required column missing")
     batch, where = loaded.batch, loaded.where
+    if batch is None:
+        raise ValueError("a loaded sheet is turned into a table once")
     rows = batch.num_rows
     merged = _merged_down(facts)
     errors: dict[int, dict[int, str]] = {}
     for (row, column), text in facts.errors.items():
         if row >= 1:
             errors.setdefault(column, {})[row - 1] = text
-    values = {}
+    values: dict[int, list[Any]] = {}
     for index in columns.values():
-        column = _python_column(batch.column(where[index])) if index in where else [None] * rows
+        cells = _python_column(batch.column(where[index])) if index in where else [None] * rows
         for row, text in errors.get(index, {}).items():
-            if row < rows and column[row] is None:
-                column[row] = text
+            if row < rows and cells[row] is None:
+                cells[row] = text
         for top, bottom in merged.get(index, ()):
-            _fill_down(column, top, bottom)
-        values[index] = column
+            _fill_down(cells, top, bottom)
+        values[index] = cells
     loaded.batch = None                # the last reference: Arrow's buffers go
     del batch
     return table_from_columns(sheet, columns, repeated, values, rows)
 
 
-def _header(columns) -> tuple[list[Any], dict[int, int]]:
+def _header(columns: list[fastexcel.ColumnInfo]) -> tuple[list[Any], dict[int, int]]:
     """Row 1 as the cell reader sees it, and sheet column -> batch column."""
     names = {c.name for c in columns if c.column_name_from == "looked_up"}
     width = max((c.absolute_index for c in columns), default=-1) + 1
@@ -139,7 +141,7 @@ def _python_column(array: pa.Array) -> list[Any]:
     if pa.types.is_null(array.type):
         return [None] * len(array)
     if pa.types.is_boolean(array.type):
-        return array.to_pylist()
+        return list(array.to_pylist())
     if not pa.types.is_timestamp(array.type) and _mostly_distinct(array):
         return normalise_column(array.to_pylist())     # 记录号, 事由: one value per row
     # A coded column (科室, 考核期, 扣分, 日期): each distinct value converted

@@ -13,10 +13,11 @@ import contextlib
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any
 
 import python_calamine
 
@@ -100,7 +101,9 @@ def read_sheets(path: Path, book: python_calamine.CalamineWorkbook,
     return tables
 
 
-def _parse(path: Path, book: python_calamine.CalamineWorkbook, names: list[str]):
+def _parse(path: Path, book: python_calamine.CalamineWorkbook, names: list[str]
+           ) -> tuple[dict[str, columnar.Loaded], dict[str, list[list[Any]]],
+                      dict[str, sheetscan.SheetFacts]]:
     """Big sheets parsed by fastexcel, the others by python-calamine, and the
     scan of every sheet's XML on a second thread: zlib and the Rust parsers
     release the GIL, so on a second core it overlaps the parse."""
@@ -157,19 +160,6 @@ def _percent_as_points(table: Table, header: str, cells: set[tuple[int, int]]) -
             scaled = value.scaleb(2)
             row.values[header] = (scaled.quantize(Decimal(1)) if scaled == scaled.to_integral_value()
                                   else scaled.normalize())
-
-
-def _big_sheets(path: Path, names: list[str]) -> list[str]:
-    """The sheets of `names` whose XML is at least COLUMNAR_BYTES."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            pkg = package.read_package(zf)
-            sizes = {i.filename: i.file_size for i in zf.infolist()}
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return []
-    parts = {name: pkg.lookup(name) for name in names}
-    return [name for name, sheet in parts.items()
-            if sheet and sheet.part and sizes.get(sheet.part, 0) >= COLUMNAR_BYTES]
 
 
 def _bare(name: str) -> str:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import IO
 from xml.etree import ElementTree as ET
 
 from defusedxml import DefusedXmlException
@@ -68,7 +69,7 @@ def _after_last_row(data: bytes) -> int:
     return 0
 
 
-def _chunks(stream) -> Iterator[bytes]:
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
     """The part's bytes in pieces that each end after a complete element:
     a </row> within the cell data, any tag after it (merged ranges)."""
     rest, past_cells = b"", False
@@ -104,7 +105,7 @@ def _scan_cells(sheet: str, data: bytes, facts: SheetFacts) -> None:
             facts.errors[cell_index(*ref.groups())] = value.group(1).decode("ascii", "replace")
 
 
-def scan_part(sheet: str, stream) -> SheetFacts:
+def scan_part(sheet: str, stream: IO[bytes]) -> SheetFacts:
     facts = SheetFacts()
     for data in _chunks(stream):
         if facts.first_row is None:
