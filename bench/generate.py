@@ -30,7 +30,7 @@ def _write(book: xlsxwriter.Workbook, name: str, header, rows) -> None:
 
 
 def generate(path: Path, sections: int = 200, deductions: int = 200_000,
-             seed: int = 2014) -> Path:
+             seed: int = 2014, people: int = 0) -> Path:
     rnd = random.Random(seed)
     depts = [(f"S{i:03d}", f"科室{i:03d}", SERIES_CYCLE[i % len(SERIES_CYCLE)])
              for i in range(1, sections + 1)]
@@ -113,8 +113,51 @@ def generate(path: Path, sections: int = 200, deductions: int = 200_000,
         bonuses.append(["2014", code, "获奖", level, float(levels[level])])
     _write(book, c.Bonuses.SHEET, [c.Bonuses.PERIOD, c.Bonuses.DEPT, c.Bonuses.ITEM,
                                   c.Bonuses.LEVEL, c.Bonuses.POINTS], bonuses)
+    if people:
+        add_individual(book, depts, people, random.Random(seed + 1))
     book.close()
     return path
+
+
+# --- individual performance (SPEC 8): `--people N` -------------------------------------
+
+RECORDS_PER_MONTH = 5
+
+
+def add_individual(book: xlsxwriter.Workbook, depts, people: int, rnd: random.Random) -> None:
+    """N people spread over the sections, 2 indicators each, 5 个人扣加分 rows
+    per person and month (12 × 5 × N rows), one 个人月度评定 per person and
+    month, a decided grade for one in ten; ~1 % of records in error (P04)."""
+    staff = [(f"P{i:05d}", f"人员{i:05d}", depts[i % len(depts)][0]) for i in range(1, people + 1)]
+    _write(book, c.Staff.SHEET, [c.Staff.ID, c.Staff.NAME, c.Staff.DEPT],
+           [list(p) for p in staff])
+    _write(book, c.PersonalIndicators.SHEET,
+           [c.PersonalIndicators.DEPT, c.PersonalIndicators.PERSON, c.PersonalIndicators.ID,
+            c.PersonalIndicators.NAME, c.PersonalIndicators.SECTION_INDICATOR,
+            c.PersonalIndicators.APPROVAL],
+           [[code, pid, f"{pid}-{n}", f"个人指标{n}", f"{code}-{('LZ', 'GL')[n - 1]}01",
+             c.Approval.APPROVED] for pid, _, code in staff for n in (1, 2)])
+    sheet = book.add_worksheet(c.PersonalRecords.SHEET)
+    sheet.write_row(0, 0, [c.PersonalRecords.MONTH, c.PersonalRecords.PERSON,
+                           c.PersonalRecords.INDICATOR, c.PersonalRecords.KIND,
+                           c.PersonalRecords.POINTS, c.PersonalRecords.REASON,
+                           c.PersonalRecords.STATUS])
+    kinds = (c.RecordKind.DEDUCT,) * 4 + (c.RecordKind.BONUS,)
+    r = 0
+    for month in range(1, 13):
+        for pid, _, _ in staff:
+            for k in range(RECORDS_PER_MONTH):
+                r += 1
+                points = 0.15 if r % 100 == 0 else rnd.randint(1, 10) / 10
+                sheet.write_row(r, 0, [f"2014-{month:02d}", pid, f"{pid}-{k % 2 + 1}", kinds[k],
+                                       points, f"事由{r}", c.Status.VALID])
+    grades = (None, None, None, c.MonthlyGrade.GOOD, c.MonthlyGrade.FAIR)
+    _write(book, c.MonthlyReviews.SHEET, [c.MonthlyReviews.MONTH, c.MonthlyReviews.PERSON,
+                                          c.MonthlyReviews.GRADE],
+           [[f"2014-{m:02d}", pid, rnd.choice(grades)] for m in range(1, 13) for pid, _, _ in staff])
+    _write(book, c.AnnualReviews.SHEET, [c.AnnualReviews.YEAR, c.AnnualReviews.PERSON,
+                                         c.AnnualReviews.DECIDED],
+           [["2014", pid, c.AnnualGrade.COMPETENT] for pid, _, _ in staff[::10]])
 
 
 def main() -> None:
@@ -124,9 +167,11 @@ def main() -> None:
     parser.add_argument("--deductions", type=int, default=200_000)
     parser.add_argument("--national", action="store_true",
                         help=f"{NATIONAL[0]:,} sections, {NATIONAL[1]:,} deductions")
+    parser.add_argument("--people", type=int, default=0,
+                        help="add the individual sheets for this many people (e.g. 2000)")
     args = parser.parse_args()
     sections, deductions = NATIONAL if args.national else (args.sections, args.deductions)
-    generate(args.out, sections, deductions)
+    generate(args.out, sections, deductions, people=args.people)
     print(args.out)
 
 

@@ -3,6 +3,7 @@
     python bench/run.py              # sample workbook + province scale (200 sections, 200,000 deductions)
     python bench/run.py --quick      # province scale with 20,000 deductions
     python bench/run.py --national   # also national scale (1,000 sections, 1,000,000 deductions; minutes)
+    python bench/run.py --people 2000   # + the individual part (SPEC 8): what it adds, archive
 
 Side by side for each file, each in its own process: fastexcel's columnar
 read of every sheet (calamine -> Arrow, the floor for a Python tool),
@@ -130,6 +131,33 @@ def workbook(name: str, sections: int, deductions: int) -> Path:
     return path
 
 
+def bench_individual(people: int, sections: int, deductions: int, plain: tuple,
+                     repeats: int, tmp: Path) -> list[tuple[str, ...]]:
+    """The province workbook plus `people` × 12 months × 5 个人扣加分 rows:
+    recalc against the same workbook without them (`plain`: its recalc
+    measures; target +30 % at most), and `archive` of every person, .xlsx
+    only and with --pdf (one LibreOffice run for the whole batch)."""
+    path = DATA / f"province-{deductions}-people{people}.xlsx"
+    if not path.exists():
+        t = time.perf_counter()
+        generate(path, sections, deductions, people=people)
+        print(f"generated {path.name} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    rec = bench_recalc(path, repeats, tmp)
+    rows = [(f"province + {people:,} people: file size", f"{path.stat().st_size / 1e6:.1f} MB", "", ""),
+            (f"province + {people:,} people: lyciq-xl recalc", f"{rec[0]:.2f}", f"{rec[2]:.2f}",
+             f"{rec[1]:.0f}"),
+            ("individual part adds to recalc (target <= 30 %)",
+             f"{(rec[0] / plain[0] - 1) * 100:.0f} %", f"{(rec[2] / plain[2] - 1) * 100:.0f} %", "")]
+    for flag in ((), ("--pdf",)):
+        folder = tmp / f"archive{''.join(flag)}"
+        shutil.rmtree(folder, ignore_errors=True)
+        m = run_measured([sys.executable, "-m", "lyciq_xl", "archive", str(path),
+                          "--out", str(folder), *flag])
+        label = "xlsx + PDF" if flag else "xlsx"
+        rows.append((f"archive {people:,} people, {label}", f"{m[0]:.1f}", f"{m[2]:.1f}", f"{m[1]:.0f}"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -137,6 +165,8 @@ def main() -> None:
     parser.add_argument("--national", action="store_true",
                         help="also 1,000 sections and 1,000,000 deductions (not in CI)")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--people", type=int, default=0,
+                        help="also the individual part (SPEC 8) with this many people")
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     table: list[tuple[str, ...]] = []
@@ -162,6 +192,9 @@ def main() -> None:
         shutil.copyfile(province, work)
         table += [(f"province phase: {name}", f"{sec:.2f}", "", "")
                   for name, sec in phases(work).items()]
+        if args.people:
+            plain = bench_recalc(province, args.repeats, tmp)
+            table += bench_individual(args.people, sections, deductions, plain, args.repeats, tmp)
         if args.national:
             table += side_by_side("national", workbook("national", *NATIONAL),
                                   max(1, args.repeats - 2), tmp)

@@ -73,6 +73,12 @@ def _cmd_annex(args: argparse.Namespace) -> int:
                                 dept=args.dept, include_drafts=args.include_drafts))
 
 
+def _cmd_archive(args: argparse.Namespace) -> int:
+    from lyciq_xl.commands import archive
+    with _port(args) as port:
+        return show(archive.archive(port, args.out, args.person, args.dept, as_pdf=args.pdf))
+
+
 def _cmd_distribute(args: argparse.Namespace) -> int:
     from lyciq_xl.commands import distribute
     from lyciq_xl.mail import send
@@ -209,9 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="以JSON输出结果和校验问题")
     p.set_defaults(func=_cmd_validate)
 
-    p = command("explain", help="逐项说明一个科室得分的来由")
+    p = command("explain", help="逐项说明一个科室(或一名人员)得分的来由")
     p.add_argument("workbook", type=Path, metavar="主工作簿")
-    p.add_argument("dept", metavar="科室", help="科室名称或科室代码")
+    p.add_argument("dept", metavar="科室或人员",
+                   help="科室名称或科室代码;或人员编号、全局唯一的姓名(个人考核逐月说明)")
     p.add_argument("period", nargs="?", metavar="考核期", help="考核期,如 2014Q3 或 2014(默认年度)")
     p.set_defaults(func=_cmd_explain)
 
@@ -223,6 +230,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dept")
     p.add_argument("--include-drafts", action="store_true")
     p.set_defaults(func=_cmd_annex)
+
+    p = command("archive", help="生成个人考核档案(每人一个文件)")
+    p.add_argument("workbook", type=Path, metavar="主工作簿")
+    p.add_argument("--out", type=_out_folder, required=True, metavar="输出文件夹")
+    p.add_argument("--pdf", action="store_true", help="同时生成PDF(一次LibreOffice转换全部文件)")
+    p.add_argument("--person", metavar="人员", help="只生成一人:人员编号或唯一的姓名")
+    p.add_argument("--dept", metavar="科室", help="只生成一个科室的人员")
+    p.set_defaults(func=_cmd_archive)
 
     p = command("distribute", help="按科室拆分工作簿并发送")
     p.add_argument("workbook", type=Path, metavar="主工作簿")

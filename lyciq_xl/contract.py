@@ -8,6 +8,7 @@ changing SPEC.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 TEMPLATE_VERSION = "2"   # 2: section workbooks carry their signed 分发编号 and 分发底稿 (collect)
 
@@ -242,7 +243,7 @@ class Changes:
 GUIDE_SHEET = "说明"  # instructions sheet written by `init`
 
 # Sheets `recalc` owns; `collect` owns RECEIPTS and CHANGES.
-RECALC_OWNED = (Results, ServiceDetail, Findings)
+RECALC_OWNED: tuple[type[Any], ...] = (Results, ServiceDetail, Findings)   # grown below
 COLLECT_OWNED = (Receipts, Changes)
 OWNED_SHEETS = tuple(s.SHEET for s in RECALC_OWNED + COLLECT_OWNED)
 
@@ -725,7 +726,7 @@ class FeedbackLog:
 
 
 # Read when present, never required (lyciq_xl.xlsxio.reader / lyciq_xl.xl).
-OPTIONAL_INPUT_SHEETS = (Appeals, FeedbackLog)
+OPTIONAL_INPUT_SHEETS: tuple[type[Any], ...] = (Appeals, FeedbackLog)   # grown below
 OWNED_SHEETS = OWNED_SHEETS + (AppealAudit.SHEET, FeedbackLog.SHEET)
 
 
@@ -778,3 +779,184 @@ RULES.update({r.code: r for r in (
 # a cell is read as 72 (得分率 are 0-100). Read from the cell styles of these
 # (small) sheets only: calamine does not report number formats.
 PERCENT_POINT_COLUMNS = {External.SHEET: (External.GOVERNMENT, External.ENTERPRISE)}
+# --- individual performance (个人绩效, SPEC section 8) ---------------------------
+# All optional: without the sheet 人员 the individual part is skipped and
+# nothing else changes. The other individual sheets, when absent, read as
+# empty. Owned sheet: 个人考核结果 (written only when 人员 is present).
+
+class Staff:
+    SHEET = "人员"
+    ID = "人员编号"
+    NAME = "姓名"
+    DEPT = "科室"
+    POST = "岗位"
+    RANK = "职级"
+    STATUS = "状态"
+    START = "起始月份"
+    END = "截止月份"
+    REQUIRED = (ID, NAME, DEPT)
+    COLUMNS = (ID, NAME, DEPT, POST, RANK, STATUS, START, END)
+
+
+class PersonalIndicators:
+    SHEET = "个人指标"
+    DEPT = "科室"
+    PERSON = "人员"
+    ID = "个人指标编号"
+    NAME = "指标名称"
+    SECTION_INDICATOR = "对应科室指标"
+    CONTENT = "指标内容"
+    STANDARD = "评分标准"
+    APPROVAL = "审核状态"
+    REQUIRED = (DEPT, PERSON, ID, NAME, SECTION_INDICATOR, APPROVAL)
+    COLUMNS = (DEPT, PERSON, ID, NAME, SECTION_INDICATOR, CONTENT, STANDARD, APPROVAL)
+
+
+class PersonalRecords:
+    SHEET = "个人扣加分"
+    MONTH = "考核月份"
+    PERSON = "人员"
+    INDICATOR = "个人指标编号"
+    KIND = "类型"
+    POINTS = "分值"
+    REASON = "事由"
+    RECORDER = "记录人"
+    STATUS = "状态"
+    REQUIRED = (MONTH, PERSON, INDICATOR, KIND, POINTS, REASON, STATUS)
+    COLUMNS = (MONTH, PERSON, INDICATOR, KIND, POINTS, REASON, RECORDER, STATUS)
+
+
+class MonthlyReviews:
+    SHEET = "个人月度评定"
+    MONTH = "考核月份"
+    PERSON = "人员"
+    GRADE = "评定等次"
+    COMMENT = "评语"
+    REVIEWER = "考核人"
+    REQUIRED = (MONTH, PERSON)
+    COLUMNS = (MONTH, PERSON, GRADE, COMMENT, REVIEWER)
+
+
+class AnnualReviews:
+    SHEET = "个人年度评定"
+    YEAR = "年度"
+    PERSON = "人员"
+    DECIDED = "确定等次"
+    NOTE = "备注"
+    REQUIRED = (YEAR, PERSON)
+    COLUMNS = (YEAR, PERSON, DECIDED, NOTE)
+
+
+INDIVIDUAL_SHEETS = (Staff, PersonalIndicators, PersonalRecords, MonthlyReviews,
+                     AnnualReviews)
+
+
+class PersonalResults:
+    SHEET = "个人考核结果"
+    PERIOD = "考核期"
+    ID = "人员编号"
+    NAME = "姓名"
+    DEPT = "科室"
+    BASE = "基础分"
+    DEDUCTED = "扣分"
+    BONUS = "加分"
+    SCORE = "得分"
+    GRADE = "等次"
+    DECIDED = "确定等次"
+    RANK = "科室内排名"
+    PENDING = "待核"
+    COLUMNS = (PERIOD, ID, NAME, DEPT, BASE, DEDUCTED, BONUS, SCORE, GRADE, DECIDED,
+               RANK, PENDING)
+
+
+# recalc owns 个人考核结果 too (written after 校验结果, only when 人员 is present)
+RECALC_OWNED = RECALC_OWNED + (PersonalResults,)
+OWNED_SHEETS = OWNED_SHEETS + (PersonalResults.SHEET,)
+
+
+class StaffStatus:
+    ON = "在岗"
+    OFF = "离岗"
+    ALL = (ON, OFF)
+
+
+class RecordKind:
+    DEDUCT = "扣分"
+    BONUS = "加分"
+    ALL = (DEDUCT, BONUS)
+
+
+class MonthlyGrade:
+    """平时考核 grades, best first."""
+    GOOD = "好"
+    FAIR = "较好"
+    AVERAGE = "一般"
+    POOR = "较差"
+    ALL = (GOOD, FAIR, AVERAGE, POOR)
+
+
+class AnnualGrade:
+    EXCELLENT = "优秀"
+    COMPETENT = "称职"
+    BASIC = "基本称职"
+    INCOMPETENT = "不称职"
+    ALL = (EXCELLENT, COMPETENT, BASIC, INCOMPETENT)
+
+
+class IndividualParamKey:
+    BASE = "个人基础分"
+    BONUS_CAP = "个人月加分上限"
+    MONTHLY_GRADE_PREFIX = "个人月度等次:"      # + 好/较好/一般: lower bounds
+    INCOMPETENT_LINE = "个人不称职分数线"
+    BASIC_LINE = "个人基本称职分数线"
+    POOR_MONTHS = "不称职:较差月数"
+    EXCELLENT_RATIO_PREFIX = "个人优秀比例:"    # + the section's annual 等次
+
+
+# (参数, 值, 说明) written by `init`; the engine uses these values when a key is absent.
+DEFAULT_INDIVIDUAL_PARAMS = (
+    (IndividualParamKey.BASE, "100", "个人月度考核基础分"),
+    (IndividualParamKey.BONUS_CAP, "5", "个人每月加分合计上限"),
+    (IndividualParamKey.MONTHLY_GRADE_PREFIX + MonthlyGrade.GOOD, "95", "月度得分不低于此分为“好”"),
+    (IndividualParamKey.MONTHLY_GRADE_PREFIX + MonthlyGrade.FAIR, "90", "月度得分不低于此分为“较好”"),
+    (IndividualParamKey.MONTHLY_GRADE_PREFIX + MonthlyGrade.AVERAGE, "80",
+     "月度得分不低于此分为“一般”,否则为“较差”"),
+    (IndividualParamKey.INCOMPETENT_LINE, "60", "年度得分低于此分为“不称职”"),
+    (IndividualParamKey.BASIC_LINE, "80", "年度得分低于此分为“基本称职”"),
+    (IndividualParamKey.POOR_MONTHS, "3", "全年“较差”月数达到此数为“不称职”"),
+    (IndividualParamKey.EXCELLENT_RATIO_PREFIX + Grade.EXCELLENT, "0.25",
+     "科室年度等次为优秀时,个人优秀比例(名额向下取整)"),
+    (IndividualParamKey.EXCELLENT_RATIO_PREFIX + Grade.PASS, "0.2",
+     "科室年度等次为合格时,个人优秀比例(名额向下取整)"),
+    (IndividualParamKey.EXCELLENT_RATIO_PREFIX + Grade.FAIL, "0.1",
+     "科室年度等次为不合格时,个人优秀比例(名额向下取整)"),
+)
+
+INDIVIDUAL_RULES = {r.code: r for r in (
+    Rule("P01", Level.ERROR, "人员不存在、不唯一或不属于该行的科室",
+         "请填写“人员”表中的人员编号;填姓名时须在本科室(无科室列的表:全局)唯一。"),
+    Rule("P02", Level.ERROR, "个人指标编号不是该人员的个人指标",
+         "请填写“个人指标”表中该人员名下(且无错误)的个人指标编号。"),
+    Rule("P03", Level.ERROR, "对应科室指标不是该人员所在科室的指标",
+         "请填写本科室在“履职管理指标”或“重点指标”表中的指标编号。"),
+    Rule("P04", Level.ERROR, "分值须为0.1的正整数倍,类型须为扣分或加分,状态须为有效或撤销",
+         "请填写大于0、以0.1分为单位的分值,类型选“扣分”或“加分”,状态选“有效”或“撤销”(留空按有效计)。"),
+    Rule("P05", Level.ERROR, "考核月份(年度)格式错误、不在本年度或不在该人员在岗期间",
+         "考核月份请写成“2014-03”,年份须与参数“年度”一致,并在该人员的起始月份至截止月份之间。"),
+    Rule("P06", Level.ERROR, "评定等次或确定等次不在规定的等次中",
+         "月度评定等次请填好、较好、一般、较差(留空按得分自动评定);年度确定等次请填优秀、称职、基本称职、不称职。"),
+    Rule("P07", Level.WARNING, "该月没有个人月度评定记录(按得分自动评定等次)",
+         "请科室负责人在“个人月度评定”表中补录该人员该月的评定。"),
+    Rule("P08", Level.WARNING, "优秀名额出现并列,或确定为优秀的人数超过名额",
+         "请由领导研究确定,在“个人年度评定”表的“确定等次”中填写结果。"),
+    Rule("P09", Level.ERROR, "同一人员同一月份(年度)有多条评定记录",
+         "每人每月只保留一条月度评定、每人每年只保留一条年度评定,请删除多余的行。"),
+    Rule("P10", Level.WARNING, "个人指标已被使用但审核状态不是已审核",
+         "请分管局长审核后将个人指标的审核状态改为“已审核”(第六条)。"),
+    Rule("P11", Level.ERROR, "人员编号重复、科室不存在、状态或起始/截止月份格式错误",
+         "人员编号须唯一,科室须为“科室”表中的科室,状态填在岗或离岗,月份请写成“2014-03”(起始不晚于截止)。"),
+)}
+RULES.update(INDIVIDUAL_RULES)
+
+# Input sheets read when present (recalc, annex, the ribbon); never required.
+OPTIONAL_INPUT_SHEETS = OPTIONAL_INPUT_SHEETS + INDIVIDUAL_SHEETS

@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from lyciq_xl import contract as c
 from lyciq_xl import sample_data as data
+from lyciq_xl import sample_staff
 from lyciq_xl.errors import InputError
 from lyciq_xl.mail.integrity import new_secret
 from lyciq_xl.printform import PAGE_FOOTER
@@ -152,6 +153,7 @@ def build(blank: bool, secret: str, when: dt.datetime) -> bytes:
         if not blank:
             _add_planted_comments(ws, spec, headers, rows)
     _add_appeal_sheet(book, blank)
+    _write_individual_sheets(book, blank)
     book.active = 0
     buffer = io.BytesIO()
     book.save(buffer)
@@ -270,6 +272,7 @@ def _param_rows(secret: str) -> list[list[Any]]:
             + ("【示例密钥,人人可见,正式使用前请用 lyciq-xl init 新建主工作簿或换成新的随机值】"
                if demo else "由 lyciq-xl init 随机生成;更换后,已分发的工作簿将无法通过校验。"))
     rows.append([c.ParamKey.SECRET, secret, note])
+    rows += [[key, _dec(value), text] for key, value, text in c.DEFAULT_INDIVIDUAL_PARAMS]
     return rows + _appeal_param_rows()
 
 
@@ -647,6 +650,9 @@ COMMANDS = (
     ("汇总回收", "lyciq-xl collect 主工作簿.xlsx 回收/*.xlsx", "检查科室发回的工作簿并合并。"),
     ("(无)", "lyciq-xl explain 主工作簿.xlsx 检疫科 2014", "逐项说明一个科室得分的来由,用于答复申诉。"),
     ("(无)", "lyciq-xl status 主工作簿.xlsx", "查看各科室工作簿报送情况。"),
+    ("(无)", "lyciq-xl explain 主工作簿.xlsx 鲁振东", "逐月说明一名人员的个人考核得分和等次的来由。"),
+    ("(无)", "lyciq-xl archive 主工作簿.xlsx --out 档案 --pdf",
+     "每人一份个人考核档案(A4纵向,可加 --dept 科室 或 --person 人员),供本人和领导签字后归档。"),
 )
 
 NOTES = (
@@ -677,8 +683,8 @@ def _write_guide(ws: Worksheet) -> None:
     guide.line(["依据《辽阳出入境检验检疫局绩效管理办法》(LNCIQ-LY-RS-001-2)。"
                 "本工作簿由 lyciq-xl init 生成;各表的列标题是工具读取数据的依据,请勿改名。"],
                (4,), border=False)
-    guide.table("一、各工作表的用途", ("工作表", "用途", "填写人"), SHEET_PURPOSES + APPEAL_PURPOSES,
-                (2, 1, 1))
+    guide.table("一、各工作表的用途", ("工作表", "用途", "填写人"),
+                SHEET_PURPOSES + APPEAL_PURPOSES + INDIVIDUAL_PURPOSES, (2, 1, 1))
     guide.table("二、工作流程", ("步骤", "环节", "做法"),
                 [(f"第{n}步", name, text) for n, (name, text) in enumerate(WORKFLOW, 1)], (1, 1, 2))
     guide.table("三、功能区按钮与命令(Excel“绩效考核”选项卡 / 命令行)",
@@ -787,6 +793,76 @@ def _add_appeal_sheet(book: Workbook, blank: bool) -> None:
                                  "待处理、维持、撤销或调整;留空按待处理计。")
     decisions.add(_column_range(c.Appeals.COLUMNS, c.Appeals.DECISION))
     ws.add_data_validation(decisions)
+# --- individual performance (个人绩效, SPEC section 8) ---------------------------------
+# The five input sheets after the organisational ones; sample content from
+# lyciq_xl.sample_staff. The drop-downs and formats are this block's own.
+
+INDIVIDUAL_TAB = "FFD966"
+INDIVIDUAL_BUILDERS = {
+    c.Staff: sample_staff.staff_rows, c.PersonalIndicators: sample_staff.indicator_rows,
+    c.PersonalRecords: sample_staff.record_rows, c.MonthlyReviews: sample_staff.monthly_rows,
+    c.AnnualReviews: sample_staff.annual_rows,
+}
+PERSON_PROMPT = "填写“人员”表中的人员编号(或全局唯一的姓名)。"
+INDIVIDUAL_VALIDATIONS: dict[tuple[str, str], tuple[str, bool, str]] = {
+    (c.Staff.SHEET, c.Staff.DEPT): (SECTION_RANGE, False, "从“科室”表选择科室名称(也可填科室代码)。"),
+    (c.Staff.SHEET, c.Staff.STATUS): (_literal(c.StaffStatus.ALL), True, "在岗或离岗;离岗须填截止月份。"),
+    (c.PersonalIndicators.SHEET, c.PersonalIndicators.DEPT):
+        (SECTION_RANGE, False, "从“科室”表选择科室名称(也可填科室代码)。"),
+    (c.PersonalIndicators.SHEET, c.PersonalIndicators.APPROVAL):
+        (_literal(c.Approval.ALL), True, "分管局长审核后改为“已审核”(第六条)。"),
+    (c.PersonalRecords.SHEET, c.PersonalRecords.KIND):
+        (_literal(c.RecordKind.ALL), True, "扣分或加分;每月加分合计不超过参数“个人月加分上限”。"),
+    (c.PersonalRecords.SHEET, c.PersonalRecords.STATUS):
+        (_literal(c.Status.ALL), True, "改为“撤销”即不再计分,请勿删除记录。"),
+    (c.MonthlyReviews.SHEET, c.MonthlyReviews.GRADE):
+        (_literal(c.MonthlyGrade.ALL), True, "科室负责人评定的等次;留空则按当月得分自动评定。"),
+    (c.AnnualReviews.SHEET, c.AnnualReviews.DECIDED):
+        (_literal(c.AnnualGrade.ALL), True, "领导研究确定的年度等次;工具不会改动此列。"),
+}
+INDIVIDUAL_FORMATS = {
+    (c.PersonalRecords.SHEET, c.PersonalRecords.POINTS): POINTS_FORMAT,
+    **{(spec.SHEET, h): "@" for spec, h in (
+        (c.Staff, c.Staff.START), (c.Staff, c.Staff.END), (c.PersonalRecords, c.PersonalRecords.MONTH),
+        (c.MonthlyReviews, c.MonthlyReviews.MONTH), (c.AnnualReviews, c.AnnualReviews.YEAR))},
+}
+NUMBER_FORMATS.update(INDIVIDUAL_FORMATS)
+TEXT_COLUMNS |= {c.MonthlyReviews.COMMENT, c.AnnualReviews.NOTE}
+INDIVIDUAL_PURPOSES = (
+    (c.Staff.SHEET, "各科室工作人员(个人考核对象),起始/截止月份写成2014-03,留空为全年在岗。", "人事科"),
+    (c.PersonalIndicators.SHEET, "科室指标分解到人的个人指标,“对应科室指标”填本科室的指标编号(第六条)。",
+     "各科室起草,分管局长审核"),
+    (c.PersonalRecords.SHEET, "科室负责人按月录入的个人扣分、加分及事由;错录的改为“撤销”。", "各科室负责人"),
+    (c.MonthlyReviews.SHEET, "每人每月一行的平时考核评定(好/较好/一般/较差),等次留空按得分评定。",
+     "各科室负责人"),
+    (c.AnnualReviews.SHEET, "年度考核确定等次(优秀/称职/基本称职/不称职),工具只提出建议,不改动此表。",
+     "局党组确定后由人事科录入"),
+    (c.PersonalResults.SHEET, "【工具生成】每人各月及年度得分、等次、建议等次和科室内排名;"
+                              "优秀名额按科室年度等次对应的比例向下取整。", "重新计算时生成"),
+)
+
+
+def _write_individual_sheets(book: Workbook, blank: bool) -> None:
+    for spec in c.INDIVIDUAL_SHEETS:
+        ws = book.create_sheet(spec.SHEET)
+        ws.sheet_properties.tabColor = INDIVIDUAL_TAB
+        headers = tuple(spec.COLUMNS)
+        rows = [] if blank else INDIVIDUAL_BUILDERS[spec]()
+        rows = [[_dec(v) if h in (c.PersonalRecords.POINTS,) and isinstance(v, str) else v
+                 for h, v in zip(headers, row)] for row in rows]
+        _write_table(ws, headers, rows)
+        for (sheet, header), (formula, strict, prompt) in INDIVIDUAL_VALIDATIONS.items():
+            if sheet == spec.SHEET:
+                dv = _list_validation(formula, strict, header, prompt)
+                dv.add(_column_range(headers, header))
+                ws.add_data_validation(dv)
+        if spec is c.PersonalRecords:
+            dv = DataValidation(type="decimal", operator="greaterThan", formula1="0",
+                                allow_blank=True, showErrorMessage=True, showInputMessage=True)
+            dv.promptTitle = dv.errorTitle = c.PersonalRecords.POINTS
+            dv.prompt = dv.error = "分值须大于0,以0.1分为单位。"
+            dv.add(_column_range(headers, c.PersonalRecords.POINTS))
+            ws.add_data_validation(dv)
 
 
 if __name__ == "__main__":

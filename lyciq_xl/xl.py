@@ -69,6 +69,14 @@ def generate_annex3(port: WorkbookPort) -> Outcome:
 
 
 @ribbon_action
+def personal_archive(port: WorkbookPort) -> Outcome:
+    """个人档案: one 个人考核档案 per person (SPEC 8), .xlsx, in 个人考核档案 next
+    to the workbook. PDF stays on the command line (it needs LibreOffice)."""
+    from lyciq_xl.commands import archive
+    return archive.archive(port)
+
+
+@ribbon_action
 def distribute(port: WorkbookPort) -> Outcome:
     """分发工作簿: one workbook per section for the year, plus an e-mail draft
     (.eml, opened and sent from Outlook), in <工作簿名>_分发 next to the master.
@@ -105,4 +113,5 @@ def feedback(port: WorkbookPort) -> Outcome:
 
 
 __all__ = ["recalculate", "validate", "generate_annex2", "generate_annex3",
-           "distribute", "distribute_assessors", "collect", "feedback", "FILL_MACRO"]
+           "personal_archive", "distribute", "distribute_assessors", "collect", "feedback",
+           "FILL_MACRO"]

@@ -92,7 +92,7 @@ def test_ribbon_tab_groups_and_buttons(parts):
     groups = {g.get("label"): [b.get("label") for b in g.iter(UI_NS + "button")]
               for g in tab.iter(UI_NS + "group")}
     assert groups == {"计算": ["重新计算", "校验"], "附件": ["生成附件2", "生成附件3"],
-                      "分发": ["分发工作簿", "分发考核表", "汇总回收", "反馈单"]}
+                      "个人": ["个人档案"], "分发": ["分发工作簿", "分发考核表", "汇总回收", "反馈单"]}
     for button in ui.iter(UI_NS + "button"):
         assert button.get("imageMso") and button.get("screentip") and button.get("supertip")
 
@@ -113,7 +113,8 @@ def test_each_button_names_one_xl_function(parts):
     ui = ElementTree.fromstring(parts["customUI/customUI14.xml"])
     tags = [b.get("tag") for b in ui.iter(UI_NS + "button")]
     assert tags == ["recalculate", "validate", "generate_annex2", "generate_annex3",
-                    "distribute", "distribute_assessors", "collect", "feedback"]
+                    "personal_archive", "distribute", "distribute_assessors", "collect",
+                    "feedback"]
     for tag in tags:
         func = getattr(xl, tag)
         assert tag in xl.__all__

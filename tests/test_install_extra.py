@@ -25,7 +25,8 @@ def _lyciq(*args: str) -> subprocess.CompletedProcess:
 def test_recalc_annex_status_without_xlwings(sample_path, tmp_path):
     done = _lyciq("recalc", str(sample_path))
     assert done.returncode == 1, done.stderr          # the sample's planted errors
-    assert done.stdout.startswith("重新计算完成:错误 3 条,警告 2 条")
+    # 3 + 4 errors, 2 + 3 warnings: the sample plants both parts' (P rules: SPEC 8)
+    assert done.stdout.startswith("重新计算完成:错误 7 条,警告 5 条")
     assert _lyciq("status", str(sample_path)).returncode == 0
     assert _lyciq("annex", str(sample_path), "--out", str(tmp_path / "out")).returncode == 0
 

@@ -139,7 +139,9 @@ def test_validate_through_both_ports(sample_path, tmp_path):
     names = openpyxl.load_workbook(paths["file"]).sheetnames
     assert Findings.SHEET in names and Results.SHEET not in names
     # 3 errors and 2 warnings planted in the sample (lyciq_xl/sample.py)
-    assert outcomes["file"].alert == "校验完成:错误 3 条,警告 2 条,详见“校验结果”。"
+    # 3 errors and 2 warnings of the organisational part, 4 and 3 of the
+    # individual part (P02, P04, P05, P06; P07, P08, P10)
+    assert outcomes["file"].alert == "校验完成:错误 7 条,警告 5 条,详见“校验结果”。"
 
 
 def test_explain_through_both_ports(sample_path, tmp_path):
@@ -156,7 +158,10 @@ def test_annex_through_both_ports(sample_path, tmp_path):
         outcome = through(kind, path, annex.annex)          # beside the workbook
         assert outcome.code == ExitCode.OK
         assert len(outcome.lines) >= 4
-    for stem in annex.ALL:
+    # with the 科室个人考核结果汇总表 of each quarter (SPEC 8)
+    quarters = sorted(p.stem for p in paths["file"].parent.glob("科室个人考核结果汇总表_*.xlsx"))
+    assert len(quarters) == 4
+    for stem in annex.ALL + tuple(quarters):
         mine = python_calamine.CalamineWorkbook.from_path(str(paths["file"].with_name(f"{stem}.xlsx")))
         theirs = python_calamine.CalamineWorkbook.from_path(
             str(paths["remote"].with_name(f"{stem}.xlsx")))
@@ -273,7 +278,8 @@ def test_results_anchor(sample_path, tmp_path):
     # one hand-checked figure so the comparison above cannot pass on two equal wrongs:
     # the sample's planted findings are 3 errors and 2 warnings (lyciq_xl/sample.py)
     outcome = through("file", sample_path, recalc.recalc)
-    assert (outcome.result.error_count, outcome.result.warning_count) == (3, 2)
+    # 3 + 4 individual errors, 2 + 3 individual warnings (the sample's planted P rules)
+    assert (outcome.result.error_count, outcome.result.warning_count) == (7, 5)
     assert contract.Results.SHEET in openpyxl.load_workbook(sample_path).sheetnames
 
 

@@ -43,13 +43,13 @@ def test_a_bar_on_a_terminal_and_json_still_clean(sample_path):
         os.close(master)
     assert done.returncode == 1                 # the sample's planted errors
     assert "重新计算" in shown and "3/3" in shown
-    assert json.loads(done.stdout)["errors"] == 3
+    assert json.loads(done.stdout)["errors"] == 3 + 4       # + the individual part's P02, P04, P05, P06
 
 
 def test_nothing_when_stderr_is_not_a_terminal(sample_path):
     done = _recalc(sample_path, "--json", stderr=subprocess.PIPE)
     assert done.stderr == b""
-    assert json.loads(done.stdout)["errors"] == 3
+    assert json.loads(done.stdout)["errors"] == 3 + 4       # + the individual part's P02, P04, P05, P06
 
 
 def test_for_terminal_chooses_by_isatty():

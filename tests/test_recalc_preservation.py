@@ -86,7 +86,9 @@ def test_recalc_keeps_everything_it_does_not_own(decorated_master):
     for name, grid in old_grids.items():
         assert new_grids[name] == grid, f"input sheet {name} changed"
     # the sample has a 申诉记录 sheet, so recalc also writes 申诉处理明细
-    owned = [s.SHEET for s in contract.RECALC_OWNED] + [contract.AppealAudit.SHEET]
+    # and (SPEC 8) a 人员 sheet, so 个人考核结果 last
+    owned = ([s.SHEET for s in contract.RECALC_OWNED if s is not contract.PersonalResults]
+             + [contract.AppealAudit.SHEET, contract.PersonalResults.SHEET])
     assert list(new_grids) == list(old_grids) + owned
 
     book = openpyxl.load_workbook(path)

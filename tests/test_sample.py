@@ -40,7 +40,8 @@ def test_every_contract_sheet_and_column_in_order(full):
     book = openpyxl.load_workbook(full)
     assert book.sheetnames == ["说明", "参数", "科室", "指标框架", "履职管理指标", "重点指标",
                                "扣分标准", "扣分记录", "相互评价", "党组评价", "外部评价", "创优加分",
-                               "申诉记录"]
+                               "申诉记录",
+                               "人员", "个人指标", "个人扣加分", "个人月度评定", "个人年度评定"]
     for spec in c.INPUT_SHEETS:
         headers = [cell.value for cell in book[spec.SHEET][1]]
         extra = SECTION_NAMES if spec in c.BALLOT_SHEETS else []
@@ -63,6 +64,13 @@ def test_params_defaults(full):
         "优秀名额:行政管理科室": Decimal("1"), "优秀名额:业务管理科室": Decimal("1"),
         "优秀名额:直属单位": Decimal("1"), "不合格分数线": Decimal("60"),
         "申诉期限天数": Decimal("15"), "结果审定": "否",
+        # individual performance (SPEC 8)
+        "个人基础分": Decimal("100"), "个人月加分上限": Decimal("5"),
+        "个人月度等次:好": Decimal("95"), "个人月度等次:较好": Decimal("90"),
+        "个人月度等次:一般": Decimal("80"), "个人不称职分数线": Decimal("60"),
+        "个人基本称职分数线": Decimal("80"), "不称职:较差月数": Decimal("3"),
+        "个人优秀比例:优秀": Decimal("0.25"), "个人优秀比例:合格": Decimal("0.2"),
+        "个人优秀比例:不合格": Decimal("0.1"),
     }
     notes = [r["说明"] for r in read_tables(full, [c.Params])["参数"].rows]
     assert all(notes)
@@ -104,7 +112,7 @@ def test_blank_has_structure_only(blank):
     assert [r["科室代码"] for r in t["科室"].rows] == \
         ["BGS", "RSK", "ZHK", "JDHK", "QFK", "JYK", "FWZX", "BJZX"]
     assert len(t["指标框架"].rows) == 14
-    assert len(t["参数"].rows) == 21
+    assert len(t["参数"].rows) == 21 + 11          # + the individual part's 11 keys
     assert t["申诉记录"].rows == []
     for sheet in ("履职管理指标", "重点指标", "扣分标准", "扣分记录", "相互评价", "党组评价", "外部评价",
                   "创优加分"):

@@ -26,7 +26,9 @@ def assessment():
 
 
 def test_exactly_the_planted_findings(assessment):
-    found = sorted((f.rule, f.level, f.sheet, f.cell) for f in assessment.findings)
+    # the individual part's (P rules) are pinned in test_sample_individual
+    found = sorted((f.rule, f.level, f.sheet, f.cell) for f in assessment.findings
+                   if not f.rule.startswith("P"))
     assert found == sorted([
         # 扣分记录 row 18 = record 2014-017: 0.8 under F4-01 [0.1, 0.5]
         ("D03", "错误", "扣分记录", "I18"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lyciq_xl.annex import framework, html, indicators, key_tasks, pdf, report
+from lyciq_xl.annex import framework, html, indicators, key_tasks, pdf, quarterly, report
 from lyciq_xl.annex.document import Document
 from lyciq_xl.annex.layout import render_workbook
 from lyciq_xl.annex.source import Source
@@ -71,8 +71,10 @@ def _save(out: Path, item: Output, as_html: bool) -> list[Path]:
 
 def annex(port: WorkbookPort, out: Path | None = None, stems: tuple[str, ...] = ALL, *,
           as_pdf: bool = False, as_html: bool = False, dept: str | None = None,
-          include_drafts: bool = False) -> Outcome:
-    """Write the documents `stems` into `out` (default: beside the workbook)."""
+          include_drafts: bool = False, quarterly_reports: bool | None = None) -> Outcome:
+    """Write the documents `stems` into `out` (default: beside the workbook);
+    with `quarterly_reports` (default: when every annex is asked for) also the
+    科室个人考核结果汇总表 of each quarter (SPEC 8)."""
     if as_pdf:
         pdf.soffice()                     # fail before writing anything
     folder = out if out is not None else port.folder()
@@ -85,17 +87,25 @@ def annex(port: WorkbookPort, out: Path | None = None, stems: tuple[str, ...] = 
     # everything is built in memory first: an unknown dept is an InputError
     # before any file is written
     outputs = build(source, assessment, stems, dept, include_drafts)
+    # 科室个人考核结果汇总表 (SPEC 8): one workbook per quarter, a sheet per section
+    quarters = (quarterly.quarter_reports(evaluated, source.section(dept))
+                if (stems == ALL if quarterly_reports is None else quarterly_reports) else [])
+    stems_written = [o.stem for o in outputs] + [q.stem for q in quarters]
     # an annex still open in Excel: write none
-    port.check_outputs_writable(folder / f"{item.stem}.xlsx" for item in outputs)
+    port.check_outputs_writable(folder / f"{stem}.xlsx" for stem in stems_written)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for done, item in enumerate(outputs, 1):
         written += _save(folder, item, as_html)
         port.progress("生成附件", done, len(outputs))
+    for item in quarters:
+        path = folder / f"{item.stem}.xlsx"
+        safefile.save_workbook(item.workbook(), path)
+        written.append(path)
     errors: list[str] = []
     if as_pdf:
         try:
-            written += pdf.convert([folder / f"{o.stem}.xlsx" for o in outputs], folder,
+            written += pdf.convert([folder / f"{stem}.xlsx" for stem in stems_written], folder,
                                    timeout=pdf.TIMEOUT)
         except PdfError as exc:           # the .xlsx are written: not an exit 2
             errors.append(str(exc))

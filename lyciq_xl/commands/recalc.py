@@ -11,6 +11,7 @@ from lyciq_xl.engine import Assessment, evaluate, owned_sheets, to_json
 from lyciq_xl.errors import ExitCode, InputError
 from lyciq_xl.port.base import WorkbookPort
 from lyciq_xl.summary import marks_note, message_box_text, summary_text
+from lyciq_xl.table import bulk_allocation
 
 
 def recalc(port: WorkbookPort) -> Outcome:
@@ -23,7 +24,9 @@ def recalc(port: WorkbookPort) -> Outcome:
         step()
         assessment = evaluate(tables)
         step()
-        port.write(owned_sheets(assessment))
+        with bulk_allocation():       # 个人考核结果 alone is ~26,000 rows at province scale
+            owned = owned_sheets(assessment)
+        port.write(owned)
         marked = port.mark(assessment.findings)
         step()
     lines = summary_text(assessment).split("\n")
@@ -50,9 +53,14 @@ def validate(port: WorkbookPort) -> Outcome:
 
 
 def explain(port: WorkbookPort, dept: str, period: str | None) -> Outcome:
-    """How one section's score came about, item by item (writes nothing)."""
+    """How one section's score came about, item by item; or one person's,
+    month by month (writes nothing)."""
     assessment = evaluate(port.read_tables())
     if assessment.sections.resolve(dept) is None:
+        if assessment.individual is not None:     # a person (SPEC 8): 人员编号 or unique 姓名
+            from lyciq_xl.engine.individual.explain import explain_person
+            text = explain_person(assessment.individual, dept)
+            return Outcome(text.split("\n"), text)
         raise InputError(f"工作表“{contract.Sections.SHEET}”中没有科室“{dept}”,"
                          f"请填写科室名称或科室代码。")
     text = assessment.explain(dept, period).text()

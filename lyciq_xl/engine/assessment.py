@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lyciq_xl import contract
 from lyciq_xl.engine import appeals, rules, scoring
 from lyciq_xl.engine.findings import Finding, sort_findings
+from lyciq_xl.engine.individual import IndividualAssessment, evaluate_individual
 from lyciq_xl.engine.records import Inputs, load_inputs
 from lyciq_xl.engine.scoring import Detail, KeyTaskScore, ResultRow, ServiceRow
 from lyciq_xl.model import FrameworkSpec, Period, SectionIndex, Settings
@@ -24,6 +26,8 @@ class Assessment:
     details: dict[str, Detail] = field(repr=False)
     inputs: Inputs = field(repr=False)
     appeals: list = field(default_factory=list, repr=False)   # AppealOutcome per 申诉记录 row
+    # 个人绩效 (SPEC 8): None when the workbook has no sheet 人员
+    individual: IndividualAssessment | None = field(default=None, repr=False)
 
     @property
     def has_errors(self) -> bool:
@@ -65,9 +69,24 @@ def _evaluate(tables: dict[str, Table]) -> Assessment:
     scoring.collect_service(inp, validation, details)
     scoring.collect_bonuses(inp, validation, details)
     periods = scoring.result_periods(inp, active)
+    results = scoring.results(inp, periods, details)
+    individual = _individual(tables, inp, results)
+    findings = validation.findings + (individual.findings if individual else [])
     return Assessment(
         settings=inp.settings, sections=inp.sections, frameworks=inp.frameworks,
-        periods=periods, results=scoring.results(inp, periods, details),
+        periods=periods, results=results,
         service=scoring.service_rows(inp, details),
-        findings=sort_findings(validation.findings), key_task_scores=key_scores,
-        details=details, inputs=inp, appeals=resolution.outcomes)
+        findings=sort_findings(findings), key_task_scores=key_scores,
+        details=details, inputs=inp, appeals=resolution.outcomes,
+        individual=individual)
+
+
+def _individual(tables: dict[str, Table], inp: Inputs,
+                results: list[ResultRow]) -> IndividualAssessment | None:
+    """The individual part, only when the workbook has the sheet 人员; the
+    quota follows each section's annual 等次 (科室考核结果与个人挂钩)."""
+    if contract.Staff.SHEET not in tables:
+        return None
+    year = str(inp.settings.year)
+    grades = {r.code: r.grade for r in results if r.period == year}
+    return evaluate_individual(tables, inp.sections, inp.settings.year, grades)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from lyciq_xl.contract import AppealAudit, Appeals, Findings, Results, ServiceDetail
+from lyciq_xl.contract import AppealAudit, Appeals, Findings, PersonalResults, Results, ServiceDetail
 from lyciq_xl.engine.assessment import Assessment
+from lyciq_xl.engine.individual.sheets import personal_results_rows, personal_results_sheet
 from lyciq_xl.owned import OwnedSheet
 
 SCORE_FORMAT = "0.00"
@@ -55,10 +56,13 @@ def appeal_sheet(a: Assessment) -> OwnedSheet:
 
 def owned_sheets(a: Assessment) -> list[OwnedSheet]:
     """考核结果, 服务评价明细, 校验结果 — in that order; then 申诉处理明细 when
-    the workbook has a 申诉记录 sheet (a master without appeals gains no sheet)."""
+    the workbook has a 申诉记录 sheet (a master without appeals gains no sheet); then
+    个人考核结果 when the workbook has the individual part (SPEC 8)."""
     sheets = [results_sheet(a), service_sheet(a), findings_sheet(a)]
     if Appeals.SHEET in a.inputs.tables:
         sheets.append(appeal_sheet(a))
+    if a.individual is not None:
+        sheets.append(personal_results_sheet(a.individual))
     return sheets
 
 
@@ -77,4 +81,7 @@ def to_json(a: Assessment) -> dict:
         "service": [{k: _plain(v) for k, v in vars(s).items()} for s in a.service],
         "findings": [{"level": f.level, "sheet": f.sheet, "cell": f.cell, "rule": f.rule,
                       "message": f.message} for f in a.findings],
+        **({} if a.individual is None else {"individual": [
+            dict(zip(PersonalResults.COLUMNS, map(_plain, row)))
+            for row in personal_results_rows(a.individual)]}),
     }
