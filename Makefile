@@ -22,11 +22,20 @@ setup: system-deps $(VENV)/.installed
 demo: setup
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(VENV)/bin/lyciq-xl init $(DEMO)/主工作簿.xlsx
-	@# exit 1 = done with validation errors: the sample plants five on purpose
+	@# exit 1 = done with validation errors: the sample plants some on purpose
 	$(VENV)/bin/lyciq-xl recalc $(DEMO)/主工作簿.xlsx || test $$? -eq 1
 	$(VENV)/bin/lyciq-xl explain $(DEMO)/主工作簿.xlsx 检疫科
+	$(VENV)/bin/lyciq-xl explain $(DEMO)/主工作簿.xlsx BGS01
 	$(VENV)/bin/lyciq-xl annex $(DEMO)/主工作簿.xlsx --out $(DEMO)/附件 --pdf --html
-	@echo "演示结果在 $(DEMO)/ 下:主工作簿.xlsx(考核结果、校验结果)和 附件/(xlsx、pdf、html)"
+	$(VENV)/bin/lyciq-xl archive $(DEMO)/主工作簿.xlsx --out $(DEMO)/个人档案 --dept 办公室 --pdf
+	$(VENV)/bin/lyciq-xl distribute $(DEMO)/主工作簿.xlsx --out $(DEMO)/分发 --period 2014Q3
+	$(VENV)/bin/lyciq-xl distribute $(DEMO)/主工作簿.xlsx --assessors --out $(DEMO)/考核分发 --period 2014Q3
+	@# the distributed files sent straight back: collect says each is unfilled (exit 1) and merges nothing
+	$(VENV)/bin/lyciq-xl collect $(DEMO)/主工作簿.xlsx $(DEMO)/分发/办公室_2014Q3_绩效填报.xlsx --receipts $(DEMO)/回执 || test $$? -eq 1
+	$(VENV)/bin/lyciq-xl status $(DEMO)/主工作簿.xlsx --period 2014Q3
+	$(VENV)/bin/lyciq-xl feedback $(DEMO)/主工作簿.xlsx --out $(DEMO)/反馈单 --period 2014 --pdf --eml
+	$(VENV)/bin/lyciq-xl history $(DEMO)/主工作簿.xlsx --out $(DEMO)/历年对比
+	@echo "演示结果在 $(DEMO)/ 下:主工作簿.xlsx、附件/、个人档案/、分发/、考核分发/、回执/、反馈单/、历年对比/"
 
 test: setup
 	XLWINGS_LICENSE_KEY=noncommercial $(PY) -m pytest -q
