@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
+from cli_fixtures import assert_clean_exit2, lyciq
 from lyciq_xl import sample_staff
-from tests.test_cli import assert_clean_exit2, lyciq
 
 PEOPLE = [(row[0], row[1]) for row in sample_staff.staff_rows()]     # (人员编号, 姓名)
 

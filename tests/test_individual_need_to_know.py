@@ -9,10 +9,10 @@ import email.policy
 import io
 import zipfile
 
+from cli_fixtures import lyciq
 from lyciq_xl import sample_staff
 from lyciq_xl.contract import DEFAULT_SECTIONS
 from lyciq_xl.sample_data import SECTION_PEOPLE
-from tests.test_cli import lyciq
 
 PEOPLE = [(row[0], row[1]) for row in sample_staff.staff_rows()]
 

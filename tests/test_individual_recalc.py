@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from cli_fixtures import assert_clean_exit2, lyciq
+from individual_fixtures import person, pind, rec, rev
 from lyciq_xl import contract as c
-from tests.individual_fixtures import person, pind, rec, rev
-from tests.test_cli import assert_clean_exit2, lyciq
 
 STAFF = [person("B1", "李一", "BGS"), person("B2", "李二", "BGS"),
          person("B3", "李三", "BGS"), person("B4", "李四", "BGS")]

@@ -7,7 +7,7 @@ import subprocess
 
 import openpyxl
 
-from tests.test_cli import lyciq
+from cli_fixtures import lyciq
 
 
 def table(ws) -> dict[str, list]:
