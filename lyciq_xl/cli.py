@@ -235,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workbook", type=Path, metavar="主工作簿")
     p.add_argument("--out", type=_out_folder, required=True, metavar="输出文件夹")
     p.add_argument("--pdf", action="store_true", help="同时生成PDF(一次LibreOffice转换全部文件)")
-    p.add_argument("--person", metavar="人员", help="只生成一人:人员编号或唯一的姓名")
+    p.add_argument("--person", metavar="人员编号或姓名", help="只生成一人:人员编号或唯一的姓名")
     p.add_argument("--dept", metavar="科室", help="只生成一个科室的人员")
     p.set_defaults(func=_cmd_archive)
 
