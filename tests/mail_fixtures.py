@@ -232,3 +232,17 @@ def edit_master(path: Path, sheet: str, cells: dict[str, object]) -> None:
     for address, value in cells.items():
         wb[sheet][address] = value
     wb.save(path)
+
+
+# --- 办公室's workbook distributed for one quarter (collect tests) ----------------
+
+BGS_PERIOD = "2014Q3"
+BGS_FILE = f"办公室_{BGS_PERIOD}_绩效填报.xlsx"
+BGS_RECEIPT = f"办公室_{BGS_PERIOD}_回执.xlsx"
+
+
+def distributed_bgs(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A master in tmp_path, distributed for BGS_PERIOD: (master, 办公室's workbook, tmp_path)."""
+    master = build_master(tmp_path / "master.xlsx")
+    assert run_cli("distribute", master, "--out", tmp_path / "out", "--period", BGS_PERIOD) == 0
+    return master, tmp_path / "out" / BGS_FILE, tmp_path

@@ -11,19 +11,28 @@ from __future__ import annotations
 import pytest
 
 from lyciq_xl import contract as c
-from mail_fixtures import build_master, by_id, edit_master, fill, grid, receipt_lines, run_cli, sha
+from mail_fixtures import (
+    BGS_FILE,
+    BGS_PERIOD,
+    BGS_RECEIPT,
+    build_master,
+    by_id,
+    distributed_bgs,
+    edit_master,
+    fill,
+    grid,
+    receipt_lines,
+    run_cli,
+    sha,
+)
 
-PERIOD = "2014Q3"
-BGS_FILE = f"办公室_{PERIOD}_绩效填报.xlsx"
-BGS_RECEIPT = f"办公室_{PERIOD}_回执.xlsx"
+PERIOD = BGS_PERIOD
 IND = c.Indicators.SHEET
 
 
 @pytest.fixture
 def setup(tmp_path):
-    master = build_master(tmp_path / "master.xlsx")
-    assert run_cli("distribute", master, "--out", tmp_path / "out", "--period", PERIOD) == 0
-    return master, tmp_path / "out" / BGS_FILE, tmp_path
+    return distributed_bgs(tmp_path)
 
 
 def changes(master):
