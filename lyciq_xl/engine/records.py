@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,7 +27,7 @@ from lyciq_xl.model import (
     load_sections,
     load_settings,
 )
-from lyciq_xl.table import Table, as_date, as_decimal, as_text, cell_address
+from lyciq_xl.table import ColumnarTable, Table, as_date, as_decimal, as_text, cell_address
 
 
 def memo(fn):
@@ -201,6 +202,48 @@ def load_deductions(table: Table, sections: SectionIndex) -> list[Deduction]:
     return out
 
 
+def load_coded_deductions(table: Table, sections: SectionIndex
+                          ) -> tuple[list[Deduction], dict[str, Sequence[int]] | None]:
+    """`load_deductions`, and for a big sheet still in columns (ColumnarTable)
+    each column's codes aligned with the deductions, or None. Column by
+    column: each distinct value parsed once (the same parsers as
+    `load_deductions`), every row then a lookup by code."""
+    if not isinstance(table, ColumnarTable) or table.materialised:
+        return load_deductions(table, sections), None
+    D, keep = Deductions, table.keep
+    whole = len(keep) == table.height
+    codes: dict[str, Sequence[int]] = {}
+    for header, column in table.data.items():
+        codes[header] = column.codes if whole else [column.codes[i] for i in keep]
+
+    def raw(header: str) -> list[Any]:
+        column = table.data.get(header)
+        if column is None:
+            return [None] * len(keep)
+        return list(map(column.distinct.__getitem__, codes[header]))
+
+    def parsed(header: str, parse: Callable[[Any], Any]) -> list[Any]:
+        column = table.data.get(header)
+        if column is None:
+            return [parse(None)] * len(keep)
+        distinct = column.distinct
+        if parse is text_of and set(map(type, distinct)) <= {str, type(None)}:
+            values = distinct            # text already: 记录号, 事由 (one value a row)
+        else:
+            values = [parse(v) for v in distinct]
+        return list(map(values.__getitem__, codes[header]))
+
+    periods = parsed(D.PERIOD, _period_with_span)
+    deductions = list(map(
+        Deduction, [i + 2 for i in keep], parsed(D.RECORD_NO, text_of),
+        raw(D.PERIOD), [p for p, _ in periods], raw(D.DATE), parsed(D.DATE, as_date),
+        raw(D.DEPT), parsed(D.DEPT, sections.resolve), parsed(D.CATEGORY, as_text),
+        parsed(D.INDICATOR, _key), parsed(D.STANDARD, _key), parsed(D.REASON, text_of),
+        raw(D.POINTS), parsed(D.POINTS, as_decimal), parsed(D.STATUS, as_text),
+        [span for _, span in periods], parsed(D.KIND, as_text), parsed(D.SPECIAL, as_text)))
+    return deductions, codes
+
+
 # --- 重点指标 -------------------------------------------------------------------------
 
 @dataclass(slots=True)
@@ -333,6 +376,9 @@ class Inputs:
     party: BallotSheet
     external: list[ExternalRate]
     bonuses: list[Bonus]
+    # 扣分记录 read as columns: header -> each deduction's code in that column
+    # (equal codes, equal values), for rules checked once per distinct value
+    deduction_codes: dict[str, Sequence[int]] | None = None
 
     def framework(self, section: Section) -> FrameworkSpec:
         return self.frameworks[section.framework]
@@ -354,6 +400,9 @@ def _table(tables: dict[str, Table], spec: type) -> Table:
     if spec in contract.BALLOT_SHEETS:
         return table
     columns = [h for h in spec.COLUMNS if h in table.columns]
+    if isinstance(table, ColumnarTable) and not table.materialised:
+        keep = table.nonblank(columns)
+        return table if len(keep) == len(table.keep) else table.restricted(keep)
     rows = [r for r in table.rows if any(r.values[h] is not None for h in columns)]
     return table if len(rows) == len(table.rows) else Table(table.sheet, table.columns, rows, table.repeated)
 
@@ -361,6 +410,7 @@ def _table(tables: dict[str, Table], spec: type) -> Table:
 def load_inputs(tables: dict[str, Table]) -> Inputs:
     c = contract
     sections = load_sections(_table(tables, c.Sections))
+    deductions, codes = load_coded_deductions(_table(tables, c.Deductions), sections)
     return Inputs(
         tables=tables,
         settings=load_settings(_table(tables, c.Params)),
@@ -368,10 +418,11 @@ def load_inputs(tables: dict[str, Table]) -> Inputs:
         frameworks=load_framework(_table(tables, c.Framework)),
         standards=load_standards(_table(tables, c.Standards)),
         indicators=load_indicators(_table(tables, c.Indicators), sections),
-        deductions=load_deductions(_table(tables, c.Deductions), sections),
+        deductions=deductions,
         key_tasks=load_key_tasks(_table(tables, c.KeyTasks), sections),
         peer=load_ballots(_table(tables, c.PeerBallots), sections, c.PeerBallots),
         party=load_ballots(_table(tables, c.PartyBallots), sections, c.PartyBallots),
         external=load_external(_table(tables, c.External), sections),
         bonuses=load_bonuses(_table(tables, c.Bonuses), sections),
+        deduction_codes=codes,
     )

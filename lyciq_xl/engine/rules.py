@@ -8,14 +8,16 @@ for ballots a single cell (B01, B02). Warnings never leave anything out.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Bonuses, Deductions, External, Indicators, KeyTasks, PartyBallots, PeerBallots
 from lyciq_xl.dates import date_problem
-from lyciq_xl.engine import assessors
+from lyciq_xl.engine import assessors, screen
 from lyciq_xl.engine.findings import Finding, finding, header_finding, shown
 from lyciq_xl.engine.records import BallotSheet, Deduction, Inputs, text_of
 from lyciq_xl.table import as_rate, as_text
@@ -153,7 +155,12 @@ def d08_duplicate(inp: Inputs, counted: list[Deduction]) -> Iterator[Finding]:
     """Among counted rows only: an earlier row left out for an error cannot be
     counted twice with this one."""
     t, first = _ded(inp), {}
-    for d in counted:
+    # the key holds the 事由, nearly unique per row: only rows whose 事由
+    # repeats can repeat the key (same rows, same order: the same findings)
+    repeats = Counter(map(attrgetter("reason"), counted))
+    again = {reason for reason, n in repeats.items() if n > 1}
+    candidates = [d for d in counted if d.reason in again] if again else []
+    for d in candidates:
         key = (d.section.code, d.standard_id, d.date, d.reason)
         earlier = first.setdefault(key, d)
         if earlier is not d:
@@ -164,6 +171,34 @@ def d08_duplicate(inp: Inputs, counted: list[Deduction]) -> Iterator[Finding]:
 DEDUCTION_RULES: tuple[Callable[[Inputs, list[Deduction]], Iterator[Finding]], ...] = (
     d10_status, d05_dept, d06_period, d09_date, d01_points, d02_standard, d03_range,
     d04_category, d07_indicator)
+
+
+def _d11(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
+    return assessors.d11_special(_ded(inp), rows)
+
+
+def _d15(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
+    return assessors.d15_kind(_ded(inp), rows)
+
+
+# The row rules with the 扣分记录 columns each one reads (its fields are
+# parsed from these cells alone): screen.suspects runs a rule once per
+# distinct combination of them. A rule that reads one more field must name
+# its column here, or a row could escape it.
+_D = Deductions
+SCREENED_RULES: tuple[tuple[screen.Rule, tuple[str, ...]], ...] = (
+    (d10_status, (_D.STATUS,)),
+    (d05_dept, (_D.DEPT,)),
+    (d06_period, (_D.PERIOD,)),
+    (d09_date, (_D.PERIOD, _D.DATE)),
+    (d01_points, (_D.POINTS,)),
+    (d02_standard, (_D.STANDARD,)),
+    (d03_range, (_D.STANDARD, _D.POINTS)),
+    (d04_category, (_D.CATEGORY, _D.STANDARD)),
+    (d07_indicator, (_D.DEPT, _D.CATEGORY, _D.INDICATOR)),
+    (_d11, (_D.KIND, _D.SPECIAL)),
+    (_d15, (_D.KIND, _D.PERIOD)),
+)
 
 
 # --- 重点指标 -------------------------------------------------------------------------
@@ -290,8 +325,14 @@ def bonus_rules(inp: Inputs) -> Iterator[Finding]:
 
 def a01_indicators(inp: Inputs, counted: list[Deduction]) -> Iterator[Finding]:
     t, seen = inp.tables[Indicators.SHEET], set()
+    pending = {k for k, ind in inp.indicators.items() if ind.approval != contract.Approval.APPROVED}
+    if not pending:
+        return                  # every indicator approved: no row to look at
     for d in counted:
-        ind = inp.indicators[(d.section.code, d.category, d.indicator)]
+        key = (d.section.code, d.category, d.indicator)
+        if key not in pending:
+            continue
+        ind = inp.indicators[key]
         if ind.approval != contract.Approval.APPROVED and ind.row not in seen:
             seen.add(ind.row)
             yield finding("A01", t, ind.row, Indicators.APPROVAL,
@@ -320,9 +361,13 @@ def validate(inp: Inputs) -> tuple[Validation, list[Deduction], list[Deduction]]
     of those, the ones that count."""
     v = Validation()
     active = active_deductions(inp)
+    positions = None
+    if inp.deduction_codes is not None and len(active) != len(inp.deductions):
+        positions = [i for i, d in enumerate(inp.deductions) if d.status != contract.Status.REVOKED]
+    checked = screen.suspects(inp, active, SCREENED_RULES, positions)
     for rule in DEDUCTION_RULES:
-        v.add(rule(inp, active))
-    v.add(assessors.deduction_rules(inp, active))     # D11, D15 (SPEC 9)
+        v.add(rule(inp, checked))
+    v.add(assessors.deduction_rules(inp, checked))     # D11, D15 (SPEC 9)
     v.add(assessors.d12_unknown_assessors(inp))
     sheet = Deductions.SHEET
     counted = [d for d in active if (sheet, d.row) not in v.rows]

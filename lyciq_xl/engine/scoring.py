@@ -162,8 +162,11 @@ def collect_deductions(inp: Inputs, active: list[Deduction], counted: list[Deduc
         if d.standard_id in grave:
             detail.grave.append(d)
     sheet = contract.Deductions.SHEET
+    left_out = {row for s, row in v.rows if s == sheet}
+    if not left_out:
+        return
     for d in active:
-        if d.section is not None and (sheet, d.row) in v.rows:
+        if d.section is not None and d.row in left_out:
             quarter = d.period if inp.in_year(d.period) and d.period.quarter else None
             details[d.section.code].excluded.append((sheet, d.row, quarter))
 
