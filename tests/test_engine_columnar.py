@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 
 from engine_fixtures import NAMES, good, tables, with_sheet
+from individual_fixtures import person, rec, rev
+from individual_fixtures import tables as ind_tables
 from lyciq_xl import contract as c
 from lyciq_xl.engine import evaluate, owned_sheets
 from lyciq_xl.engine.assessment import Assessment
@@ -63,15 +65,21 @@ def picture(a: Assessment) -> dict[str, Any]:
                     for code, d in a.details.items()},
         "appeals": [(o.appeal.row, o.counted, o.note, o.error, o.effective) for o in a.appeals],
         "owned": [(s.name, s.headers, s.rows, s.links) for s in owned_sheets(a)],
+        "individual": None if a.individual is None else (
+            a.individual.people, a.individual.quotas, a.individual.excluded, a.individual.latest),
     }
 
 
-def both_ways(t: dict[str, Table]) -> tuple[dict[str, Any], dict[str, Any]]:
+def both_ways(t: dict[str, Table], sheets: tuple[str, ...] = (D.SHEET,)
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
     rows = picture(evaluate(t))
     t = dict(t)
-    t[D.SHEET] = columnar(t[D.SHEET])
+    for sheet in sheets:
+        t[sheet] = columnar(t[sheet])
     cols = evaluate(t)
-    assert cols.inputs.deduction_codes is not None, "the column path was not taken"
+    # the engine works on these two in columns (the others it reads as rows)
+    fast = [s for s in sheets if s in (D.SHEET, c.PersonalRecords.SHEET)]
+    assert all(not t[sheet].materialised for sheet in fast), "the column path was not taken"
     return rows, picture(cols)
 
 
@@ -149,6 +157,31 @@ def test_unapproved_indicator_is_named_once_both_ways():
     assert [f[3] for f in rows["findings"]].count("A01") == 1
 
 
+def test_planted_individual_errors_give_the_same_everything():
+    # 人员: BGS01 in 办公室 since March; 个人扣加分 with every P rule planted
+    staff = [person("BGS01", "张三", "办公室", start="2014-03"), person("BGS02", "李四", "办公室")]
+    records = [
+        rec("2014-02", "BGS02", "BGS02-1", "扣分", 0.5),        # in post: counts
+        rec("2014-04", "BGS01", "BGS01-1", "扣分", 0.5),
+        rec("2014-04", "BGS01", "BGS01-1", "扣分", 0.15),       # P04 分值
+        rec("2014-02", "BGS01", "BGS01-1", "扣分", 0.5),        # P05 before 起始月份 (the same
+                                                                # month counts for BGS02)
+        rec("2013-12", "BGS02", "BGS02-1", "扣分", 0.5),        # P05 other year
+        rec("2014-13", "BGS02", "BGS02-1", "扣分", 0.5),        # P05 unreadable
+        rec("2014-05", "王五", "X-1", "扣分", 0.5),              # P01 unknown person
+        rec("2014-05", "BGS02", "BGS01-1", "扣分", 0.5),        # P02 not BGS02's indicator
+        rec("2014-05", "BGS02", "BGS02-1", "罚分", 0.5),        # P04 类型
+        rec("2014-05", "BGS02", "BGS02-1", "加分", 1, status="作废"),   # P04 状态
+        rec("2014-05", "BGS02", "BGS02-1", "加分", 0.15, status="撤销"),  # revoked: not checked
+        rec("2014-06", "李四", "BGS02-1", "加分", "1"),           # 姓名 and a number as text
+    ]
+    monthly = [rev(f"2014-{m:02d}", who, "好") for m in range(3, 7) for who in ("BGS01", "BGS02")]
+    rows, cols = both_ways(ind_tables(staff=staff, records=records, monthly=monthly),
+                           (D.SHEET, c.PersonalRecords.SHEET, c.MonthlyReviews.SHEET))
+    assert cols == rows
+    assert {"P01", "P02", "P04", "P05"} <= {f[3] for f in rows["findings"]}
+
+
 def test_the_sample_reads_and_evaluates_the_same_both_ways(monkeypatch):
     rows = picture(evaluate(read_tables(SAMPLE)))
     monkeypatch.setattr(reader, "COLUMNAR_BYTES", 0)
@@ -176,3 +209,5 @@ def test_the_bench_workbook_evaluates_the_same_both_ways(bench_book, monkeypatch
     assert cols.inputs.deduction_codes is not None
     assert picture(cols) == rows
     assert sum(1 for f in rows["findings"] if f[3] == "D01") == 30    # every 100th of 3,000 rows
+    # 60 people x 12 months x 5 个人扣加分 rows = 3,600, every 100th 0.15: P04
+    assert sum(1 for f in rows["findings"] if f[3] == "P04") == 36

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Bonuses, Deductions, External, Indicators, KeyTasks, PeerBallots, Standards
+from lyciq_xl.engine.screen import CodedRows
 from lyciq_xl.errors import InputError
 from lyciq_xl.model import (
     FrameworkSpec,
@@ -206,42 +207,19 @@ def load_coded_deductions(table: Table, sections: SectionIndex
                           ) -> tuple[list[Deduction], dict[str, Sequence[int]] | None]:
     """`load_deductions`, and for a big sheet still in columns (ColumnarTable)
     each column's codes aligned with the deductions, or None. Column by
-    column: each distinct value parsed once (the same parsers as
-    `load_deductions`), every row then a lookup by code."""
+    column: each distinct value parsed once by `load_deductions`' parsers."""
     if not isinstance(table, ColumnarTable) or table.materialised:
         return load_deductions(table, sections), None
-    D, keep = Deductions, table.keep
-    whole = len(keep) == table.height
-    codes: dict[str, Sequence[int]] = {}
-    for header, column in table.data.items():
-        codes[header] = column.codes if whole else [column.codes[i] for i in keep]
-
-    def raw(header: str) -> list[Any]:
-        column = table.data.get(header)
-        if column is None:
-            return [None] * len(keep)
-        return list(map(column.distinct.__getitem__, codes[header]))
-
-    def parsed(header: str, parse: Callable[[Any], Any]) -> list[Any]:
-        column = table.data.get(header)
-        if column is None:
-            return [parse(None)] * len(keep)
-        distinct = column.distinct
-        if parse is text_of and set(map(type, distinct)) <= {str, type(None)}:
-            values = distinct            # text already: 记录号, 事由 (one value a row)
-        else:
-            values = [parse(v) for v in distinct]
-        return list(map(values.__getitem__, codes[header]))
-
-    periods = parsed(D.PERIOD, _period_with_span)
+    D, c = Deductions, CodedRows(table)
+    periods = c.parsed(D.PERIOD, _period_with_span)
     deductions = list(map(
-        Deduction, [i + 2 for i in keep], parsed(D.RECORD_NO, text_of),
-        raw(D.PERIOD), [p for p, _ in periods], raw(D.DATE), parsed(D.DATE, as_date),
-        raw(D.DEPT), parsed(D.DEPT, sections.resolve), parsed(D.CATEGORY, as_text),
-        parsed(D.INDICATOR, _key), parsed(D.STANDARD, _key), parsed(D.REASON, text_of),
-        raw(D.POINTS), parsed(D.POINTS, as_decimal), parsed(D.STATUS, as_text),
-        [span for _, span in periods], parsed(D.KIND, as_text), parsed(D.SPECIAL, as_text)))
-    return deductions, codes
+        Deduction, c.numbers, c.text(D.RECORD_NO),
+        c.raw(D.PERIOD), [p for p, _ in periods], c.raw(D.DATE), c.parsed(D.DATE, as_date),
+        c.raw(D.DEPT), c.parsed(D.DEPT, sections.resolve), c.parsed(D.CATEGORY, as_text),
+        c.parsed(D.INDICATOR, _key), c.parsed(D.STANDARD, _key), c.text(D.REASON),
+        c.raw(D.POINTS), c.parsed(D.POINTS, as_decimal), c.parsed(D.STATUS, as_text),
+        [span for _, span in periods], c.parsed(D.KIND, as_text), c.parsed(D.SPECIAL, as_text)))
+    return deductions, c.codes
 
 
 # --- 重点指标 -------------------------------------------------------------------------

@@ -183,10 +183,11 @@ def _d15(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
 
 # The row rules with the 扣分记录 columns each one reads (its fields are
 # parsed from these cells alone): screen.suspects runs a rule once per
-# distinct combination of them. A rule that reads one more field must name
-# its column here, or a row could escape it.
+# distinct combination of them (see engine.screen). A rule that reads one
+# more field must name its column here, or a row could escape it.
 _D = Deductions
-SCREENED_RULES: tuple[tuple[screen.Rule, tuple[str, ...]], ...] = (
+DeductionRule = Callable[[Inputs, list[Deduction]], Iterator[Finding]]
+SCREENED_RULES: tuple[tuple[DeductionRule, tuple[str, ...]], ...] = (
     (d10_status, (_D.STATUS,)),
     (d05_dept, (_D.DEPT,)),
     (d06_period, (_D.PERIOD,)),
@@ -364,7 +365,8 @@ def validate(inp: Inputs) -> tuple[Validation, list[Deduction], list[Deduction]]
     positions = None
     if inp.deduction_codes is not None and len(active) != len(inp.deductions):
         positions = [i for i, d in enumerate(inp.deductions) if d.status != contract.Status.REVOKED]
-    checked = screen.suspects(inp, active, SCREENED_RULES, positions)
+    screens = [(functools.partial(rule, inp), headers) for rule, headers in SCREENED_RULES]
+    checked = screen.suspects(active, inp.deduction_codes, screens, positions)
     for rule in DEDUCTION_RULES:
         v.add(rule(inp, checked))
     v.add(assessors.deduction_rules(inp, checked))     # D11, D15 (SPEC 9)
