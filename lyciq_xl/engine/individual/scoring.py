@@ -213,9 +213,11 @@ def section_indicator_ids(tables: dict[str, Table], sections: SectionIndex) -> d
 def latest_months(records: list[PersonalRecord], reviews: list[MonthlyReview]) -> dict[str, int]:
     """科室代码 -> the latest month of any counting row of its staff."""
     latest: dict[str, int] = {}
-    for r in [*records, *reviews]:
-        code = r.person.section.code
-        latest[code] = max(latest.get(code, 0), r.month[1])
+    for rows in (records, reviews):
+        for r in rows:
+            code, month = r.person.section.code, r.month[1]
+            if month > latest.get(code, 0):
+                latest[code] = month
     return latest
 
 
@@ -335,10 +337,14 @@ def count_pending(v: Validation, people: list[PersonResult], records, reviews, a
                   indicators, year: int) -> dict[str, list[Finding]]:
     """A row in error counts for its person: on its month row when that month
     is counted, and on the annual row. Returns the errors per person."""
+    left_out: dict[str, set[int]] = defaultdict(set)
+    for sheet, row in v.rows:
+        left_out[sheet].add(row)
     where: dict[tuple[str, int], tuple[str, int | None]] = {}
     for sheet, rows in ((PersonalRecords.SHEET, records), (MonthlyReviews.SHEET, reviews)):
-        for r in rows:
-            if r.person:
+        out = left_out.get(sheet)
+        for r in (rows if out else ()):          # only rows left out are looked up
+            if r.row in out and r.person:
                 month = r.month[1] if r.month and r.month[0] == year else None
                 where[(sheet, r.row)] = (r.person.id, month)
     for sheet, rows in ((PersonalIndicators.SHEET, indicators), (AnnualReviews.SHEET, annual)):
