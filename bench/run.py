@@ -132,10 +132,10 @@ def phases(path: Path) -> dict[str, float]:
         times["read+normalise"], t = time.perf_counter() - t, time.perf_counter()
         assessment = evaluate(tables)
         times["evaluate"], t = time.perf_counter() - t, time.perf_counter()
-    sheets = owned_sheets(assessment)
-    times["owned sheets"], t = time.perf_counter() - t, time.perf_counter()
-    write_workbook(path, owned=sheets, backup=False)
-    times["write"] = time.perf_counter() - t
+        sheets = owned_sheets(assessment)
+        times["owned sheets"], t = time.perf_counter() - t, time.perf_counter()
+        write_workbook(path, owned=sheets, backup=False)       # as commands.recalc does
+        times["write"] = time.perf_counter() - t
     return times
 
 
