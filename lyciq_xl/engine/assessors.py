@@ -104,10 +104,10 @@ class Assignment:
         return bool(self.indicators or self.key_tasks or self.external or self.bonuses)
 
 
-def _framework_assessors(table: Table) -> dict[tuple[str, str, str | None], list[str]]:
+def framework_assessors(table: Table | None) -> dict[tuple[str, str, str | None], list[str]]:
     """(框架, 绩效类别, 分项) -> the names its 考核责任部门 cell lists."""
     out: dict[tuple[str, str, str | None], list[str]] = {}
-    if Framework.ASSESSOR not in table.columns:
+    if table is None or Framework.ASSESSOR not in table.columns:
         return out
     for r in table.rows:
         key = (as_text(r[Framework.FRAMEWORK]), as_text(r[Framework.CATEGORY]), as_text(r[Framework.ITEM]))
@@ -135,7 +135,7 @@ def assignments(inp: Inputs) -> dict[str, Assignment]:
     """科室代码 of each assessing department -> what it assesses, in 科室 order."""
     sections = inp.sections
     out = {s.code: Assignment(s) for s in sections}
-    fw = _framework_assessors(inp.tables[Framework.SHEET])
+    fw = framework_assessors(inp.tables[Framework.SHEET])
     C = contract.Category
 
     ind_table = inp.tables[Indicators.SHEET]
@@ -152,8 +152,7 @@ def assignments(inp: Inputs) -> dict[str, Assignment]:
         s, kid = sections.resolve(r[KeyTasks.DEPT]), _key(r[KeyTasks.ID])
         if s is None or kid is None:
             continue
-        names = split_names(r.get(KeyTasks.ASSESSOR)) or _of_framework(fw, s.framework, C.KEY)
-        for dept in _resolve(names, sections):
+        for dept in key_task_assessors(r.get(KeyTasks.ASSESSOR), s, fw, sections):
             out[dept.code].key_tasks.setdefault((s.code, kid), r)
 
     external_items = (contract.ServiceItem.GOVERNMENT, contract.ServiceItem.ENTERPRISE)
@@ -164,6 +163,16 @@ def assignments(inp: Inputs) -> dict[str, Assignment]:
         for dept in _resolve(_of_framework(fw, s.framework, C.EXCELLENCE), sections):
             out[dept.code].bonuses.add(s.code)
     return {code: a for code, a in out.items() if a}
+
+
+def key_task_assessors(cell, section: Section, fw: dict[tuple[str, str, str | None], list[str]],
+                       sections: SectionIndex) -> list[Section]:
+    """The departments assessing a key task of `section` whose own 考核责任部门
+    cell is `cell` (blank: the framework's 重点绩效 row). Non-empty means the
+    department's return writes 完成情况 and the section's own return writes
+    自评完成情况 (SPEC 9, key tasks with an assessing department)."""
+    names = split_names(cell) or _of_framework(fw, section.framework, contract.Category.KEY)
+    return _resolve(names, sections)
 
 
 def d12_unknown_assessors(inp: Inputs) -> Iterator[Finding]:
