@@ -3,6 +3,18 @@
 Year 2014, the 8 default sections and framework, three deduction standards
 and two approved indicators per section (LZ01 履职, GL01 管理). Tests pass the
 data rows they need; every expectation is worked out by hand in the test.
+
+Fixture layout, data rows from Excel row 2:
+扣分记录  A 记录号 B 考核期 C 日期 D 科室 E 绩效类别 F 指标编号 G 标准编号 H 事由 I 扣分 … L 状态
+重点指标  A 科室 B 指标编号 … G 分值 … K 审核状态 L 完成情况
+相互评价  A 考核期 B 票号 C 投票科室 D 办公室 E 人事科 F 综合科 … K 保健中心
+党组评价  A 考核期 B 票号 C 办公室 D 人事科 …
+外部评价  A 考核期 B 科室 C 地方政府评价 D 企业评价
+创优加分  A 考核期 B 科室 C 事项 D 级别 E 加分
+履职管理指标 K 审核状态; rows: 2 BGS LZ01, 3 BGS GL01, 4 RSK LZ01, 5 RSK GL01 …
+Standards: BJ-1 本局 [0.1, 2] 履职+管理; F4-1 附件4 [0.5, 1] 履职; F5-1 附件5 重大 [1, 5]
+履职、管理 (separator 、); F5-2 附件5 一般 [0.5, 1] 管理.
+Default framework: 行政管理/直属 履职 40 管理 30; 业务管理 履职 45 管理 25, 地方政府评价 5.
 """
 from __future__ import annotations
 
@@ -13,6 +25,11 @@ from lyciq_xl import contract as c
 from lyciq_xl.table import table_from_grid
 
 YEAR = 2014
+# shorthands the engine test modules share: finding levels, sheet names, dates
+ERR, WARN = "错误", "警告"
+DED, KEY, PEER, PARTY = "扣分记录", "重点指标", "相互评价", "党组评价"
+EXT, BONUS, IND = "外部评价", "创优加分", "履职管理指标"
+D = dt.date
 NAMES = [name for _, name, _ in c.DEFAULT_SECTIONS]
 
 PARAMS = [

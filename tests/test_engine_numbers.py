@@ -2,25 +2,29 @@
 huge or tenth points, text and number ids), read exactly and never rounded
 before the end; the caps of 重点 and 创优.
 Each test states the SPEC rule it checks; expected numbers are worked by
-hand in the comments. Fixture layout: see tests/test_engine_rules.py
-(扣分记录 C 日期, I 扣分; 外部评价 C 地方政府评价; 扣分标准 B 来源, D 等级;
-data rows from Excel row 2). Default framework: 行政管理/直属 履职 40 管理 30;
-业务管理 履职 45 管理 25, 地方政府评价 5.
+hand in the comments. Fixture layout: tests/engine_fixtures.py.
 """
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from engine_fixtures import ballot, found, good, indicator_rows, key, tables, with_sheet
+from engine_fixtures import (
+    DED,
+    ERR,
+    EXT,
+    WARN,
+    D,
+    ballot,
+    found,
+    good,
+    indicator_rows,
+    key,
+    tables,
+    with_sheet,
+)
 from lyciq_xl import contract as c
 from lyciq_xl.engine import evaluate
 from lyciq_xl.table import as_decimal
-
-ERR, WARN = "错误", "警告"
-DED, EXT = "扣分记录", "外部评价"
-D = dt.date
-
 
 # --- decimals ---------------------------------------------------------------------------
 

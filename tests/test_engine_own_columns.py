@@ -1,22 +1,13 @@
 """A clerk's own columns (SPEC 5: "kept and ignored"): a row holding only a
 remark there is not a data row.
 Each test states the SPEC rule it checks; expected numbers are worked by
-hand in the comments. Fixture layout: see tests/test_engine_rules.py
-(扣分记录 C 日期, I 扣分; 外部评价 C 地方政府评价; 扣分标准 B 来源, D 等级;
-data rows from Excel row 2). Default framework: 行政管理/直属 履职 40 管理 30;
-业务管理 履职 45 管理 25, 地方政府评价 5.
+hand in the comments. Fixture layout: tests/engine_fixtures.py.
 """
-import datetime as dt
 from decimal import Decimal
 
-from engine_fixtures import STANDARDS, found, good, tables, with_sheet
+from engine_fixtures import DED, ERR, STANDARDS, found, good, tables, with_sheet
 from lyciq_xl import contract as c
 from lyciq_xl.engine import evaluate
-
-ERR, WARN = "错误", "警告"
-DED, EXT = "扣分记录", "外部评价"
-D = dt.date
-
 
 # --- a clerk's own column -------------------------------------------------------------------
 

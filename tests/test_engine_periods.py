@@ -1,24 +1,16 @@
 """Dates and periods as clerks type them: text dates with a time, datetimes
 on the quarter's boundary days, period spellings, a quarter of another year.
 Each test states the SPEC rule it checks; expected numbers are worked by
-hand in the comments. Fixture layout: see tests/test_engine_rules.py
-(扣分记录 C 日期, I 扣分; 外部评价 C 地方政府评价; 扣分标准 B 来源, D 等级;
-data rows from Excel row 2). Default framework: 行政管理/直属 履职 40 管理 30;
-业务管理 履职 45 管理 25, 地方政府评价 5.
+hand in the comments. Fixture layout: tests/engine_fixtures.py.
 """
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from engine_fixtures import found, good, party_ballot, tables
+from engine_fixtures import DED, ERR, D, found, good, party_ballot, tables
 from lyciq_xl.engine import evaluate
 from lyciq_xl.table import as_date
-
-ERR, WARN = "错误", "警告"
-DED, EXT = "扣分记录", "外部评价"
-D = dt.date
-
 
 # --- dates and periods --------------------------------------------------------------------
 

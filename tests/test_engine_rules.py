@@ -1,31 +1,34 @@
 """Every validation rule: a failing and a passing case, the exact cell, and
 what the error leaves out of the scores. Expected numbers are worked by hand.
 
-Fixture layout (tests/engine_fixtures.py), data rows start at Excel row 2:
-扣分记录  A 记录号 B 考核期 C 日期 D 科室 E 绩效类别 F 指标编号 G 标准编号 H 事由 I 扣分 … L 状态
-重点指标  A 科室 B 指标编号 … G 分值 … K 审核状态 L 完成情况
-相互评价  A 考核期 B 票号 C 投票科室 D 办公室 E 人事科 F 综合科 … K 保健中心
-党组评价  A 考核期 B 票号 C 办公室 D 人事科 …
-外部评价  A 考核期 B 科室 C 地方政府评价 D 企业评价
-创优加分  A 考核期 B 科室 C 事项 D 级别 E 加分
-履职管理指标 K 审核状态; rows: 2 BGS LZ01, 3 BGS GL01, 4 RSK LZ01, 5 RSK GL01 …
-Standards: BJ-1 本局 [0.1, 2] 履职+管理; F4-1 附件4 [0.5, 1] 履职; F5-1 附件5 重大 [1, 5]
-履职、管理 (separator 、); F5-2 附件5 一般 [0.5, 1] 管理.
+Fixture layout: tests/engine_fixtures.py.
 """
-import datetime as dt
 import functools
 from decimal import Decimal
 
 import pytest
 
 import engine_fixtures
-from engine_fixtures import ballot, bgs_year_duty, found, key, party_ballot, tables
+from engine_fixtures import (
+    BONUS,
+    DED,
+    ERR,
+    EXT,
+    IND,
+    KEY,
+    PARTY,
+    PEER,
+    WARN,
+    D,
+    ballot,
+    bgs_year_duty,
+    found,
+    key,
+    party_ballot,
+    tables,
+)
 from lyciq_xl.engine import evaluate
 
-ERR, WARN = "错误", "警告"
-DED, KEY, PEER, PARTY = "扣分记录", "重点指标", "相互评价", "党组评价"
-EXT, BONUS, IND = "外部评价", "创优加分", "履职管理指标"
-D = dt.date
 # these tests give every deduction the same 事由 unless they vary it
 good = functools.partial(engine_fixtures.good, reason="迟报材料")
 
