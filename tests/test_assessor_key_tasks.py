@@ -193,3 +193,49 @@ def test_explain_and_the_feedback_letter_show_the_self_assessment_beside(setup, 
     # 指标编号 分值 完成系数 重点工作事项 得分 完成情况 考核责任部门
     assert rows["ZHK-ZD-01"][5:7] == ("基本完成,自评:完成", "办公室")
     assert rows["ZHK-ZD-02"][5:7] == ("完成", "绩效办")
+
+
+def test_a_later_section_return_may_change_its_own_self_assessment(setup):
+    """回收变更 remembers what 综合科 itself set in 自评完成情况: its next return
+    (from the same distributed file, base blank) changing it again is no conflict."""
+    master, tmp = setup
+    first = fill(tmp / "分发" / ZHK_BOOK, tmp / "第一次", {KT: {"L2": "完成"}})
+    assert run_cli("collect", master, first, "--receipts", tmp / "回执1") == 0
+    second = fill(tmp / "分发" / ZHK_BOOK, tmp / "第二次", {KT: {"L2": "基本完成"}})
+    assert run_cli("collect", master, second, "--receipts", tmp / "回执2") == 0
+    assert key_tasks(master)[6] == key_task_row("ZHK", "综合科", 1, "办公室", None, "基本完成")
+    assert changes(master)[1:] == [
+        [KT, 6.0, "自评完成情况", "完成", "基本完成", "综合科", "ZHK-ZD-01", "", ""]]
+
+
+RSK_BOOK = f"人事科_{PERIOD}_考核填报.xlsx"
+
+
+def test_external_and_bonus_rows_carry_their_record_number_and_resend_like_deductions(setup):
+    """人事科 reports 外部评价 of 综合科 and 轻纺科 and 创优加分 of 办公室 and 人事科
+    (tests/assessor_fixtures.py). Its 外部评价 sheet: A 考核期 B 科室 C 地方政府评价
+    D 企业评价, rows 2 综合科, 3 轻纺科; 创优加分: A 考核期 B 科室 C 事项 D 级别 E 加分
+    F 依据文号, blank rows. Incoming rows are numbered in sheet order: 外部评价, then 创优加分."""
+    master, tmp = setup
+    first = fill(tmp / "考核" / RSK_BOOK, tmp / "第一次", {
+        "外部评价": {"C2": 90, "D2": 85},
+        "创优加分": {"A2": "2014Q3", "B2": "办公室", "C2": "全省先进集体", "D2": "省级", "E2": 2,
+                   "F2": "辽政发1号"}})                   # 省级 = 2 points (参数 创优:省级)
+    assert run_cli("collect", master, first, "--receipts", tmp / "回执1") == 0
+    assert grid(master, "外部评价") == [["考核期", "科室", "地方政府评价", "企业评价", "来源记录号"],
+                                           ["2014Q3", "综合科", 90.0, 85.0, "RSK-2014Q3-001"]]
+    assert grid(master, "创优加分") == [
+        ["考核期", "科室", "事项", "级别", "加分", "依据文号", "来源记录号"],
+        ["2014Q3", "办公室", "全省先进集体", "省级", 2.0, "辽政发1号", "RSK-2014Q3-002"]]
+    edit_master(master, "外部评价", {"D2": 80})              # the office corrects 企业评价
+    second = fill(tmp / "考核" / RSK_BOOK, tmp / "第二次", {
+        "外部评价": {"C2": 92, "D2": 85},
+        "创优加分": {"A2": "2014Q3", "B2": "办公室", "C2": "全省先进集体", "D2": "省级", "E2": 2,
+                   "F2": "辽政发2号"}})
+    assert run_cli("collect", master, second, "--receipts", tmp / "回执2") == 1     # a conflict
+    # 外部评价: edited since the import, kept as the office left it; 创优加分: updated
+    assert grid(master, "外部评价")[1] == ["2014Q3", "综合科", 90.0, 80.0, "RSK-2014Q3-001"]
+    assert grid(master, "创优加分")[1] == ["2014Q3", "办公室", "全省先进集体", "省级", 2.0, "辽政发2号",
+                                              "RSK-2014Q3-002"]
+    marked = [r for r in changes(master) if r[-1]]
+    assert [r[:2] + [r[-1]] for r in marked] == [["外部评价", 2.0, "冲突:保留主工作簿的值"]]
