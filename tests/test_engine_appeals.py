@@ -209,3 +209,22 @@ def test_every_e_rule_has_a_chinese_title_and_fix():
     for code in ("E01", "E02", "E03", "E04", "E05", "E06", "E07"):
         rule = c.RULES[code]
         assert rule.title and rule.fix and rule.level in ("错误", "警告")
+
+
+def test_adjusting_a_row_left_out_for_its_standard_or_points_changes_nothing():
+    """调整 on a 扣分记录 row that is not counted — its 标准编号 unknown (D02) or
+    its 扣分 blank (D01) — raises nothing and changes nothing (an appeal never
+    brings a deduction back); it used to stop the run with a traceback
+    (no standard to check 调整后扣分 against, no original to compare it with)."""
+    unknown = ded("R5", "2014Q1", "2014-03-03", "人事科", "履职绩效", "LZ01", "XX-9", "差错", 1)
+    blank = ded("R6", "2014Q1", "2014-03-04", "人事科", "履职绩效", "LZ01", "F4-1", "差错", None)
+    a = assess([appeal("SS-9", "人事科", "R5", "2014-04-05", "调整", adjusted=0.5, decided="2014-04-20"),
+                appeal("SS-10", "人事科", "R6", "2014-04-05", "调整", adjusted=0.5, decided="2014-04-20")],
+               deductions=DEDUCTIONS + [unknown, blank])
+    # RSK 40-1 + 30 = 69, as without the appeals (R5, R6 left out: D02, D01)
+    assert total(a, "RSK") == D("69")
+    assert found(a, "D02") == [("错误", "扣分记录", "G6")]
+    assert found(a, "D01") == [("错误", "扣分记录", "I7")]
+    assert [r for f in a.findings if f.sheet == c.Appeals.SHEET for r in [f.rule]] == []
+    assert [o.note for o in a.appeals] == ["“扣分记录”第6行未计分(已撤销或有错误),申诉不改变",
+                                           "“扣分记录”第7行未计分(已撤销或有错误),申诉不改变"]

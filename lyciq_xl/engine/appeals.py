@@ -35,7 +35,7 @@ from typing import Any
 
 from lyciq_xl.contract import AppealDecision, Appeals, Category, Deductions, FeedbackLog, Params
 from lyciq_xl.engine.findings import Finding, finding, shown
-from lyciq_xl.engine.records import Deduction, Inputs
+from lyciq_xl.engine.records import CountedDeduction, Deduction, Inputs
 from lyciq_xl.engine.rules import Validation, positive_tenth
 from lyciq_xl.model import Period, Section, load_feedback_settings
 from lyciq_xl.table import Table, as_date, as_decimal, as_text
@@ -88,10 +88,10 @@ class AppealOutcome:
 
 @dataclass
 class Resolution:
-    counted: list[Deduction]                          # deductions as they count
+    counted: list[CountedDeduction]                          # deductions as they count
     outcomes: list[AppealOutcome]
-    original: dict[int, Deduction]                    # 扣分记录 row -> as typed (adjusted rows)
-    revoked: list[tuple[Deduction, AppealOutcome]]    # counted before, left out by 撤销
+    original: dict[int, CountedDeduction]                    # 扣分记录 row -> as typed (adjusted rows)
+    revoked: list[tuple[CountedDeduction, AppealOutcome]]    # counted before, left out by 撤销
     in_force: dict[int, AppealOutcome]                # 扣分记录 row -> the decision applied
     pending_grave: dict[str, list[AppealOutcome]]     # 科室代码 -> 待处理 on 附件5 重大
 
@@ -125,9 +125,9 @@ def first_letters(table: Table | None) -> dict[tuple[str, str], dt.date]:
     return first
 
 
-def _letter_date(letters: dict[tuple[str, str], dt.date], inp: Inputs, d: Deduction) -> dt.date | None:
-    s = d.section
-    periods = {str(d.period), str(Period(d.period.year))}
+def _letter_date(letters: dict[tuple[str, str], dt.date], inp: Inputs, s: Section | None,
+                 period: Period) -> dt.date | None:
+    periods = {str(period), str(Period(period.year))}
     days = [day for (dept, period), day in letters.items()
             if period in periods and inp.sections.resolve(dept) == s]
     return min(days, default=None)
@@ -141,27 +141,28 @@ class _Checker:
         self.inp, self.table, self.by_record = inp, table, by_record
         self.letters, self.days = letters, days
 
-    def target(self, a: Appeal) -> tuple[Deduction | None, Finding | None]:
+    def target(self, a: Appeal) -> Deduction | Finding:
+        """The 扣分记录 row appealed, or the finding why there is none."""
         t = self.table
         if a.section is None:
-            return None, finding("D05", t, a.row, Appeals.DEPT,
+            return finding("D05", t, a.row, Appeals.DEPT,
                                  f"申诉{shown(a.appeal_no)}的科室{shown(a.dept_raw)}")
         rows = self.by_record.get(a.record_no or "", [])
         own = [d for d in rows if d.section == a.section]
         if not rows:
-            return None, finding("E01", t, a.row, Appeals.RECORD_NO,
+            return finding("E01", t, a.row, Appeals.RECORD_NO,
                                  f"申诉{shown(a.appeal_no)}的记录号{shown(a.record_no)}在“{Deductions.SHEET}”中不存在")
         if not own:
             other = next((d.section.name for d in rows if d.section), "其他科室")
-            return None, finding("E01", t, a.row, Appeals.RECORD_NO,
+            return finding("E01", t, a.row, Appeals.RECORD_NO,
                                  f"申诉{shown(a.appeal_no)}的记录号{shown(a.record_no)}是{other}的扣分,"
                                  f"不属于{a.section.name}")
         if len(own) > 1:
             where = "、".join(f"第{d.row}行" for d in own)
-            return None, finding("E01", t, a.row, Appeals.RECORD_NO,
+            return finding("E01", t, a.row, Appeals.RECORD_NO,
                                  f"申诉{shown(a.appeal_no)}的记录号{shown(a.record_no)}对应“{Deductions.SHEET}”{where},"
                                  f"无法确定申诉的是哪一条")
-        return own[0], None
+        return own[0]
 
     def decision(self, a: Appeal, d: Deduction) -> Iterator[Finding]:
         """Errors (E05, E02, E06, D02, D04) first, then warnings."""
@@ -176,24 +177,26 @@ class _Checker:
     def adjustment(self, a: Appeal, d: Deduction) -> Iterator[Finding]:
         t, standards = self.table, self.inp.standards
         std_id = a.standard_id or d.standard_id
-        std = standards.get(std_id)
+        std = standards.get(std_id) if std_id is not None else None
         if a.standard_id is not None and std is None:
             yield finding("D02", t, a.row, Appeals.ADJUSTED_STANDARD, f"调整后标准编号{shown(a.standard_id)}")
             return
+        if std is None:
+            return   # the deduction's own 标准编号 is unknown: D02 leaves it out, the appeal changes nothing
         if a.standard_id is not None and d.category not in std.categories:
             allowed = ",".join(c for c in Category.DEDUCTIBLE if c in std.categories)
             yield finding("D04", t, a.row, Appeals.ADJUSTED_STANDARD,
                           f"记录号{shown(d.record_no)}的绩效类别{shown(d.category)}不在标准“{std.id}”的"
                           f"适用绩效类别“{allowed}”中")
             return
-        if not positive_tenth(a.adjusted):
+        if a.adjusted is None or not positive_tenth(a.adjusted):
             yield finding("E02", t, a.row, _at(t, Appeals.ADJUSTED),
                           f"申诉{shown(a.appeal_no)}的调整后扣分{shown(a.adjusted_raw)}不是大于0的0.1的整数倍")
         elif not std.min <= a.adjusted <= std.max:
             yield finding("E02", t, a.row, _at(t, Appeals.ADJUSTED),
                           f"申诉{shown(a.appeal_no)}的调整后扣分{shown(a.adjusted)}不在标准“{std.id}”的范围"
                           f"[{as_text(std.min)}, {as_text(std.max)}]内")
-        elif a.adjusted > d.points:
+        elif d.points is not None and a.adjusted > d.points:   # (no 扣分: D01 leaves it out)
             yield finding("E06", t, a.row, _at(t, Appeals.ADJUSTED),
                           f"申诉{shown(a.appeal_no)}的调整后扣分{shown(a.adjusted)}"
                           f"高于原扣分 {as_text(d.points)}")
@@ -204,7 +207,7 @@ class _Checker:
             yield finding("E03", t, a.row, Appeals.DATE,
                           f"申诉{shown(a.appeal_no)}的申诉日期{shown(a.date_raw)}不是有效日期,无法判断是否逾期")
         elif d.period is not None:
-            sent = _letter_date(self.letters, self.inp, d)
+            sent = _letter_date(self.letters, self.inp, d.section, d.period)
             if sent is not None and (a.date - sent).days > self.days:
                 yield finding("E03", t, a.row, Appeals.DATE,
                               f"申诉{shown(a.appeal_no)}的申诉日期“{a.date.isoformat()}”距反馈单发出日期"
@@ -221,7 +224,7 @@ def _latest(outcomes: list[AppealOutcome]) -> AppealOutcome:
     return max(outcomes, key=lambda o: (o.appeal.decided or dt.date.min, -o.appeal.row))
 
 
-def resolve(inp: Inputs, counted: list[Deduction], v: Validation) -> Resolution:
+def resolve(inp: Inputs, counted: list[CountedDeduction], v: Validation) -> Resolution:
     """Apply the decided appeals to `counted`; add the appeal findings to `v`."""
     table = inp.tables.get(Appeals.SHEET)
     if table is None:
@@ -236,13 +239,14 @@ def resolve(inp: Inputs, counted: list[Deduction], v: Validation) -> Resolution:
     counted_rows = {d.row for d in counted}
     outcomes = []
     for a in load_appeals(table, inp):
-        d, wrong = check.target(a)
+        target = check.target(a)
+        if isinstance(target, Finding):
+            v.add([target])
+            outcomes.append(AppealOutcome(a, None, error=target.rule, note=f"有错误({target.rule}),不生效"))
+            continue
+        d = target
         outcome = AppealOutcome(a, d)
         outcomes.append(outcome)
-        if wrong is not None:
-            v.add([wrong])
-            outcome.error, outcome.note = wrong.rule, f"有错误({wrong.rule}),不生效"
-            continue
         errors = list(check.decision(a, d))
         v.add(errors)
         if errors:
@@ -252,11 +256,11 @@ def resolve(inp: Inputs, counted: list[Deduction], v: Validation) -> Resolution:
     return _apply(inp, counted, counted_rows, outcomes)
 
 
-def _apply(inp: Inputs, counted: list[Deduction], counted_rows: set[int],
+def _apply(inp: Inputs, counted: list[CountedDeduction], counted_rows: set[int],
            outcomes: list[AppealOutcome]) -> Resolution:
     valid: dict[int, list[AppealOutcome]] = {}
     for o in outcomes:
-        if o.error is None:
+        if o.error is None and o.deduction is not None:   # (an outcome without error has its row)
             valid.setdefault(o.deduction.row, []).append(o)
     res = Resolution([], outcomes, {}, [], {}, {})
     for d in counted:
@@ -279,15 +283,15 @@ def _apply(inp: Inputs, counted: list[Deduction], counted_rows: set[int],
     in_force = {d.row: d for d in res.counted}
     for o in outcomes:
         _describe(o, in_force, counted_rows, res)
-        d = in_force.get(o.deduction.row) if o.deduction else None
-        std = inp.standards.get(d.standard_id) if d else None
-        if (o.error is None and o.appeal.decision == AppealDecision.PENDING and std is not None
-                and std.is_grave_accident):
-            res.pending_grave.setdefault(d.section.code, []).append(o)
+        counts = in_force.get(o.deduction.row) if o.deduction else None
+        std = inp.standards.get(counts.standard_id) if counts else None
+        if (counts is not None and o.error is None and o.appeal.decision == AppealDecision.PENDING
+                and std is not None and std.is_grave_accident):
+            res.pending_grave.setdefault(counts.section.code, []).append(o)
     return res
 
 
-def _describe(o: AppealOutcome, in_force: dict[int, Deduction], counted_rows: set[int],
+def _describe(o: AppealOutcome, in_force: dict[int, CountedDeduction], counted_rows: set[int],
               res: Resolution) -> None:
     d = o.deduction
     if d is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lyciq_xl import contract
 from lyciq_xl.engine import appeals, rules, scoring
@@ -11,6 +12,10 @@ from lyciq_xl.engine.records import Inputs, load_inputs
 from lyciq_xl.engine.scoring import Detail, KeyTaskScore, ResultRow, ServiceRow
 from lyciq_xl.model import FrameworkSpec, Period, SectionIndex, Settings
 from lyciq_xl.table import Table, bulk_allocation
+
+if TYPE_CHECKING:
+    from lyciq_xl.engine.appeals import AppealOutcome
+    from lyciq_xl.engine.explain import Explanation
 
 
 @dataclass
@@ -25,7 +30,7 @@ class Assessment:
     key_task_scores: dict[int, KeyTaskScore]
     details: dict[str, Detail] = field(repr=False)
     inputs: Inputs = field(repr=False)
-    appeals: list = field(default_factory=list, repr=False)   # AppealOutcome per 申诉记录 row
+    appeals: list[AppealOutcome] = field(default_factory=list, repr=False)   # per 申诉记录 row
     # 个人绩效 (SPEC 8): None when the workbook has no sheet 人员
     individual: IndividualAssessment | None = field(default=None, repr=False)
 
@@ -44,7 +49,7 @@ class Assessment:
     def result(self, code: str, period: str) -> ResultRow | None:
         return next((r for r in self.results if r.code == code and r.period == period), None)
 
-    def explain(self, dept: str, period: str | None = None):
+    def explain(self, dept: str, period: str | None = None) -> Explanation:
         from lyciq_xl.engine.explain import explain
         return explain(self, dept, period)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.contract import AssessmentKind, Deductions, Framework, Indicators, KeyTasks
@@ -22,7 +23,7 @@ from lyciq_xl.model import Section, SectionIndex
 from lyciq_xl.table import Row, Table, as_text
 
 
-def split_names(value) -> list[str]:
+def split_names(value: Any) -> list[str]:
     """A 考核责任部门 cell as names: split on , ， 、 (SPEC 9), blanks dropped."""
     text = as_text(value) or ""
     first, *others = contract.LIST_SEPARATORS
@@ -104,9 +105,12 @@ class Assignment:
         return bool(self.indicators or self.key_tasks or self.external or self.bonuses)
 
 
-def framework_assessors(table: Table | None) -> dict[tuple[str, str, str | None], list[str]]:
+FrameworkAssessors = dict[tuple[str | None, str | None, str | None], list[str]]
+
+
+def framework_assessors(table: Table | None) -> FrameworkAssessors:
     """(框架, 绩效类别, 分项) -> the names its 考核责任部门 cell lists."""
-    out: dict[tuple[str, str, str | None], list[str]] = {}
+    out: FrameworkAssessors = {}
     if table is None or Framework.ASSESSOR not in table.columns:
         return out
     for r in table.rows:
@@ -115,8 +119,8 @@ def framework_assessors(table: Table | None) -> dict[tuple[str, str, str | None]
     return out
 
 
-def _of_framework(fw: dict, framework: str, category: str, items: tuple[str | None, ...] | None = None
-                  ) -> list[str]:
+def _of_framework(fw: FrameworkAssessors, framework: str, category: str,
+                  items: tuple[str | None, ...] | None = None) -> list[str]:
     return [n for (f, c, i), names in fw.items() for n in names
             if f == framework and c == category and (items is None or i in items)]
 
@@ -165,7 +169,7 @@ def assignments(inp: Inputs) -> dict[str, Assignment]:
     return {code: a for code, a in out.items() if a}
 
 
-def key_task_assessors(cell, section: Section, fw: dict[tuple[str, str, str | None], list[str]],
+def key_task_assessors(cell: object, section: Section, fw: FrameworkAssessors,
                        sections: SectionIndex) -> list[Section]:
     """The departments assessing a key task of `section` whose own 考核责任部门
     cell is `cell` (blank: the framework's 重点绩效 row). Non-empty means the

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from lyciq_xl.contract import SELF_COMPLETION, Category, KeyTasks
 from lyciq_xl.engine.assessors import special_name
 from lyciq_xl.engine.findings import Finding
-from lyciq_xl.engine.records import Bonus, Deduction, KeyTask
+from lyciq_xl.engine.records import Bonus, CountedDeduction, Deduction, KeyTask
 from lyciq_xl.engine.scoring import BallotItem, KeyTaskScore, RateItem, ResultRow
 from lyciq_xl.errors import InputError
 from lyciq_xl.model import Period, Section
-from lyciq_xl.table import as_text
+from lyciq_xl.table import Table, as_text
+
+if TYPE_CHECKING:
+    from lyciq_xl.engine.appeals import AppealOutcome
+    from lyciq_xl.engine.assessment import Assessment
 
 
 @dataclass
@@ -21,7 +26,7 @@ class Explanation:
     period: str
     result: ResultRow
     base: dict[str, Decimal]                                  # 履职/管理 base points
-    deductions: dict[str, list[Deduction]]                    # category -> counted rows
+    deductions: dict[str, list[CountedDeduction]]             # category -> counted rows
     is_year: bool
     key_tasks: list[tuple[KeyTask, KeyTaskScore]] = field(default_factory=list)
     key_sum: Decimal = Decimal(0)
@@ -30,14 +35,14 @@ class Explanation:
     bonuses: list[Bonus] = field(default_factory=list)
     bonus_sum: Decimal = Decimal(0)
     bonus_cap: Decimal = Decimal(0)
-    grave: list[Deduction] = field(default_factory=list)
+    grave: list[CountedDeduction] = field(default_factory=list)
     excluded: list[Finding] = field(default_factory=list)     # errors on rows left out
     # appeals on this period's deductions: every 申诉记录 row, the rows as typed
     # before a 调整, and the deductions an appeal 撤销ed
-    appeals: list = field(default_factory=list)               # AppealOutcome
-    original: dict[int, Deduction] = field(default_factory=dict)
-    revoked: list = field(default_factory=list)               # (Deduction, AppealOutcome)
-    grave_pending: list = field(default_factory=list)
+    appeals: list[AppealOutcome] = field(default_factory=list)
+    original: dict[int, CountedDeduction] = field(default_factory=dict)
+    revoked: list[tuple[CountedDeduction, AppealOutcome]] = field(default_factory=list)
+    grave_pending: list[AppealOutcome] = field(default_factory=list)
     # 重点指标 row -> the section's 自评完成情况, shown beside the assessing
     # department's 完成情况 (SPEC 9); not scored
     self_assessed: dict[int, str] = field(default_factory=dict)
@@ -46,7 +51,7 @@ class Explanation:
         return render_explanation(self)
 
 
-def explain(assessment, dept: str, period: str | None = None) -> Explanation:
+def explain(assessment: Assessment, dept: str, period: str | None = None) -> Explanation:
     section = assessment.sections.resolve(dept)
     if section is None:
         raise InputError(f"科室“{dept}”不存在,请填写“科室”表中的科室名称或科室代码。")
@@ -60,6 +65,7 @@ def explain(assessment, dept: str, period: str | None = None) -> Explanation:
     detail = assessment.details[section.code]
     quarter = wanted.quarter
     result = assessment.result(section.code, str(wanted))
+    assert result is not None, "every section has a result row in every period of the assessment"
     where = {(s, r) for s, r, q in detail.excluded if wanted.is_year or q == wanted}
     excluded = [f for f in assessment.findings if f.is_error and (f.sheet, f.row) in where]
     e = Explanation(section, str(wanted), result, detail.base,
@@ -81,7 +87,7 @@ def explain(assessment, dept: str, period: str | None = None) -> Explanation:
     return e
 
 
-def _self_assessed(table) -> dict[int, str]:
+def _self_assessed(table: Table | None) -> dict[int, str]:
     if table is None or SELF_COMPLETION not in table.columns:
         return {}
     return {r.number: text for r in table.rows if (text := as_text(r[SELF_COMPLETION]))}
@@ -98,7 +104,8 @@ def completion_shown(e: Explanation, k: KeyTask) -> str:
 # --- text rendering (Chinese) ---------------------------------------------------------------
 
 def _n(value: Decimal | None) -> str:
-    return "—" if value is None else as_text(value)
+    text = as_text(value)        # None only for None
+    return "—" if text is None else text
 
 
 def _deduction_lines(e: Explanation, category: str, score: Decimal) -> list[str]:
@@ -123,13 +130,13 @@ def _deduction_lines(e: Explanation, category: str, score: Decimal) -> list[str]
     return lines
 
 
-def _deduction_line(e: Explanation, d: Deduction, indent: str) -> str:
+def _deduction_line(e: Explanation, d: CountedDeduction, indent: str) -> str:
     return (f"{indent}记录号 {d.record_no or '(空)'} | 第{d.row}行 | {d.period} | 标准编号 {d.standard_id}"
             f" | 扣分 {_n(d.points)}{_adjusted(e, d)} | 事由:{d.reason or ''}")
 
 
-def _by_special(rows: list[Deduction]) -> dict[str, list[Deduction]]:
-    groups: dict[str, list[Deduction]] = {}
+def _by_special(rows: list[CountedDeduction]) -> dict[str, list[CountedDeduction]]:
+    groups: dict[str, list[CountedDeduction]] = {}
     for d in rows:
         name = special_name(d)
         if name is not None:
@@ -137,7 +144,7 @@ def _by_special(rows: list[Deduction]) -> dict[str, list[Deduction]]:
     return groups
 
 
-def _adjusted(e: Explanation, d: Deduction) -> str:
+def _adjusted(e: Explanation, d: CountedDeduction) -> str:
     """A deduction counted at an appeal's 调整后扣分: the original beside it."""
     before = e.original.get(d.row)
     if before is None:
@@ -146,7 +153,7 @@ def _adjusted(e: Explanation, d: Deduction) -> str:
     return f"(原扣分 {_n(before.points)}{moved},经申诉调整)"
 
 
-def appeal_line(o) -> str:
+def appeal_line(o: AppealOutcome) -> str:
     """One 申诉记录 row: the original deduction and the decision."""
     a, d = o.appeal, o.deduction
     decided = f"({a.decided.isoformat()})" if a.decided else ""
@@ -165,7 +172,7 @@ def _appeal_lines(e: Explanation) -> list[str]:
 
 def _total(value: Decimal) -> str:
     """At least 2 decimals, but never rounded: 70.625 stays 70.625."""
-    return f"{value:.2f}" if value == round(value, 2) else as_text(value)
+    return f"{value:.2f}" if value == round(value, 2) else _n(value)
 
 
 def _cap(total: Decimal, cap: Decimal) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.table import Table, as_text
@@ -35,7 +36,7 @@ class Finding:
         """In-workbook hyperlink target, e.g. "'<sheet>'!I7"."""
         return f"'{self.sheet}'!{self.cell}"
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, int, int, str, str]:
         match = _CELL.fullmatch(self.cell)
         letters = match.group(1) if match else ""
         return (_SHEET_ORDER.get(self.sheet, len(_SHEET_ORDER)), self.row,
@@ -45,7 +46,7 @@ class Finding:
 SHOWN_MAX = 100   # characters of a value quoted in a message
 
 
-def shown(value) -> str:
+def shown(value: Any) -> str:
     """A cell value quoted for a message; blanks say so. A long value is
     cut: the message must stay readable and within Excel's 32,767
     characters per cell, or Excel reports the 校验结果 sheet as corrupt."""

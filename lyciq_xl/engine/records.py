@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Bonuses, Deductions, External, Indicators, KeyTasks, PeerBallots, Standards
@@ -28,14 +29,16 @@ from lyciq_xl.model import (
 )
 from lyciq_xl.table import Table, as_date, as_decimal, as_text, cell_address
 
+_T = TypeVar("_T")
 
-def memo(fn):
+
+def memo(fn: Callable[[Any], _T]) -> Callable[[Any], _T]:
     """fn with a per-load cache: 扣分记录 columns such as 考核期, 科室, 标准编号 and
     扣分 repeat a few hundred distinct values over 200,000 rows."""
-    cache: dict = {}
-    typed: dict = {}
+    cache: dict[str, _T] = {}
+    typed: dict[tuple[type, Any], _T] = {}
 
-    def cached(value):
+    def cached(value: Any) -> _T:
         if type(value) is str:          # the usual cell: its text is the key
             try:
                 return cache[value]
@@ -177,6 +180,32 @@ class Deduction:
     special: str | None = None     # 专项名称 (optional column)
 
 
+if TYPE_CHECKING:
+    class CountedDeduction(Deduction):
+        """A Deduction the rules let count (`rules.validate`'s `counted`): D05,
+        D06, D16, D01, D02, D04 and D07 are errors, so what scoring reads is
+        known. A refinement for the type checker only: at run time every
+        counted row is the very Deduction parsed (see `all_counted`)."""
+        section: Section
+        period: Period
+        span: tuple[dt.date, dt.date]
+        date: dt.date
+        points: Decimal
+        standard_id: str
+        category: str
+        indicator: str
+else:
+    CountedDeduction = Deduction
+
+
+def all_counted(rows: list[Deduction]) -> TypeGuard[list[CountedDeduction]]:
+    """Whether every row has the fields a counted deduction has: true of the
+    rows the rules leave in, and what lets the types say so."""
+    return all(d.section is not None and d.period is not None and d.span is not None
+               and d.date is not None and d.points is not None and d.standard_id is not None
+               and d.category is not None and d.indicator is not None for d in rows)
+
+
 def _period_with_span(value: Any) -> tuple[Period | None, tuple[dt.date, dt.date] | None]:
     period = Period.parse(value)
     return period, (period.first_day, period.last_day) if period else None
@@ -188,7 +217,7 @@ def load_deductions(table: Table, sections: SectionIndex) -> list[Deduction]:
     # combinations of them are nearly unique, single columns are not.
     period, dept, text, key = memo(_period_with_span), memo(sections.resolve), memo(as_text), memo(_key)
     date, number = memo(as_date), memo(as_decimal)
-    out = []
+    out: list[Deduction] = []
     for row in table.rows:
         v = row.values   # every REQUIRED header is a key (table_from_grid)
         p, d, pts = v[D.PERIOD], v[D.DATE], v[D.POINTS]
@@ -248,7 +277,7 @@ class BallotSheet:
     ballots: list[Ballot] = field(default_factory=list)
 
 
-def load_ballots(table: Table, sections: SectionIndex, spec: type) -> BallotSheet:
+def load_ballots(table: Table, sections: SectionIndex, spec: type[Any]) -> BallotSheet:
     has_voter = spec is PeerBallots
     sheet = BallotSheet(table, has_voter, {}, [])
     rated: set[str] = set()
@@ -337,11 +366,11 @@ class Inputs:
     def framework(self, section: Section) -> FrameworkSpec:
         return self.frameworks[section.framework]
 
-    def in_year(self, period: Period | None) -> bool:
+    def in_year(self, period: Period | None) -> TypeGuard[Period]:
         return period is not None and period.year == self.settings.year
 
 
-def _table(tables: dict[str, Table], spec: type) -> Table:
+def _table(tables: dict[str, Table], spec: type[Any]) -> Table:
     """The sheet's Table, without rows that are blank in every contract column:
     a clerk's own columns are kept and ignored (SPEC 5), so a remark alone in
     one of them is no data row. (Ballot sheets: every extra column rates a

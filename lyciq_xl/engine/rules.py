@@ -11,14 +11,16 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Bonuses, Deductions, External, Indicators, KeyTasks, PartyBallots, PeerBallots
 from lyciq_xl.dates import date_problem
 from lyciq_xl.engine import assessors
 from lyciq_xl.engine.findings import Finding, finding, header_finding, shown
-from lyciq_xl.engine.records import BallotSheet, Deduction, Inputs, text_of
-from lyciq_xl.table import as_rate, as_text
+from lyciq_xl.engine.records import BallotSheet, CountedDeduction, Deduction, Inputs, all_counted, text_of
+from lyciq_xl.model import Period
+from lyciq_xl.table import Table, as_rate, as_text
 
 KEY_TASK_POINTS = frozenset(Decimal(p) for p in contract.KEY_TASK_POINTS)
 CELL_RULES = frozenset({"B01", "B02"})   # errors that drop one ballot cell, not the row
@@ -31,6 +33,8 @@ def positive_tenth(points: Decimal | None) -> bool:
     if points is None or not points > 0:
         return False
     _, digits, exponent = points.as_tuple()
+    if not isinstance(exponent, int):
+        return False    # Infinity ('F'): no whole number of tenths
     return exponent >= -1 or not any(digits[exponent + 1:])
 
 
@@ -38,7 +42,7 @@ def positive_tenth(points: Decimal | None) -> bool:
 class Validation:
     findings: list[Finding] = field(default_factory=list)
     rows: set[tuple[str, int]] = field(default_factory=set)           # (sheet, row) left out
-    cells: set[tuple[str, int, str]] = field(default_factory=set)     # (sheet, row, header) left out
+    cells: set[tuple[str, int, str | None]] = field(default_factory=set)  # (sheet, row, header) left out
 
     def add(self, found: Iterable[Finding]) -> None:
         for f in found:
@@ -56,7 +60,7 @@ class Validation:
 
 # --- 扣分记录 ---------------------------------------------------------------------------
 
-def _ded(inp: Inputs):
+def _ded(inp: Inputs) -> Table:
     return inp.tables[Deductions.SHEET]
 
 
@@ -74,7 +78,7 @@ def d05_dept(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
             yield finding("D05", t, d.row, Deductions.DEPT, f"科室{shown(d.dept_raw)}")
 
 
-def period_detail(inp: Inputs, raw, period) -> str:
+def period_detail(inp: Inputs, raw: Any, period: Period | None) -> str:
     if period is None:
         return f"考核期{shown(raw)}无法识别"
     return f"考核期{shown(raw)}不在参数年度 {inp.settings.year} 内"
@@ -90,8 +94,8 @@ def d06_period(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
 def d09_date(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
     t = _ded(inp)
     for d in rows:
-        if not inp.in_year(d.period):
-            continue  # D06 already names the period
+        if not inp.in_year(d.period) or d.span is None:
+            continue  # D06 already names the period (span is set with it)
         span = d.span
         if d.date is None:
             problem = date_problem(d.date_raw)
@@ -120,8 +124,8 @@ def d02_standard(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
 def d03_range(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
     t = _ded(inp)
     for d in rows:
-        std = inp.standards.get(d.standard_id)
-        if std and positive_tenth(d.points) and not std.min <= d.points <= std.max:
+        std = inp.standards.get(d.standard_id) if d.standard_id is not None else None
+        if std and d.points is not None and positive_tenth(d.points) and not std.min <= d.points <= std.max:
             yield finding("D03", t, d.row, Deductions.POINTS,
                           f"扣分{shown(d.points)}不在标准“{std.id}”的范围"
                           f"[{as_text(std.min)}, {as_text(std.max)}]内")
@@ -130,7 +134,7 @@ def d03_range(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
 def d04_category(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
     t = _ded(inp)
     for d in rows:
-        std = inp.standards.get(d.standard_id)
+        std = inp.standards.get(d.standard_id) if d.standard_id is not None else None
         if d.category not in contract.Category.DEDUCTIBLE:
             yield finding("D04", t, d.row, Deductions.CATEGORY, f"绩效类别{shown(d.category)}")
         elif std and d.category not in std.categories:
@@ -149,10 +153,11 @@ def d07_indicator(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
                           f"指标编号{shown(d.indicator)}不是{d.section.name}的{d.category}指标")
 
 
-def d08_duplicate(inp: Inputs, counted: list[Deduction]) -> Iterator[Finding]:
+def d08_duplicate(inp: Inputs, counted: list[CountedDeduction]) -> Iterator[Finding]:
     """Among counted rows only: an earlier row left out for an error cannot be
     counted twice with this one."""
-    t, first = _ded(inp), {}
+    t = _ded(inp)
+    first: dict[tuple[str, str, Any, str | None], CountedDeduction] = {}
     for d in counted:
         key = (d.section.code, d.standard_id, d.date, d.reason)
         earlier = first.setdefault(key, d)
@@ -168,7 +173,7 @@ DEDUCTION_RULES: tuple[Callable[[Inputs, list[Deduction]], Iterator[Finding]], .
 
 # --- 重点指标 -------------------------------------------------------------------------
 
-def _key_table(inp: Inputs):
+def _key_table(inp: Inputs) -> Table:
     return inp.tables[KeyTasks.SHEET]
 
 
@@ -197,10 +202,11 @@ def k02_completion(inp: Inputs) -> Iterator[Finding]:
 
 def k03_cap(inp: Inputs, validation: Validation) -> Iterator[Finding]:
     """On the 分值 cell of the row where a section's running sum first passes the cap."""
-    t, sums, flagged = _key_table(inp), {}, set()
+    t, flagged = _key_table(inp), set()
+    sums: dict[str, Decimal] = {}
     for k in inp.key_tasks:
-        if validation.excluded(t.sheet, k.row):
-            continue
+        if validation.excluded(t.sheet, k.row) or k.section is None or k.points is None:
+            continue   # (D05 and K01 leave rows without them out)
         code = k.section.code
         sums[code] = sums.get(code, Decimal(0)) + k.points
         cap = inp.framework(k.section).points(contract.Category.KEY)
@@ -288,7 +294,7 @@ def bonus_rules(inp: Inputs) -> Iterator[Finding]:
 
 # --- A01: used but not approved ------------------------------------------------------
 
-def a01_indicators(inp: Inputs, counted: list[Deduction]) -> Iterator[Finding]:
+def a01_indicators(inp: Inputs, counted: list[CountedDeduction]) -> Iterator[Finding]:
     t, seen = inp.tables[Indicators.SHEET], set()
     for d in counted:
         ind = inp.indicators[(d.section.code, d.category, d.indicator)]
@@ -302,7 +308,8 @@ def a01_indicators(inp: Inputs, counted: list[Deduction]) -> Iterator[Finding]:
 def a01_key_tasks(inp: Inputs, validation: Validation) -> Iterator[Finding]:
     t = _key_table(inp)
     for k in inp.key_tasks:
-        if not validation.excluded(t.sheet, k.row) and k.approval != contract.Approval.APPROVED:
+        if (not validation.excluded(t.sheet, k.row) and k.section is not None   # (D05 leaves it out)
+                and k.approval != contract.Approval.APPROVED):
             yield finding("A01", t, k.row, KeyTasks.APPROVAL,
                           f"{k.section.name}的重点指标{shown(k.id)}已计分,审核状态为{shown(k.approval)}")
 
@@ -315,7 +322,7 @@ def active_deductions(inp: Inputs) -> list[Deduction]:
     return [d for d in inp.deductions if d.status != contract.Status.REVOKED]
 
 
-def validate(inp: Inputs) -> tuple[Validation, list[Deduction], list[Deduction]]:
+def validate(inp: Inputs) -> tuple[Validation, list[Deduction], list[CountedDeduction]]:
     """All findings and what they leave out; the deductions not revoked; and
     of those, the ones that count."""
     v = Validation()
@@ -326,10 +333,12 @@ def validate(inp: Inputs) -> tuple[Validation, list[Deduction], list[Deduction]]
     v.add(assessors.d12_unknown_assessors(inp))
     sheet = Deductions.SHEET
     counted = [d for d in active if (sheet, d.row) not in v.rows]
+    if not all_counted(counted):
+        raise AssertionError("a 扣分记录 row without a field the D rules require was counted")
     v.add(d08_duplicate(inp, counted))
     v.add(a01_indicators(inp, counted))
-    for rule in (d05_key_dept, k01_points, k02_completion):
-        v.add(rule(inp))
+    for key_rule in (d05_key_dept, k01_points, k02_completion):
+        v.add(key_rule(inp))
     v.add(k03_cap(inp, v))
     v.add(a01_key_tasks(inp, v))
     for ballots in (inp.peer, inp.party):

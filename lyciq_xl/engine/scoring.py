@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import TYPE_CHECKING
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Bonuses, Category, External, KeyTasks, ServiceItem
-from lyciq_xl.engine.records import BallotSheet, Bonus, Deduction, Inputs, KeyTask, text_of
+from lyciq_xl.engine.records import BallotSheet, Bonus, CountedDeduction, Deduction, Inputs, KeyTask, text_of
 from lyciq_xl.engine.rules import Validation
 from lyciq_xl.model import Period, Section
 from lyciq_xl.table import as_rate
+
+if TYPE_CHECKING:
+    from lyciq_xl.engine.appeals import AppealOutcome, Resolution
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -98,7 +102,7 @@ class Detail:
     """Everything that went into one section's annual score."""
     section: Section
     base: dict[str, Decimal]
-    deductions: list[Deduction] = field(default_factory=list)     # counted, whole year
+    deductions: list[CountedDeduction] = field(default_factory=list)     # counted, whole year
     key_tasks: list[tuple[KeyTask, KeyTaskScore]] = field(default_factory=list)
     key_sum: Decimal = ZERO
     key_cap: Decimal = ZERO
@@ -107,14 +111,14 @@ class Detail:
     bonus_sum: Decimal = ZERO
     bonus_cap: Decimal = ZERO
     excluded: list[tuple[str, int, Period | None]] = field(default_factory=list)  # (sheet, row, quarter)
-    grave: list[Deduction] = field(default_factory=list)          # 附件5 重大, blocks 优秀
+    grave: list[CountedDeduction] = field(default_factory=list)          # 附件5 重大, blocks 优秀
     # (quarter or None for a year-period deduction, category) -> points deducted
     sums: dict[tuple[int | None, str], Decimal] = field(default_factory=dict)
     # appeals (申诉记录) on this section's deductions, and their effect
-    appeals: list = field(default_factory=list)            # AppealOutcome
-    original: dict[int, Deduction] = field(default_factory=dict)   # 扣分记录 row -> as typed (调整)
-    revoked: list = field(default_factory=list)            # (Deduction, AppealOutcome): 撤销 on appeal
-    grave_pending: list = field(default_factory=list)      # 待处理 on 附件5 重大: 等次 待定
+    appeals: list[AppealOutcome] = field(default_factory=list)
+    original: dict[int, CountedDeduction] = field(default_factory=dict)   # 扣分记录 row -> as typed (调整)
+    revoked: list[tuple[CountedDeduction, AppealOutcome]] = field(default_factory=list)  # 撤销 on appeal
+    grave_pending: list[AppealOutcome] = field(default_factory=list)      # 待处理 on 附件5 重大: 等次 待定
 
     def score(self, category: str, quarter: int | None = None) -> Decimal:
         """履职/管理: base minus the quarter's deductions, or the whole year's."""
@@ -122,7 +126,7 @@ class Detail:
                      if c == category and (quarter is None or q == quarter)), ZERO)
         return self.base[category] - spent
 
-    def deducted(self, category: str, quarter: int | None = None) -> list[Deduction]:
+    def deducted(self, category: str, quarter: int | None = None) -> list[CountedDeduction]:
         return [d for d in self.deductions if d.category == category
                 and (quarter is None or d.period.quarter == quarter)]
 
@@ -134,7 +138,7 @@ def result_periods(inp: Inputs, active: list[Deduction]) -> list[Period]:
     named = [Period.parse(raw) for raw in {d.period_raw for d in active}]
     named += [b.period for s in (inp.peer, inp.party) for b in s.ballots]
     named += [e.period for e in inp.external] + [b.period for b in inp.bonuses]
-    last = max((p.quarter for p in named if inp.in_year(p) and p.quarter), default=0)
+    last = max((p.quarter for p in named if inp.in_year(p) and p.quarter is not None), default=0)
     year = inp.settings.year
     return [Period(year, q) for q in range(1, last + 1)] + [Period(year)]
 
@@ -151,7 +155,7 @@ def new_details(inp: Inputs) -> dict[str, Detail]:
     return details
 
 
-def collect_deductions(inp: Inputs, active: list[Deduction], counted: list[Deduction],
+def collect_deductions(inp: Inputs, active: list[Deduction], counted: list[CountedDeduction],
                        v: Validation, details: dict[str, Detail]) -> None:
     grave = {s.id for s in inp.standards.values() if s.is_grave_accident}
     for d in counted:
@@ -162,13 +166,13 @@ def collect_deductions(inp: Inputs, active: list[Deduction], counted: list[Deduc
         if d.standard_id in grave:
             detail.grave.append(d)
     sheet = contract.Deductions.SHEET
-    for d in active:
-        if d.section is not None and (sheet, d.row) in v.rows:
-            quarter = d.period if inp.in_year(d.period) and d.period.quarter else None
-            details[d.section.code].excluded.append((sheet, d.row, quarter))
+    for row in active:
+        if row.section is not None and (sheet, row.row) in v.rows:
+            quarter = row.period if inp.in_year(row.period) and row.period.quarter else None
+            details[row.section.code].excluded.append((sheet, row.row, quarter))
 
 
-def collect_appeals(resolution, details: dict[str, Detail]) -> None:
+def collect_appeals(resolution: Resolution, details: dict[str, Detail]) -> None:
     """What the appeals did, section by section (for explain and letters)."""
     for o in resolution.outcomes:
         section = o.deduction.section if o.deduction else o.appeal.section
@@ -183,15 +187,16 @@ def collect_appeals(resolution, details: dict[str, Detail]) -> None:
 
 
 def collect_key_tasks(inp: Inputs, v: Validation, details: dict[str, Detail]) -> dict[int, KeyTaskScore]:
-    scores, completion = {}, inp.settings.completion
+    scores: dict[int, KeyTaskScore] = {}
+    completion = inp.settings.completion
     for k in inp.key_tasks:
         if k.section is None:
             continue
         detail = details[k.section.code]
-        if v.excluded(KeyTasks.SHEET, k.row):
+        if v.excluded(KeyTasks.SHEET, k.row) or k.points is None:   # (K01 leaves a blank 分值 out)
             detail.excluded.append((KeyTasks.SHEET, k.row, None))
             continue
-        coefficient = completion.get(k.completion, ZERO)   # K02: counts 0
+        coefficient = completion.get(k.completion, ZERO) if k.completion is not None else ZERO   # K02: 0
         scores[k.row] = KeyTaskScore(coefficient, k.points * coefficient)
         detail.key_tasks.append((k, scores[k.row]))
         detail.key_sum += scores[k.row].score
@@ -203,7 +208,7 @@ def collect_bonuses(inp: Inputs, v: Validation, details: dict[str, Detail]) -> N
         if b.section is None:
             continue
         detail = details[b.section.code]
-        if v.excluded(Bonuses.SHEET, b.row):
+        if v.excluded(Bonuses.SHEET, b.row) or b.points is None:   # (C02 leaves a blank 加分 out)
             detail.excluded.append((Bonuses.SHEET, b.row, None))
         else:
             detail.bonuses.append(b)
@@ -212,13 +217,15 @@ def collect_bonuses(inp: Inputs, v: Validation, details: dict[str, Detail]) -> N
 
 def ballot_ratios(inp: Inputs, sheet: BallotSheet, v: Validation) -> dict[str, list[Decimal]]:
     """Section code -> ratios of its valid ballot cells."""
-    ratios, name, ratings = defaultdict(list), sheet.table.sheet, inp.settings.ratings
+    name, ratings = sheet.table.sheet, inp.settings.ratings
+    ratios: dict[str, list[Decimal]] = defaultdict(list)
     for b in sheet.ballots:
         if (name, b.row) in v.rows:
             continue
         for header, value in b.grades.items():
-            if (name, b.row, header) not in v.cells:
-                ratios[sheet.columns[header].code].append(ratings[text_of(value)])
+            grade = text_of(value)
+            if (name, b.row, header) not in v.cells and grade is not None:  # (B01 leaves others out)
+                ratios[sheet.columns[header].code].append(ratings[grade])
     return ratios
 
 
@@ -230,8 +237,11 @@ def ballot_item(points: Decimal, ratios: list[Decimal], trim: bool) -> BallotIte
     return item
 
 
-def external_rates(inp: Inputs, v: Validation, details: dict[str, Detail]) -> dict[str, dict[str, list]]:
-    rates: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+Rates = dict[str, dict[str, list[tuple[int, Decimal]]]]   # 科室代码 -> item -> (Excel row, 得分率)
+
+
+def external_rates(inp: Inputs, v: Validation, details: dict[str, Detail]) -> Rates:
+    rates: Rates = defaultdict(lambda: defaultdict(list))
     for e in inp.external:
         if e.section is None:
             continue
@@ -240,8 +250,9 @@ def external_rates(inp: Inputs, v: Validation, details: dict[str, Detail]) -> di
             continue
         for item, raw in ((ServiceItem.GOVERNMENT, e.government_raw), (ServiceItem.ENTERPRISE,
                                                                        e.enterprise_raw)):
-            if raw is not None:
-                rates[e.section.code][item].append((e.row, as_rate(raw)))
+            rate = as_rate(raw)
+            if rate is not None:     # (B05 leaves a row with an unreadable 得分率 out)
+                rates[e.section.code][item].append((e.row, rate))
     return rates
 
 
@@ -332,7 +343,8 @@ def service_rows(inp: Inputs, details: dict[str, Detail]) -> list[ServiceRow]:
     for s in inp.sections:
         items = details[s.code].service
         score = {k: (items[k].score if k in items else None) for k in ServiceItem.ALL}
-        ballots = sum(len(items[k].ratios) for k in (ServiceItem.PEER, ServiceItem.PARTY) if k in items)
+        ballots = sum(len(item.ratios) for k, item in items.items()
+                      if k in (ServiceItem.PEER, ServiceItem.PARTY) and isinstance(item, BallotItem))
         out.append(ServiceRow(year, s.name, score[ServiceItem.PEER], score[ServiceItem.PARTY],
                               score[ServiceItem.GOVERNMENT], score[ServiceItem.ENTERPRISE], ballots))
     return out

@@ -17,7 +17,8 @@ def results_sheet(a: Assessment) -> OwnedSheet:
     rows = [[r.period, r.code, r.name, r.series, r.duty, r.management, r.key, r.service,
              r.excellence, r.total, r.rank, r.grade, r.pending] for r in a.results]
     scores = (R.DUTY, R.MANAGEMENT, R.KEY, R.SERVICE, R.EXCELLENCE, R.TOTAL)
-    widths = {R.PERIOD: 10, R.CODE: 10, R.DEPT: 14, R.SERIES: 14, R.RANK: 9, R.GRADE: 8, R.PENDING: 7}
+    widths: dict[str, float] = {R.PERIOD: 10, R.CODE: 10, R.DEPT: 14, R.SERIES: 14, R.RANK: 9, R.GRADE: 8,
+                                R.PENDING: 7}
     widths.update({h: 10 for h in scores})
     return OwnedSheet(R.SHEET, R.COLUMNS, rows, {h: SCORE_FORMAT for h in scores}, widths)
 
@@ -27,7 +28,7 @@ def service_sheet(a: Assessment) -> OwnedSheet:
     rows = [[s.period, s.dept, s.peer, s.party, s.government, s.enterprise, s.ballots]
             for s in a.service]
     scores = (S.PEER, S.PARTY, S.GOVERNMENT, S.ENTERPRISE)
-    widths = {S.PERIOD: 10, S.DEPT: 14, S.BALLOTS: 10, **{h: 13 for h in scores}}
+    widths: dict[str, float] = {S.PERIOD: 10, S.DEPT: 14, S.BALLOTS: 10, **{h: 13 for h in scores}}
     return OwnedSheet(S.SHEET, S.COLUMNS, rows, {h: SCORE_FORMAT for h in scores}, widths)
 
 
@@ -35,7 +36,7 @@ def findings_sheet(a: Assessment) -> OwnedSheet:
     F = Findings
     rows = [[f.level, f.sheet, f.cell, f.rule, f.message] for f in a.findings]
     links = {(i, F.CELL): f.link for i, f in enumerate(a.findings)}
-    widths = {F.LEVEL: 7, F.SHEET_NAME: 14, F.CELL: 9, F.RULE: 7, F.MESSAGE: 100}
+    widths: dict[str, float] = {F.LEVEL: 7, F.SHEET_NAME: 14, F.CELL: 9, F.RULE: 7, F.MESSAGE: 100}
     return OwnedSheet(F.SHEET, F.COLUMNS, rows, {}, widths, links, wrap=frozenset({F.MESSAGE}))
 
 
@@ -49,7 +50,7 @@ def appeal_sheet(a: Assessment) -> OwnedSheet:
             (appeal.section.name if appeal.section else appeal.dept_raw)
         rows.append([appeal.appeal_no, dept, appeal.record_no, d.points if d else None,
                      o.decision, o.counted, appeal.basis, o.note])
-    widths = {A.ID: 12, A.DEPT: 14, A.RECORD_NO: 12, A.ORIGINAL: 9, A.DECISION: 9,
+    widths: dict[str, float] = {A.ID: 12, A.DEPT: 14, A.RECORD_NO: 12, A.ORIGINAL: 9, A.DECISION: 9,
               A.COUNTED: 9, A.BASIS: 30, A.NOTE: 40}
     return OwnedSheet(A.SHEET, A.COLUMNS, rows, {}, widths, wrap=frozenset({A.BASIS, A.NOTE}))
 
@@ -70,7 +71,7 @@ def _plain(value: Any) -> Any:
     return format(value, "f") if isinstance(value, Decimal) else value
 
 
-def to_json(a: Assessment) -> dict:
+def to_json(a: Assessment) -> dict[str, Any]:
     """Results, service detail and findings; Decimals as exact strings."""
     return {
         "year": a.settings.year,

@@ -3,8 +3,11 @@ with its 事由, the cap, the mean, the grade path and the quota applied
 (`lyciq-xl explain WB <人员编号或姓名>`)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
+
 from lyciq_xl import contract
-from lyciq_xl.engine.findings import sort_findings
+from lyciq_xl.engine.findings import Finding, sort_findings
 from lyciq_xl.engine.individual.scoring import IndividualAssessment, MonthResult, PersonResult
 from lyciq_xl.errors import InputError
 from lyciq_xl.table import as_text
@@ -22,8 +25,8 @@ def find_person(ind: IndividualAssessment, key: str) -> PersonResult:
     return result
 
 
-def _n(value) -> str:
-    return as_text(value)
+def _n(value: Decimal) -> str:
+    return as_text(value) or ""     # (never blank: a number)
 
 
 def _month_lines(ind: IndividualAssessment, m: MonthResult) -> list[str]:
@@ -44,13 +47,13 @@ def _month_lines(ind: IndividualAssessment, m: MonthResult) -> list[str]:
     return lines
 
 
-def render_person(ind: IndividualAssessment, p: PersonResult, excluded=()) -> str:
+def render_person(ind: IndividualAssessment, p: PersonResult, excluded: Sequence[Finding] = ()) -> str:
     who = p.person
     lines = [f"{who.name}({who.id}),{who.section.name}{',' + who.post if who.post else ''},"
              f"{ind.year}年度个人考核"]
     for m in p.months:
         lines += _month_lines(ind, m)
-    total = sum(m.score for m in p.months)
+    total = sum((m.score for m in p.months), Decimal(0))
     lines.append(f"年度得分 = 各月得分之和 {_n(total)} ÷ {len(p.months)} 个月 = {_n(p.mean_exact)},"
                  f"四舍五入保留2位小数为 {p.score:.2f};科室内排名第 {p.rank} 名")
     q = ind.quotas[who.section.code]

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from lyciq_xl import contract
 from lyciq_xl.contract import (
@@ -229,7 +229,7 @@ class StaffIndex:
                 where = f"{section.name}内" if section else "全局"
                 return None, f"姓名“{key}”在{where}有{len(here)}人重名,请改填人员编号"
             if not here:
-                if candidates:
+                if candidates and section is not None:   # (without a section, here is candidates)
                     return None, f"“{key}”不是{section.name}的人员"
                 if key in self.rejected_ids:
                     return None, f"人员编号“{key}”在“{Staff.SHEET}”表中有误(见规则P11)"
@@ -300,6 +300,49 @@ class AnnualReview:
     note: str | None
 
 
+# What the rules let count (P01, P04, P05 are errors; scoring.evaluate_individual
+# checks each list once with the guards below). Refinements for the type
+# checker only, like engine.records.CountedDeduction: at run time they are
+# the rows parsed.
+if TYPE_CHECKING:
+    class ValidIndicator(PersonalIndicator):
+        person: Person
+
+    class CountedRecord(PersonalRecord):
+        person: Person
+        month: Month
+        kind: str
+        points: Decimal
+
+    class CountedReview(MonthlyReview):
+        person: Person
+        month: Month
+
+    class CountedAnnual(AnnualReview):
+        person: Person
+        year: int
+else:
+    ValidIndicator, CountedRecord = PersonalIndicator, PersonalRecord
+    CountedReview, CountedAnnual = MonthlyReview, AnnualReview
+
+
+def all_valid_indicators(rows: list[PersonalIndicator]) -> TypeGuard[list[ValidIndicator]]:
+    return all(r.person is not None for r in rows)
+
+
+def all_counted_records(rows: list[PersonalRecord]) -> TypeGuard[list[CountedRecord]]:
+    return all(r.person is not None and r.month is not None and r.kind is not None
+               and r.points is not None for r in rows)
+
+
+def all_counted_reviews(rows: list[MonthlyReview]) -> TypeGuard[list[CountedReview]]:
+    return all(r.person is not None and r.month is not None for r in rows)
+
+
+def all_counted_annual(rows: list[AnnualReview]) -> TypeGuard[list[CountedAnnual]]:
+    return all(r.person is not None and r.year is not None for r in rows)
+
+
 def load_personal_indicators(table: Table, sections: SectionIndex,
                              staff: StaffIndex) -> list[PersonalIndicator]:
     I = PersonalIndicators
@@ -354,7 +397,7 @@ def load_annual_reviews(table: Table, staff: StaffIndex) -> list[AnnualReview]:
     return out
 
 
-def individual_table(tables: dict[str, Table], spec: type) -> Table:
+def individual_table(tables: dict[str, Table], spec: type[Any]) -> Table:
     """The sheet's Table without rows blank in every contract column; an
     absent sheet reads as empty (every individual sheet but 人员 is optional)."""
     table = tables.get(spec.SHEET)

@@ -7,13 +7,15 @@ and the indicators in use.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 from lyciq_xl import contract
 from lyciq_xl.contract import AnnualReviews, MonthlyReviews, PersonalIndicators, PersonalRecords, Staff
 from lyciq_xl.engine.findings import Finding, finding, shown
 from lyciq_xl.engine.individual.records import (
     AnnualReview,
+    Month,
     MonthlyReview,
     Person,
     PersonalIndicator,
@@ -56,17 +58,19 @@ def p11_staff(table: Table, rows: list[StaffRow]) -> Iterator[Finding]:
 def people_of(section_rows: list[StaffRow], rejected: set[int]) -> list[Person]:
     return [Person(r.id, r.name, r.section, r.post, r.rank, r.status or contract.StaffStatus.ON,
                    r.start, r.end, r.row)
-            for r in section_rows if r.row not in rejected]
+            for r in section_rows if r.row not in rejected
+            # (P11 rejects the rows without them)
+            and r.id is not None and r.name is not None and r.section is not None]
 
 
 # --- shared checks ---------------------------------------------------------------------
 
-def p01_person(table: Table, row: int, header: str, raw, problem: str | None) -> Iterator[Finding]:
+def p01_person(table: Table, row: int, header: str, raw: Any, problem: str | None) -> Iterator[Finding]:
     if problem:
         yield finding("P01", table, row, header, f"人员{shown(raw)}:{problem}")
 
 
-def p05_month(table: Table, year: int, row: int, header: str, raw, month,
+def p05_month(table: Table, year: int, row: int, header: str, raw: Any, month: Month | None,
               person: Person | None) -> Iterator[Finding]:
     if month is None:
         yield finding("P05", table, row, header, f"考核月份{shown(raw)}无法识别")
@@ -103,7 +107,7 @@ def indicator_rules(table: Table, rows: list[PersonalIndicator],
 # --- 个人扣加分 (P01, P02, P04, P05) ----------------------------------------------------------
 
 def record_rules(table: Table, year: int, rows: list[PersonalRecord],
-                 indicators: set[tuple[str, str]]) -> Iterator[Finding]:
+                 indicators: set[tuple[str, str | None]]) -> Iterator[Finding]:
     R = PersonalRecords
     for r in rows:
         if r.status not in (None, contract.Status.VALID):
@@ -124,24 +128,33 @@ def record_rules(table: Table, year: int, rows: list[PersonalRecord],
 def monthly_review_rules(table: Table, year: int, rows: list[MonthlyReview]) -> Iterator[Finding]:
     M = MonthlyReviews
     groups: dict[tuple[str, int], list[MonthlyReview]] = defaultdict(list)
+    labels: dict[tuple[str, int], str] = {}
     for r in rows:
         found = list(p01_person(table, r.row, M.PERSON, r.person_raw, r.person_problem))
         found += p05_month(table, year, r.row, M.MONTH, r.month_raw, r.month, r.person)
         if r.grade is not None and r.grade not in contract.MonthlyGrade.ALL:
             found.append(finding("P06", table, r.row, M.GRADE, f"评定等次{shown(r.grade)}"))
-        if r.person and not any(f.rule in ("P01", "P05") for f in found):
-            groups[(r.person.id, r.month[1])].append(r)
+        if r.person and r.month is not None and not any(f.rule in ("P01", "P05") for f in found):
+            key = (r.person.id, r.month[1])
+            if key not in groups:
+                labels[key] = f"{r.person.name}{month_text(r.month)}"
+            groups[key].append(r)
         yield from found
-    yield from _p09(table, groups, M.MONTH, lambda r: f"{r.person.name}{month_text(r.month)}")
+    yield from _p09(table, groups, M.MONTH, labels)
 
 
-def _p09(table: Table, groups, header: str, what) -> Iterator[Finding]:
-    for group in groups.values():
+_K = TypeVar("_K", bound=Hashable)
+
+
+def _p09(table: Table, groups: Mapping[_K, Sequence[MonthlyReview | AnnualReview]], header: str,
+         labels: Mapping[_K, str]) -> Iterator[Finding]:
+    """`labels`: who and when each group is, for the message."""
+    for key, group in groups.items():
         if len(group) > 1:
             for r in group:
                 others = "、".join(f"第{o.row}行" for o in group if o is not r)
                 yield finding("P09", table, r.row, header,
-                              f"{what(r)}的评定与{others}重复,这些行都不计入")
+                              f"{labels[key]}的评定与{others}重复,这些行都不计入")
 
 
 # --- 个人年度评定 (P01, P05, P06, P09) -----------------------------------------------------
@@ -150,6 +163,7 @@ def annual_review_rules(table: Table, year: int, rows: list[AnnualReview]) -> It
     """Rows of another 年度 are ignored, not validated."""
     A = AnnualReviews
     groups: dict[str, list[AnnualReview]] = defaultdict(list)
+    labels: dict[str, str] = {}
     for r in rows:
         if r.year is None:
             yield finding("P05", table, r.row, A.YEAR, f"年度{shown(r.year_raw)}无法识别")
@@ -160,5 +174,7 @@ def annual_review_rules(table: Table, year: int, rows: list[AnnualReview]) -> It
         if r.decided is not None and r.decided not in contract.AnnualGrade.ALL:
             yield finding("P06", table, r.row, A.DECIDED, f"确定等次{shown(r.decided)}")
         if r.person:
+            if r.person.id not in groups:
+                labels[r.person.id] = f"{r.person.name}{year}年度"
             groups[r.person.id].append(r)
-    yield from _p09(table, groups, A.PERSON, lambda r: f"{r.person.name}{year}年度")
+    yield from _p09(table, groups, A.PERSON, labels)

@@ -5,6 +5,7 @@ with the section's 优秀 quota. Pure: Tables in, results and findings out.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,16 +25,20 @@ from lyciq_xl.engine.individual import records as R
 from lyciq_xl.engine.individual import rules
 from lyciq_xl.engine.individual.records import (
     AnnualReview,
+    CountedAnnual,
+    CountedRecord,
+    CountedReview,
     IndividualSettings,
     MonthlyReview,
     Person,
     PersonalIndicator,
     PersonalRecord,
     StaffIndex,
+    ValidIndicator,
 )
 from lyciq_xl.engine.rules import Validation
 from lyciq_xl.engine.scoring import round_half_up
-from lyciq_xl.model import SectionIndex
+from lyciq_xl.model import Section, SectionIndex
 from lyciq_xl.table import Table, as_text
 
 ZERO = Decimal(0)
@@ -43,13 +48,13 @@ AG, MG = contract.AnnualGrade, contract.MonthlyGrade
 @dataclass
 class MonthResult:
     month: int
-    records: list[PersonalRecord]          # counted 扣分/加分 rows of the month
+    records: list[CountedRecord]           # counted 扣分/加分 rows of the month
     deducted: Decimal
     bonus_claimed: Decimal                 # before the cap
     bonus: Decimal                         # after the cap
     score: Decimal
     computed_grade: str                    # by the score
-    review: MonthlyReview | None           # the counted 个人月度评定 row
+    review: CountedReview | None           # the counted 个人月度评定 row
     grade: str                             # the head's 评定等次 where given, else computed
     pending: int = 0
 
@@ -71,7 +76,7 @@ class PersonResult:
     pending: int = 0
 
     @property
-    def section(self):
+    def section(self) -> Section:
         return self.person.section
 
 
@@ -92,7 +97,7 @@ class IndividualAssessment:
     year: int
     settings: IndividualSettings
     staff: StaffIndex
-    indicators: list[PersonalIndicator]    # rows not in error
+    indicators: list[ValidIndicator]       # rows not in error
     people: list[PersonResult]             # sections in sheet order, people in 人员 order
     quotas: dict[str, SectionQuota]
     latest: dict[str, int]                 # section code -> latest month
@@ -122,7 +127,9 @@ def evaluate_individual(tables: dict[str, Table], sections: SectionIndex, year: 
     indicators = R.load_personal_indicators(t[PersonalIndicators], sections, staff)
     v.add(rules.indicator_rules(t[PersonalIndicators], indicators, section_indicator_ids(tables, sections)))
     valid_indicators = [i for i in indicators if not v.excluded(PersonalIndicators.SHEET, i.row)]
-    index: dict[tuple[str, str], PersonalIndicator] = {}
+    if not R.all_valid_indicators(valid_indicators):
+        raise AssertionError("a 个人指标 row without its person passed the rules (P01)")
+    index: dict[tuple[str, str | None], ValidIndicator] = {}
     for i in valid_indicators:
         index.setdefault((i.person.id, i.id), i)
 
@@ -137,15 +144,18 @@ def evaluate_individual(tables: dict[str, Table], sections: SectionIndex, year: 
     counted_records = [r for r in records if not v.excluded(PersonalRecords.SHEET, r.row)]
     counted_reviews = [r for r in reviews if not v.excluded(MonthlyReviews.SHEET, r.row)]
     counted_annual = [r for r in annual if r.year == year and not v.excluded(AnnualReviews.SHEET, r.row)]
+    if not (R.all_counted_records(counted_records) and R.all_counted_reviews(counted_reviews)
+            and R.all_counted_annual(counted_annual)):
+        raise AssertionError("a 个人扣加分 or 评定 row without its person, month or 分值 passed the rules")
     v.add(p10_unapproved(t[PersonalIndicators], counted_records, index))
 
     latest = latest_months(counted_records, counted_reviews)
-    by_month = defaultdict(list)
+    by_month: dict[tuple[str, int], list[CountedRecord]] = defaultdict(list)
     for r in counted_records:
         by_month[(r.person.id, r.month[1])].append(r)
     review_of = {(r.person.id, r.month[1]): r for r in counted_reviews}
     any_review = {(r.person.id, r.month[1]) for r in reviews if r.person and r.month and r.month[0] == year}
-    people = []
+    people: list[PersonResult] = []
     staff_of: dict[str, list[Person]] = defaultdict(list)
     for person in staff.people:
         staff_of[person.section.code].append(person)
@@ -159,7 +169,7 @@ def evaluate_individual(tables: dict[str, Table], sections: SectionIndex, year: 
             people.append(person_result(settings, person, results))
             v.add(p07_missing_reviews(t[Staff], person, months, any_review, year))
     decided = {r.person.id: r for r in counted_annual}
-    quotas = {}
+    quotas: dict[str, SectionQuota] = {}
     results_of: dict[str, list[PersonResult]] = defaultdict(list)
     for p in people:
         results_of[p.section.code].append(p)
@@ -186,10 +196,11 @@ def section_indicator_ids(tables: dict[str, Table], sections: SectionIndex) -> d
     return ids
 
 
-def latest_months(records: list[PersonalRecord], reviews: list[MonthlyReview]) -> dict[str, int]:
+def latest_months(records: list[CountedRecord], reviews: list[CountedReview]) -> dict[str, int]:
     """科室代码 -> the latest month of any counting row of its staff."""
     latest: dict[str, int] = {}
-    for r in [*records, *reviews]:
+    rows: list[CountedRecord | CountedReview] = [*records, *reviews]
+    for r in rows:
         code = r.person.section.code
         latest[code] = max(latest.get(code, 0), r.month[1])
     return latest
@@ -197,8 +208,8 @@ def latest_months(records: list[PersonalRecord], reviews: list[MonthlyReview]) -
 
 # --- monthly and annual scores -------------------------------------------------------------
 
-def month_result(s: IndividualSettings, month: int, rows: list[PersonalRecord],
-                 review: MonthlyReview | None) -> MonthResult:
+def month_result(s: IndividualSettings, month: int, rows: list[CountedRecord],
+                 review: CountedReview | None) -> MonthResult:
     deducted = sum((r.points for r in rows if r.kind == contract.RecordKind.DEDUCT), ZERO)
     claimed = sum((r.points for r in rows if r.kind == contract.RecordKind.BONUS), ZERO)
     bonus = min(claimed, s.bonus_cap)
@@ -221,15 +232,16 @@ def competition_rank(people: list[PersonResult]) -> dict[str, int]:
     return {p.person.id: 1 + sum(1 for o in people if o.score > p.score) for p in people}
 
 
-def propose(s: IndividualSettings, section, group: list[PersonResult],
+def propose(s: IndividualSettings, section: Section, group: list[PersonResult],
             section_grade: str | None) -> SectionQuota:
-    ratio = s.ratios.get(section_grade, s.ratios[contract.Grade.PASS])
+    default = s.ratios[contract.Grade.PASS]
+    ratio = s.ratios.get(section_grade, default) if section_grade is not None else default
     quota = SectionQuota(section.code, section.name, section_grade, ratio, len(group),
                          int(len(group) * ratio // 1))
     ranks = competition_rank(group)
     for p in group:
         p.rank = ranks[p.person.id]
-    eligible = []
+    eligible: list[PersonResult] = []
     for p in group:
         if p.score < s.incompetent_line:
             p.proposed = AG.INCOMPETENT
@@ -264,15 +276,15 @@ def propose(s: IndividualSettings, section, group: list[PersonResult],
 # --- warnings P07, P08, P10 ---------------------------------------------------------------
 
 def p07_missing_reviews(staff: Table, person: Person, months: list[int],
-                        reviewed: set[tuple[str, int]], year: int):
+                        reviewed: set[tuple[str, int]], year: int) -> Iterator[Finding]:
     for m in months:
         if (person.id, m) not in reviewed:
             yield finding("P07", staff, person.row, Staff.NAME,
                           f"{person.name}({person.id}){year}-{m:02d}没有个人月度评定记录")
 
 
-def p10_unapproved(table: Table, counted: list[PersonalRecord],
-                   index: dict[tuple[str, str], PersonalIndicator]):
+def p10_unapproved(table: Table, counted: list[CountedRecord],
+                   index: dict[tuple[str, str | None], ValidIndicator]) -> Iterator[Finding]:
     seen = set()
     for r in counted:
         i = index[(r.person.id, r.indicator)]
@@ -284,14 +296,14 @@ def p10_unapproved(table: Table, counted: list[PersonalRecord],
 
 
 def apply_decided(annual: Table, staff: Table, quota: SectionQuota, group: list[PersonResult],
-                  decided: dict[str, AnnualReview]):
+                  decided: dict[str, CountedAnnual]) -> Iterator[Finding]:
     if quota.tied:
         first = min(quota.tied, key=lambda p: p.row)
         names = "、".join(f"{p.name}({p.id})" for p in quota.tied)
         yield finding("P08", staff, first.row, Staff.NAME,
                       f"{quota.name}个人优秀名额 {quota.quota} 名,{names}年度得分相同、跨越名额界线,"
                       f"均未建议为优秀")
-    rows = []
+    rows: list[CountedAnnual] = []
     for p in group:
         review = decided.get(p.person.id)
         if review and review.decided:
@@ -307,20 +319,25 @@ def apply_decided(annual: Table, staff: Table, quota: SectionQuota, group: list[
 
 # --- 待核 ----------------------------------------------------------------------------------
 
-def count_pending(v: Validation, people: list[PersonResult], records, reviews, annual,
-                  indicators, year: int) -> dict[str, list[Finding]]:
+def count_pending(v: Validation, people: list[PersonResult], records: list[PersonalRecord],
+                  reviews: list[MonthlyReview], annual: list[AnnualReview],
+                  indicators: list[PersonalIndicator], year: int) -> dict[str, list[Finding]]:
     """A row in error counts for its person: on its month row when that month
     is counted, and on the annual row. Returns the errors per person."""
     where: dict[tuple[str, int], tuple[str, int | None]] = {}
-    for sheet, rows in ((PersonalRecords.SHEET, records), (MonthlyReviews.SHEET, reviews)):
+    monthly: tuple[tuple[str, list[PersonalRecord] | list[MonthlyReview]], ...] = (
+        (PersonalRecords.SHEET, records), (MonthlyReviews.SHEET, reviews))
+    for sheet, rows in monthly:
         for r in rows:
             if r.person:
                 month = r.month[1] if r.month and r.month[0] == year else None
                 where[(sheet, r.row)] = (r.person.id, month)
-    for sheet, rows in ((PersonalIndicators.SHEET, indicators), (AnnualReviews.SHEET, annual)):
-        for r in rows:
-            if r.person:
-                where[(sheet, r.row)] = (r.person.id, None)
+    yearly: tuple[tuple[str, list[PersonalIndicator] | list[AnnualReview]], ...] = (
+        (PersonalIndicators.SHEET, indicators), (AnnualReviews.SHEET, annual))
+    for sheet, year_rows in yearly:
+        for y in year_rows:
+            if y.person:
+                where[(sheet, y.row)] = (y.person.id, None)
     result = {p.person.id: p for p in people}
     on_row: dict[tuple[str, int], list[Finding]] = defaultdict(list)
     for f in v.findings:
@@ -328,10 +345,11 @@ def count_pending(v: Validation, people: list[PersonResult], records, reviews, a
             on_row[(f.sheet, f.row)].append(f)
     errors: dict[str, list[Finding]] = defaultdict(list)
     for sheet, row in sorted(v.rows):
-        person_id, month = where.get((sheet, row), (None, None))
-        p = result.get(person_id)
-        if p is None:
+        found = where.get((sheet, row))
+        p = result.get(found[0]) if found is not None else None
+        if found is None or p is None:
             continue
+        person_id, month = found
         p.pending += 1
         errors[person_id] += on_row[(sheet, row)]
         for m in p.months:
