@@ -31,7 +31,7 @@ from lyciq_xl.contract import (
     SectionBook,
 )
 from lyciq_xl.engine import assessors
-from lyciq_xl.mail import integrity
+from lyciq_xl.mail import integrity, personal
 from lyciq_xl.mail.master import Master
 from lyciq_xl.model import Period, Section
 from lyciq_xl.printform import PAGE_FOOTER
@@ -54,7 +54,7 @@ class SheetPlan:
     grid: list[list[Any]]
     inputs: tuple[str, ...] = ()             # unlocked columns of existing rows
     new_columns: tuple[str, ...] = ()        # unlocked columns of blank new rows
-    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # drop-downs
+    lists: dict[str, tuple[str, ...] | str] = field(default_factory=dict)  # drop-downs
     dates: tuple[str, ...] = ()              # input columns that must hold a date
     widths: dict[str, float] = field(default_factory=dict)
     new_rows: int = SectionBook.NEW_ROWS     # how many blank new rows
@@ -135,7 +135,7 @@ def guide_lines(master: Master, section: Section, period: Period) -> list[str]:
 
 # Every sheet a section workbook may contain, in order.
 BOOK_SHEETS = (SectionBook.GUIDE_SHEET, Indicators.SHEET, KeyTasks.SHEET, Deductions.SHEET,
-               Results.SHEET)
+               Results.SHEET) + contract.PersonalBook.SHEETS
 REDACTED = "(非本科室信息,已隐去)"
 # 考核责任部门 legitimately names the assessing sections (办公室, 人事科, 综合科, 第六条).
 KEEP_FOREIGN = (Indicators.ASSESSOR, KeyTasks.ASSESSOR, Deductions.ASSESSOR)
@@ -166,9 +166,12 @@ def redact(grid: list[list[Any]], foreign: set[str]) -> list[list[Any]]:
 def plan_section(master: Master, section: Section, period: Period) -> SectionPlan:
     plan = _plan(master, section, period)
     foreign = foreign_tokens(master, section)
+    people, own = personal.foreign_people(master, section)
     for sheet in plan.sheets:
         if sheet.name != SectionBook.GUIDE_SHEET:
-            sheet.grid = redact(sheet.grid, foreign)
+            keep = {c for c, h in enumerate(sheet.grid[0]) if h in KEEP_FOREIGN}
+            sheet.grid = personal.redact_people(redact(sheet.grid, foreign | people), people, own,
+                                                keep, REDACTED)
     return plan
 
 
@@ -190,11 +193,12 @@ def _key_task_grid(rows: list[Row], assessed: list[bool]) -> list[list[Any]]:
     return grid
 
 
-def _self_assessment_line(rows: list[Row], assessed: list[bool]) -> list[str]:
+def _self_assessment_line(rows: list[Row], assessed: list[bool], number: int) -> list[str]:
     ids = [text for r, flag in zip(rows, assessed) if flag and (text := as_text(r[KeyTasks.ID]))]
     if not ids:
         return []
-    return [f"9. “{KeyTasks.SHEET}”表中{'、'.join(ids)}的完成情况由考核责任部门考核并报送,以其报送为准;"
+    return [f"{number}. “{KeyTasks.SHEET}”表中{'、'.join(ids)}的完成情况由考核责任部门考核并报送,"
+            "以其报送为准;"
             f"本表这些行填写的“{KeyTasks.COMPLETION}”作为本科室的“{contract.SELF_COMPLETION}”记录。"]
 
 
@@ -210,8 +214,7 @@ def _plan(master: Master, section: Section, period: Period) -> SectionPlan:
     wide = 30.0
     sheets = [
         SheetPlan(SectionBook.GUIDE_SHEET,
-                  [[line] for line in guide_lines(master, section, period)
-                   + _self_assessment_line(key_tasks, assessed)],
+                  [[line] for line in guide_lines(master, section, period)],
                   widths={"": 70.0}),   # fits A4 portrait
         SheetPlan(Indicators.SHEET, _grid(Indicators.COLUMNS, indicators),
                   inputs=SectionBook.INDICATOR_INPUTS, new_columns=SectionBook.INDICATOR_NEW,
@@ -229,7 +232,44 @@ def _plan(master: Master, section: Section, period: Period) -> SectionPlan:
     ]
     if master.results is not None:
         sheets.append(SheetPlan(Results.SHEET, _grid(Results.COLUMNS, results, text_dates=True)))
-    return SectionPlan(section, period, sheets)
+    individual = _personal_sheets(master, section, period)
+    if individual:
+        sheets[0].grid += [[line] for line in personal.guide_lines(period)]
+    # numbered after the last item (8, or the personal items' last)
+    number = sum(1 for (line,) in sheets[0].grid if line.split(".")[0].isdigit()) + 1
+    sheets[0].grid += [[line] for line in _self_assessment_line(key_tasks, assessed, number)]
+    return SectionPlan(section, period, sheets + individual)
+
+
+def _personal_sheets(master: Master, section: Section, period: Period) -> list[SheetPlan]:
+    """The section's own staff and their individual rows (SPEC 8), or none
+    for a master without 人员 (personal.py decides whose rows they are)."""
+    staff = personal.staff_index(master)
+    specs = personal.sheets_of(master, period)
+    if staff is None or not specs:
+        return []
+    count = len(personal.people_of(staff, section))
+    if not count:                  # a section without staff: its workbook is as before
+        return []
+    months = len(personal.period_months(period))
+    wide = 30.0
+    out = []
+    for spec in specs:
+        offer = personal.OFFERS[spec.SHEET]
+        rows = personal.own_rows(master, staff, section, spec, period)
+        grid = _grid(spec.COLUMNS, rows, text_dates=True)
+        month = getattr(spec, "MONTH", None)
+        if month is not None:
+            col = grid[0].index(month)
+            for line in grid[1:]:
+                line[col] = personal.month_cell(line[col])
+        out.append(SheetPlan(spec.SHEET, grid, inputs=offer.inputs, new_columns=offer.new_columns,
+                             lists=personal.lists(spec, period, count),
+                             widths={h: wide for h in spec.COLUMNS
+                                     if h in personal.WIDE_COLUMNS},
+                             new_rows=personal.new_rows(spec.SHEET, count, months),
+                             rules=personal.rules(spec)))
+    return out
 
 
 def sign_plan(plan: SectionPlan, secret: str, dist: str | None = None) -> dict[str, str]:
