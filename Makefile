@@ -48,6 +48,8 @@ demo: setup
 	$(VENV)/bin/lyciq-xl distribute $(DEMO)/主工作簿.xlsx --assessors --out $(DEMO)/考核分发 --period 2014Q3
 	@# the distributed files sent straight back: collect says each is unfilled (exit 1) and merges nothing
 	$(VENV)/bin/lyciq-xl collect $(DEMO)/主工作簿.xlsx $(DEMO)/分发/办公室_2014Q3_绩效填报.xlsx --receipts $(DEMO)/回执 || test $$? -eq 1
+	@# an assessing department's workbook sent back with nothing filled: accepted as 本期无扣分 (returned)
+	$(VENV)/bin/lyciq-xl collect $(DEMO)/主工作簿.xlsx $(DEMO)/考核分发/综合科_2014Q3_考核填报.xlsx --receipts $(DEMO)/回执
 	@# 办公室 fills its individual sheets (a 评语 and a new 加分 row) and returns the file: merged
 	$(PY) -c "$$DEMO_FILL" $(DEMO)/分发/办公室_2014Q3_绩效填报.xlsx $(DEMO)/回收/办公室_2014Q3_绩效填报.xlsx
 	$(VENV)/bin/lyciq-xl collect $(DEMO)/主工作簿.xlsx $(DEMO)/回收 --receipts $(DEMO)/回执
