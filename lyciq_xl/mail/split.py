@@ -53,7 +53,8 @@ class SheetPlan:
     grid: list[list[Any]]
     inputs: tuple[str, ...] = ()             # unlocked columns of existing rows
     new_columns: tuple[str, ...] = ()        # unlocked columns of blank new rows
-    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # drop-downs
+    # drop-downs: the options, or a range formula such as 'Sheet'!$A$2:$A$9
+    lists: dict[str, tuple[str, ...] | str] = field(default_factory=dict)
     dates: tuple[str, ...] = ()              # input columns that must hold a date
     widths: dict[str, float] = field(default_factory=dict)
     new_rows: int = SectionBook.NEW_ROWS     # how many blank new rows
