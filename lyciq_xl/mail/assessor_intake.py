@@ -185,7 +185,7 @@ def _deductions(book, inp: Inputs, a: Assignment, period: Period, own: set, out:
     seen: dict[tuple, int] = {}
     counted = [d for d in rows if (table.sheet, d.row) not in v.rows and d.row not in formula_rows]
     if not all_counted(counted):
-        raise AssertionError("a 扣分填报 row without a field the D rules require was imported")
+        raise AssertionError(f"a {table.sheet} row without a field the D rules require was imported")
     for d in counted:
         key = deduction_key(d.section.code, d.indicator, d.standard_id, d.date, d.reason)
         if key in seen or key in own:
