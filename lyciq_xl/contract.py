@@ -960,3 +960,38 @@ RULES.update(INDIVIDUAL_RULES)
 
 # Input sheets read when present (recalc, annex, the ribbon); never required.
 OPTIONAL_INPUT_SHEETS = OPTIONAL_INPUT_SHEETS + INDIVIDUAL_SHEETS
+
+
+# --- individual sheets in section workbooks (SPEC 8 "Need to know", issue 10 item 7) ---
+# A section's distributed workbook carries its own staff only: 人员 locked (the
+# staff list is the office's), 个人指标 as editable drafts (新增 rows allowed,
+# 科室 and 审核状态 set on merge, content changes of an approved one send it
+# back to 草拟), 个人扣加分 and 个人月度评定 of the period's months, and
+# 个人年度评定 for the year and for Q4 (the year's last quarterly return).
+
+class PersonalBook:
+    """Which columns of the individual sheets a section may fill."""
+    SHEETS = (Staff.SHEET, PersonalIndicators.SHEET, PersonalRecords.SHEET,
+              MonthlyReviews.SHEET, AnnualReviews.SHEET)
+    # unlocked columns of the rows the section already has; the others
+    # (人员, 个人指标编号, 考核月份, 类型, 年度) identify the row and stay locked
+    INDICATOR_INPUTS = (PersonalIndicators.NAME, PersonalIndicators.SECTION_INDICATOR,
+                        PersonalIndicators.CONTENT, PersonalIndicators.STANDARD)
+    INDICATOR_NEW = (PersonalIndicators.PERSON, PersonalIndicators.ID) + INDICATOR_INPUTS
+    INDICATOR_REQUIRED = (PersonalIndicators.PERSON, PersonalIndicators.ID,
+                          PersonalIndicators.NAME, PersonalIndicators.SECTION_INDICATOR)
+    RECORD_INPUTS = (PersonalRecords.POINTS, PersonalRecords.REASON, PersonalRecords.RECORDER,
+                     PersonalRecords.STATUS)
+    RECORD_NEW = PersonalRecords.COLUMNS
+    RECORD_REQUIRED = (PersonalRecords.MONTH, PersonalRecords.PERSON, PersonalRecords.INDICATOR,
+                       PersonalRecords.KIND, PersonalRecords.POINTS, PersonalRecords.REASON)
+    REVIEW_INPUTS = (MonthlyReviews.GRADE, MonthlyReviews.COMMENT, MonthlyReviews.REVIEWER)
+    REVIEW_NEW = MonthlyReviews.COLUMNS
+    REVIEW_REQUIRED = (MonthlyReviews.MONTH, MonthlyReviews.PERSON)
+    ANNUAL_INPUTS = (AnnualReviews.DECIDED, AnnualReviews.NOTE)
+    ANNUAL_NEW = AnnualReviews.COLUMNS
+    ANNUAL_REQUIRED = (AnnualReviews.YEAR, AnnualReviews.PERSON)
+    # 回收记录.类型 of a return's individual part: one more row beside the 科室填报
+    # row when a merged return carried the individual sheets (`status`, SPEC 8:
+    # due by the 5th of the month after each quarter).
+    RETURN_KIND = "个人考核"

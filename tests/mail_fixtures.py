@@ -246,3 +246,48 @@ def distributed_bgs(tmp_path: Path) -> tuple[Path, Path, Path]:
     master = build_master(tmp_path / "master.xlsx")
     assert run_cli("distribute", master, "--out", tmp_path / "out", "--period", BGS_PERIOD) == 0
     return master, tmp_path / "out" / BGS_FILE, tmp_path
+
+
+# --- a small staff for the individual sheets (SPEC 8) ----------------------------------
+# 办公室 BGS01 张明, BGS02 李华; 人事科 RSK01 王强; 综合科 ZHK01 赵敏; 轻纺科 none.
+STAFF = (("BGS01", "张明", "办公室"), ("BGS02", "李华", "办公室"), ("RSK01", "王强", "人事科"),
+         ("ZHK01", "赵敏", "综合科"))
+PERSONAL_INDICATORS = (
+    ("办公室", "BGS01", "BGS01-1", "公文校核(个人)", "BGS-LZ-01", "校核公文", "差错扣分", "已审核"),
+    ("办公室", "BGS02", "BGS02-1", "信息报送(个人)", "BGS-LZ-02", "报送信息", "迟报扣分", "草拟"),
+    ("人事科", "RSK01", "RSK01-1", "干部档案(个人)", "RSK-LZ-01", "整理档案", "缺漏扣分", "已审核"),
+)
+# 个人扣加分: rows 2-6 of the master; BGS's Q3 rows are master rows 2 and 3
+PERSONAL_RECORDS = (
+    ("2014-07", "BGS01", "BGS01-1", "扣分", 0.5, "公文错字", "王丽", "有效"),
+    ("2014-08", "BGS02", "BGS02-1", "加分", 1, "信息被采用", "王丽", "有效"),
+    ("2014-02", "BGS01", "BGS01-1", "扣分", 0.3, "一季度的记录", "王丽", "有效"),
+    ("2014-07", "RSK01", "RSK01-1", "扣分", 0.3, "档案缺页", "刘军", "有效"),
+    ("2014-10", "BGS01", "BGS01-1", "扣分", 0.2, "四季度的记录", "王丽", "有效"),
+)
+MONTHLY_REVIEWS = (("2014-07", "BGS01", "好", "认真", "王丽"), ("2014-07", "RSK01", None, None, "刘军"))
+ANNUAL_REVIEWS = (("2014", "BGS01", "优秀", "党组确定"), ("2014", "RSK01", None, None))
+
+
+def add_staff(path: Path) -> Path:
+    """The individual sheets of SPEC 8 added to a build_master workbook."""
+    from openpyxl import load_workbook
+    wb = load_workbook(path)
+    _sheet(wb, c.Staff.SHEET, c.Staff.COLUMNS, [[pid, name, dept, "科员", None, None, None, None]
+                                                for pid, name, dept in STAFF])
+    _sheet(wb, c.PersonalIndicators.SHEET, c.PersonalIndicators.COLUMNS, PERSONAL_INDICATORS)
+    for spec, rows in ((c.PersonalRecords, PERSONAL_RECORDS), (c.MonthlyReviews, MONTHLY_REVIEWS),
+                       (c.AnnualReviews, ANNUAL_REVIEWS)):
+        ws = _sheet(wb, spec.SHEET, spec.COLUMNS, rows)
+        for row in ws.iter_rows(min_row=2, max_col=1):     # months and years typed as text
+            row[0].data_type = "s"
+    wb.save(path)
+    return path
+
+
+def distributed_staff(tmp_path: Path, period: str = BGS_PERIOD) -> tuple[Path, Path, Path]:
+    """A master with staff in tmp_path, distributed for `period`:
+    (master, 办公室's workbook, tmp_path)."""
+    master = add_staff(build_master(tmp_path / "master.xlsx"))
+    assert run_cli("distribute", master, "--out", tmp_path / "out", "--period", period) == 0
+    return master, tmp_path / "out" / f"办公室_{period}_绩效填报.xlsx", tmp_path

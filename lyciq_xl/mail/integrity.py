@@ -34,6 +34,13 @@ INPUT_COLUMNS = {
     contract.AssessorBook.KEY_TASK_SHEET: contract.AssessorBook.KEY_TASK_INPUTS,
     contract.External.SHEET: (contract.External.GOVERNMENT, contract.External.ENTERPRISE),
 }
+# the individual sheets (SPEC 8): what a section edits in its existing rows
+INPUT_COLUMNS.update({
+    contract.PersonalIndicators.SHEET: contract.PersonalBook.INDICATOR_INPUTS,
+    contract.PersonalRecords.SHEET: contract.PersonalBook.RECORD_INPUTS,
+    contract.MonthlyReviews.SHEET: contract.PersonalBook.REVIEW_INPUTS,
+    contract.AnnualReviews.SHEET: contract.PersonalBook.ANNUAL_INPUTS,
+})
 
 
 def new_secret() -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Deductions, Indicators, KeyTasks, Params, Results, Sections
@@ -43,13 +44,16 @@ class Master:
 
 
 # Sheets the mail commands read: (contract class, required?)
-SHEETS = ((Params, True), (Sections, True), (Indicators, True), (KeyTasks, True),
+SHEETS: tuple[tuple[type[Any], bool], ...] = (
+          (Params, True), (Sections, True), (Indicators, True), (KeyTasks, True),
           (Deductions, False), (Results, False), (contract.Receipts, False),
           (contract.Changes, False),
           # what intake of assessor returns (SPEC 9) reads besides
           (contract.Framework, False), (contract.Standards, False), (contract.External, False),
           (contract.Bonuses, False), (contract.PeerBallots, False), (contract.PartyBallots, False),
           (contract.AssessorImports, False), (contract.Appeals, False))
+# the individual sheets (SPEC 8): a section's workbook carries its own staff
+SHEETS += tuple((spec, False) for spec in contract.INDIVIDUAL_SHEETS)
 
 
 def load_master(path: Path) -> Master:

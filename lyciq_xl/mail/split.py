@@ -30,7 +30,7 @@ from lyciq_xl.contract import (
     Results,
     SectionBook,
 )
-from lyciq_xl.mail import integrity
+from lyciq_xl.mail import integrity, personal
 from lyciq_xl.mail.master import Master
 from lyciq_xl.model import Period, Section
 from lyciq_xl.printform import PAGE_FOOTER
@@ -53,8 +53,7 @@ class SheetPlan:
     grid: list[list[Any]]
     inputs: tuple[str, ...] = ()             # unlocked columns of existing rows
     new_columns: tuple[str, ...] = ()        # unlocked columns of blank new rows
-    # drop-downs: the options, or a range formula such as 'Sheet'!$A$2:$A$9
-    lists: dict[str, tuple[str, ...] | str] = field(default_factory=dict)
+    lists: dict[str, tuple[str, ...] | str] = field(default_factory=dict)  # drop-downs
     dates: tuple[str, ...] = ()              # input columns that must hold a date
     widths: dict[str, float] = field(default_factory=dict)
     new_rows: int = SectionBook.NEW_ROWS     # how many blank new rows
@@ -135,7 +134,7 @@ def guide_lines(master: Master, section: Section, period: Period) -> list[str]:
 
 # Every sheet a section workbook may contain, in order.
 BOOK_SHEETS = (SectionBook.GUIDE_SHEET, Indicators.SHEET, KeyTasks.SHEET, Deductions.SHEET,
-               Results.SHEET)
+               Results.SHEET) + contract.PersonalBook.SHEETS
 REDACTED = "(非本科室信息,已隐去)"
 # 考核责任部门 legitimately names the assessing sections (办公室, 人事科, 综合科, 第六条).
 KEEP_FOREIGN = (Indicators.ASSESSOR, KeyTasks.ASSESSOR, Deductions.ASSESSOR)
@@ -166,9 +165,12 @@ def redact(grid: list[list[Any]], foreign: set[str]) -> list[list[Any]]:
 def plan_section(master: Master, section: Section, period: Period) -> SectionPlan:
     plan = _plan(master, section, period)
     foreign = foreign_tokens(master, section)
+    people, own = personal.foreign_people(master, section)
     for sheet in plan.sheets:
         if sheet.name != SectionBook.GUIDE_SHEET:
-            sheet.grid = redact(sheet.grid, foreign)
+            keep = {c for c, h in enumerate(sheet.grid[0]) if h in KEEP_FOREIGN}
+            sheet.grid = personal.redact_people(redact(sheet.grid, foreign | people), people, own,
+                                                keep, REDACTED)
     return plan
 
 
@@ -201,7 +203,41 @@ def _plan(master: Master, section: Section, period: Period) -> SectionPlan:
     ]
     if master.results is not None:
         sheets.append(SheetPlan(Results.SHEET, _grid(Results.COLUMNS, results, text_dates=True)))
-    return SectionPlan(section, period, sheets)
+    individual = _personal_sheets(master, section, period)
+    if individual:
+        sheets[0].grid += [[line] for line in personal.guide_lines(period)]
+    return SectionPlan(section, period, sheets + individual)
+
+
+def _personal_sheets(master: Master, section: Section, period: Period) -> list[SheetPlan]:
+    """The section's own staff and their individual rows (SPEC 8), or none
+    for a master without 人员 (personal.py decides whose rows they are)."""
+    staff = personal.staff_index(master)
+    specs = personal.sheets_of(master, period)
+    if staff is None or not specs:
+        return []
+    count = len(personal.people_of(staff, section))
+    if not count:                  # a section without staff: its workbook is as before
+        return []
+    months = len(personal.period_months(period))
+    wide = 30.0
+    out = []
+    for spec in specs:
+        offer = personal.OFFERS[spec.SHEET]
+        rows = personal.own_rows(master, staff, section, spec, period)
+        grid = _grid(spec.COLUMNS, rows, text_dates=True)
+        month = getattr(spec, "MONTH", None)
+        if month is not None:
+            col = grid[0].index(month)
+            for line in grid[1:]:
+                line[col] = personal.month_cell(line[col])
+        out.append(SheetPlan(spec.SHEET, grid, inputs=offer.inputs, new_columns=offer.new_columns,
+                             lists=personal.lists(spec, period, count),
+                             widths={h: wide for h in spec.COLUMNS
+                                     if h in personal.WIDE_COLUMNS},
+                             new_rows=personal.new_rows(spec.SHEET, count, months),
+                             rules=personal.rules(spec)))
+    return out
 
 
 def sign_plan(plan: SectionPlan, secret: str, dist: str | None = None) -> dict[str, str]:
