@@ -47,7 +47,7 @@ lint: setup
 	$(VENV)/bin/mypy lyciq_xl
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) bench/.data

@@ -13,7 +13,7 @@ import datetime as dt
 import gc
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -235,8 +235,10 @@ def header_columns(sheet: str, header_row: Sequence[Any],
     return columns, repeated
 
 
-def _rows(headers: list[str], normalised: list[list[Any]]) -> list[Row]:
-    """Rows from row 2 on, one column list per header; blank rows dropped.
+def _rows(headers: list[str], normalised: Sequence[Sequence[Any]],
+          numbers: Iterable[int] | None = None) -> list[Row]:
+    """Rows from row 2 on, one column list per header; blank rows dropped
+    (or, with `numbers`, the rows of those Excel row numbers only).
 
     Each row's dict is the __dict__ of an instance of one class per table:
     CPython lets such dicts share one key table, ~120 bytes less per row
@@ -249,6 +251,12 @@ def _rows(headers: list[str], normalised: list[list[Any]]) -> list[Row]:
         setattr(keys, header, None)
     new = Cells.__new__
     rows = []
+    if numbers is not None:
+        for number in numbers:
+            cells = new(Cells).__dict__
+            cells.update(zip(headers, (column[number - 2] for column in normalised)))
+            rows.append(Row(number, cells))
+        return rows
     for number, values in enumerate(zip(*normalised), start=2):
         if values.count(None) != len(values):
             cells = new(Cells).__dict__
@@ -288,6 +296,102 @@ def table_from_columns(sheet: str, columns: dict[str, int], repeated: list[tuple
     if any(len(column) != height for column in normalised):
         raise ValueError("every column needs one value per row")
     return Table(sheet, columns, _rows(headers, normalised), repeated)
+
+
+class Column:
+    """One column of a `ColumnarTable`, dictionary-encoded: per data row
+    (row 2 on) a code into `distinct`, the column's normalised values;
+    `none` is the code of a blank cell. Equal codes are equal values (the
+    converse need not hold), so work done per distinct value or per
+    distinct combination of codes is work done for every row holding it."""
+    __slots__ = ("codes", "distinct", "none")
+
+    def __init__(self, codes: MutableSequence[int], distinct: list[Any], none: int) -> None:
+        self.codes, self.distinct, self.none = codes, distinct, none
+
+    def values(self) -> list[Any]:
+        """The normalised value of every row."""
+        return list(map(self.distinct.__getitem__, self.codes))
+
+    def put(self, row: int, value: Any) -> None:
+        """Set one row (0-based data row) to `value`."""
+        self.distinct.append(value)
+        self.codes[row] = len(self.distinct) - 1
+
+
+class ColumnarTable(Table):
+    """A Table kept as columns (a big sheet read by fastexcel): the engine
+    works on `data` directly, and the row dicts every other reader expects
+    are built only when `rows` is first asked for. Once built they are the
+    truth (a caller may change them), so `materialised` tells the engine to
+    stop trusting the columns."""
+
+    def __init__(self, sheet: str, columns: dict[str, int], repeated: list[tuple[str, int]],
+                 data: dict[str, Column], height: int, keep: list[int] | None = None) -> None:
+        self.sheet, self.columns, self.repeated = sheet, columns, repeated
+        if any(len(c.codes) != height for c in data.values()):
+            raise ValueError("every column needs one code per row")
+        self.data, self.height = data, height
+        # 0-based data rows that are rows of the table: not blank in every column
+        self.keep: list[int] = self.nonblank(list(data)) if keep is None else keep
+        self._rows: list[Row] | None = None
+
+    @property
+    def rows(self) -> list[Row]:
+        if self._rows is None:
+            headers = list(self.columns)
+            self._rows = _rows(headers, [self.data[h].values() for h in headers],
+                               [i + 2 for i in self.keep])
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[Row]) -> None:
+        self._rows = rows
+
+    @property
+    def materialised(self) -> bool:
+        return self._rows is not None
+
+    def nonblank(self, headers: Iterable[str]) -> list[int]:
+        """The kept rows (all rows before `keep` is set) not blank in every
+        one of `headers`."""
+        rows = getattr(self, "keep", None)
+        candidates: Iterable[int] = range(self.height) if rows is None else rows
+        blank: list[int] = list(candidates)
+        for header in headers:
+            column = self.data.get(header)
+            if column is None:
+                continue
+            codes, none = column.codes, column.none
+            blank = [i for i in blank if codes[i] == none]
+            if not blank:
+                break
+        if not blank:
+            return list(candidates)
+        gone = set(blank)
+        return [i for i in candidates if i not in gone]
+
+    def without(self, numbers: Iterable[int]) -> None:
+        """Leave out the rows of these Excel row numbers (a Total Row)."""
+        gone = {n - 2 for n in numbers}
+        self.keep = [i for i in self.keep if i not in gone]
+        if self._rows is not None:
+            self._rows = [r for r in self._rows if r.number - 2 not in gone]
+
+    def restricted(self, keep: list[int]) -> ColumnarTable:
+        """The same columns with only the rows `keep` (0-based data rows)."""
+        table = ColumnarTable(self.sheet, self.columns, self.repeated, self.data, self.height, keep)
+        if self._rows is not None:
+            wanted = {i + 2 for i in keep}
+            table._rows = [r for r in self._rows if r.number in wanted]
+        return table
+
+
+def table_from_coded_columns(sheet: str, columns: dict[str, int], repeated: list[tuple[str, int]],
+                             data: dict[int, Column], height: int) -> ColumnarTable:
+    """A ColumnarTable from `header_columns`' result and, per 0-based column
+    it names, the column's codes from row 2 on (`height` rows)."""
+    return ColumnarTable(sheet, columns, repeated, {h: data[i] for h, i in columns.items()}, height)
 
 
 @contextlib.contextmanager

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Bonuses, Deductions, External, Indicators, KeyTasks, PeerBallots, Standards
+from lyciq_xl.engine.screen import CodedRows
 from lyciq_xl.errors import InputError
 from lyciq_xl.model import (
     FrameworkSpec,
@@ -27,7 +30,7 @@ from lyciq_xl.model import (
     load_sections,
     load_settings,
 )
-from lyciq_xl.table import Table, as_date, as_decimal, as_text, cell_address
+from lyciq_xl.table import ColumnarTable, Table, as_date, as_decimal, as_text, cell_address
 
 _T = TypeVar("_T")
 
@@ -201,9 +204,10 @@ else:
 def all_counted(rows: list[Deduction]) -> TypeGuard[list[CountedDeduction]]:
     """Whether every row has the fields a counted deduction has: true of the
     rows the rules leave in, and what lets the types say so."""
-    return all(d.section is not None and d.period is not None and d.span is not None
-               and d.date is not None and d.points is not None and d.standard_id is not None
-               and d.category is not None and d.indicator is not None for d in rows)
+    # one C-level pass (200,000 rows at province scale): no None among the fields
+    fields = attrgetter("section", "period", "span", "date", "points", "standard_id",
+                        "category", "indicator")
+    return None not in chain.from_iterable(map(fields, rows))
 
 
 def _period_with_span(value: Any) -> tuple[Period | None, tuple[dt.date, dt.date] | None]:
@@ -228,6 +232,25 @@ def load_deductions(table: Table, sections: SectionIndex) -> list[Deduction]:
             key(v[D.STANDARD]), text_of(v[D.REASON]), pts, number(pts), text(v[D.STATUS]), span,
             text(v.get(D.KIND)), text(v.get(D.SPECIAL))))
     return out
+
+
+def load_coded_deductions(table: Table, sections: SectionIndex
+                          ) -> tuple[list[Deduction], dict[str, Sequence[int]] | None]:
+    """`load_deductions`, and for a big sheet still in columns (ColumnarTable)
+    each column's codes aligned with the deductions, or None. Column by
+    column: each distinct value parsed once by `load_deductions`' parsers."""
+    if not isinstance(table, ColumnarTable) or table.materialised:
+        return load_deductions(table, sections), None
+    D, c = Deductions, CodedRows(table)
+    periods = c.parsed(D.PERIOD, _period_with_span)
+    deductions = list(map(
+        Deduction, c.numbers, c.text(D.RECORD_NO),
+        c.raw(D.PERIOD), [p for p, _ in periods], c.raw(D.DATE), c.parsed(D.DATE, as_date),
+        c.raw(D.DEPT), c.parsed(D.DEPT, sections.resolve), c.parsed(D.CATEGORY, as_text),
+        c.parsed(D.INDICATOR, _key), c.parsed(D.STANDARD, _key), c.text(D.REASON),
+        c.raw(D.POINTS), c.parsed(D.POINTS, as_decimal), c.parsed(D.STATUS, as_text),
+        [span for _, span in periods], c.parsed(D.KIND, as_text), c.parsed(D.SPECIAL, as_text)))
+    return deductions, c.codes
 
 
 # --- 重点指标 -------------------------------------------------------------------------
@@ -362,6 +385,9 @@ class Inputs:
     party: BallotSheet
     external: list[ExternalRate]
     bonuses: list[Bonus]
+    # 扣分记录 read as columns: header -> each deduction's code in that column
+    # (equal codes, equal values), for rules checked once per distinct value
+    deduction_codes: dict[str, Sequence[int]] | None = None
 
     def framework(self, section: Section) -> FrameworkSpec:
         return self.frameworks[section.framework]
@@ -383,6 +409,9 @@ def _table(tables: dict[str, Table], spec: type[Any]) -> Table:
     if spec in contract.BALLOT_SHEETS:
         return table
     columns = [h for h in spec.COLUMNS if h in table.columns]
+    if isinstance(table, ColumnarTable) and not table.materialised:
+        keep = table.nonblank(columns)
+        return table if len(keep) == len(table.keep) else table.restricted(keep)
     rows = [r for r in table.rows if any(r.values[h] is not None for h in columns)]
     return table if len(rows) == len(table.rows) else Table(table.sheet, table.columns, rows, table.repeated)
 
@@ -390,6 +419,7 @@ def _table(tables: dict[str, Table], spec: type[Any]) -> Table:
 def load_inputs(tables: dict[str, Table]) -> Inputs:
     c = contract
     sections = load_sections(_table(tables, c.Sections))
+    deductions, codes = load_coded_deductions(_table(tables, c.Deductions), sections)
     return Inputs(
         tables=tables,
         settings=load_settings(_table(tables, c.Params)),
@@ -397,10 +427,11 @@ def load_inputs(tables: dict[str, Table]) -> Inputs:
         frameworks=load_framework(_table(tables, c.Framework)),
         standards=load_standards(_table(tables, c.Standards)),
         indicators=load_indicators(_table(tables, c.Indicators), sections),
-        deductions=load_deductions(_table(tables, c.Deductions), sections),
+        deductions=deductions,
         key_tasks=load_key_tasks(_table(tables, c.KeyTasks), sections),
         peer=load_ballots(_table(tables, c.PeerBallots), sections, c.PeerBallots),
         party=load_ballots(_table(tables, c.PartyBallots), sections, c.PartyBallots),
         external=load_external(_table(tables, c.External), sections),
         bonuses=load_bonuses(_table(tables, c.Bonuses), sections),
+        deduction_codes=codes,
     )

@@ -8,15 +8,17 @@ for ballots a single cell (B01, B02). Warnings never leave anything out.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Bonuses, Deductions, External, Indicators, KeyTasks, PartyBallots, PeerBallots
 from lyciq_xl.dates import date_problem
-from lyciq_xl.engine import assessors
+from lyciq_xl.engine import assessors, screen
 from lyciq_xl.engine.findings import Finding, finding, header_finding, shown
 from lyciq_xl.engine.records import BallotSheet, CountedDeduction, Deduction, Inputs, all_counted, text_of
 from lyciq_xl.model import Period
@@ -158,7 +160,12 @@ def d08_duplicate(inp: Inputs, counted: list[CountedDeduction]) -> Iterator[Find
     counted twice with this one."""
     t = _ded(inp)
     first: dict[tuple[str, str, Any, str | None], CountedDeduction] = {}
-    for d in counted:
+    # the key holds the 事由, nearly unique per row: only rows whose 事由
+    # repeats can repeat the key (same rows, same order: the same findings)
+    repeats = Counter(map(attrgetter("reason"), counted))
+    again = {reason for reason, n in repeats.items() if n > 1}
+    candidates = [d for d in counted if d.reason in again] if again else []
+    for d in candidates:
         key = (d.section.code, d.standard_id, d.date, d.reason)
         earlier = first.setdefault(key, d)
         if earlier is not d:
@@ -169,6 +176,35 @@ def d08_duplicate(inp: Inputs, counted: list[CountedDeduction]) -> Iterator[Find
 DEDUCTION_RULES: tuple[Callable[[Inputs, list[Deduction]], Iterator[Finding]], ...] = (
     d10_status, d05_dept, d06_period, d09_date, d01_points, d02_standard, d03_range,
     d04_category, d07_indicator)
+
+
+def _d11(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
+    return assessors.d11_special(_ded(inp), rows)
+
+
+def _d15(inp: Inputs, rows: list[Deduction]) -> Iterator[Finding]:
+    return assessors.d15_kind(_ded(inp), rows)
+
+
+# The row rules with the 扣分记录 columns each one reads (its fields are
+# parsed from these cells alone): screen.suspects runs a rule once per
+# distinct combination of them (see engine.screen). A rule that reads one
+# more field must name its column here, or a row could escape it.
+_D = Deductions
+DeductionRule = Callable[[Inputs, list[Deduction]], Iterator[Finding]]
+SCREENED_RULES: tuple[tuple[DeductionRule, tuple[str, ...]], ...] = (
+    (d10_status, (_D.STATUS,)),
+    (d05_dept, (_D.DEPT,)),
+    (d06_period, (_D.PERIOD,)),
+    (d09_date, (_D.PERIOD, _D.DATE)),
+    (d01_points, (_D.POINTS,)),
+    (d02_standard, (_D.STANDARD,)),
+    (d03_range, (_D.STANDARD, _D.POINTS)),
+    (d04_category, (_D.CATEGORY, _D.STANDARD)),
+    (d07_indicator, (_D.DEPT, _D.CATEGORY, _D.INDICATOR)),
+    (_d11, (_D.KIND, _D.SPECIAL)),
+    (_d15, (_D.KIND, _D.PERIOD)),
+)
 
 
 # --- 重点指标 -------------------------------------------------------------------------
@@ -296,8 +332,14 @@ def bonus_rules(inp: Inputs) -> Iterator[Finding]:
 
 def a01_indicators(inp: Inputs, counted: list[CountedDeduction]) -> Iterator[Finding]:
     t, seen = inp.tables[Indicators.SHEET], set()
+    pending = {k for k, ind in inp.indicators.items() if ind.approval != contract.Approval.APPROVED}
+    if not pending:
+        return                  # every indicator approved: no row to look at
     for d in counted:
-        ind = inp.indicators[(d.section.code, d.category, d.indicator)]
+        key = (d.section.code, d.category, d.indicator)
+        if key not in pending:
+            continue
+        ind = inp.indicators[key]
         if ind.approval != contract.Approval.APPROVED and ind.row not in seen:
             seen.add(ind.row)
             yield finding("A01", t, ind.row, Indicators.APPROVAL,
@@ -327,12 +369,18 @@ def validate(inp: Inputs) -> tuple[Validation, list[Deduction], list[CountedDedu
     of those, the ones that count."""
     v = Validation()
     active = active_deductions(inp)
+    positions = None
+    if inp.deduction_codes is not None and len(active) != len(inp.deductions):
+        positions = [i for i, d in enumerate(inp.deductions) if d.status != contract.Status.REVOKED]
+    screens = [(functools.partial(rule, inp), headers) for rule, headers in SCREENED_RULES]
+    checked = screen.suspects(active, inp.deduction_codes, screens, positions)
     for rule in DEDUCTION_RULES:
-        v.add(rule(inp, active))
-    v.add(assessors.deduction_rules(inp, active))     # D11, D15 (SPEC 9)
+        v.add(rule(inp, checked))
+    v.add(assessors.deduction_rules(inp, checked))     # D11, D15 (SPEC 9)
     v.add(assessors.d12_unknown_assessors(inp))
     sheet = Deductions.SHEET
-    counted = [d for d in active if (sheet, d.row) not in v.rows]
+    left_out = {row for s, row in v.rows if s == sheet}
+    counted = [d for d in active if d.row not in left_out] if left_out else list(active)
     if not all_counted(counted):
         raise AssertionError(f"a {sheet} row without a field the D rules require was counted")
     v.add(d08_duplicate(inp, counted))

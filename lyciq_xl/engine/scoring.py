@@ -166,8 +166,11 @@ def collect_deductions(inp: Inputs, active: list[Deduction], counted: list[Count
         if d.standard_id in grave:
             detail.grave.append(d)
     sheet = contract.Deductions.SHEET
+    left_out = {number for s, number in v.rows if s == sheet}
+    if not left_out:
+        return
     for row in active:
-        if row.section is not None and (sheet, row.row) in v.rows:
+        if row.section is not None and row.row in left_out:
             quarter = row.period if inp.in_year(row.period) and row.period.quarter else None
             details[row.section.code].excluded.append((sheet, row.row, quarter))
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pac
 
 from lyciq_xl.dates import EXCEL_EPOCH_1904
-from lyciq_xl.table import Table, header_columns, normalise_column, table_from_columns
+from lyciq_xl.table import Column, Table, header_columns, normalise_column, table_from_coded_columns
 from lyciq_xl.xlsxio.sheetscan import SheetFacts
 
 
@@ -84,21 +85,21 @@ def to_table(loaded: Loaded, sheet: str, facts: SheetFacts,
     rows = batch.num_rows
     merged = _merged_down(facts)
     errors: dict[int, dict[int, str]] = {}
-    for (row, column), text in facts.errors.items():
+    for (row, col), text in facts.errors.items():
         if row >= 1:
-            errors.setdefault(column, {})[row - 1] = text
-    values: dict[int, list[Any]] = {}
+            errors.setdefault(col, {})[row - 1] = text
+    data: dict[int, Column] = {}
     for index in columns.values():
-        cells = _python_column(batch.column(where[index])) if index in where else [None] * rows
+        column = _column(batch.column(where[index])) if index in where else _blank(rows)
         for row, text in errors.get(index, {}).items():
-            if row < rows and cells[row] is None:
-                cells[row] = text
+            if row < rows and column.codes[row] == column.none:
+                column.put(row, text)
         for top, bottom in merged.get(index, ()):
-            _fill_down(cells, top, bottom)
-        values[index] = cells
+            _fill_down(column, top, bottom)
+        data[index] = column
     loaded.batch = None                # the last reference: Arrow's buffers go
     del batch
-    return table_from_columns(sheet, columns, repeated, values, rows)
+    return table_from_coded_columns(sheet, columns, repeated, data, rows)
 
 
 def _header(columns: list[fastexcel.ColumnInfo]) -> tuple[list[Any], dict[int, int]]:
@@ -128,38 +129,50 @@ def _merged_down(facts: SheetFacts) -> dict[int, list[tuple[int, int]]]:
     return out
 
 
-def _fill_down(values: list[Any], top: int, bottom: int) -> None:
-    if top >= len(values):
+def _fill_down(column: Column, top: int, bottom: int) -> None:
+    codes, none = column.codes, column.none
+    if top >= len(codes):
         return
-    value = values[top]
-    for row in range(top + 1, min(bottom, len(values) - 1) + 1):
-        if values[row] is None:
-            values[row] = value
+    code = codes[top]
+    for row in range(top + 1, min(bottom, len(codes) - 1) + 1):
+        if codes[row] == none:
+            codes[row] = code
 
 
-def _python_column(array: pa.Array) -> list[Any]:
-    """An Arrow column as the normalised Python values of its cells."""
-    if pa.types.is_null(array.type):
-        return [None] * len(array)
-    if pa.types.is_boolean(array.type):
-        return list(array.to_pylist())
-    if not pa.types.is_timestamp(array.type) and _mostly_distinct(array):
-        return normalise_column(array.to_pylist())     # 记录号, 事由: one value per row
-    # A coded column (科室, 考核期, 扣分, 日期): each distinct value converted
-    # once and shared by every row holding it.
-    encoded = pac.dictionary_encode(array)
+def _blank(rows: int) -> Column:
+    return Column(array("i", bytes(4 * rows)), [None], 0)
+
+
+def _codes(indices: pa.Array) -> array[int]:
+    """Arrow int32 dictionary indices (no nulls) as a compact array of ints:
+    4 bytes a row, no Python object per row."""
+    indices = indices.cast(pa.int32())
+    codes = array("i")
+    if len(indices):
+        data = indices.buffers()[1]
+        start = indices.offset * 4
+        codes.frombytes(memoryview(data)[start:start + 4 * len(indices)])
+    return codes
+
+
+def _column(array_: pa.Array) -> Column:
+    """An Arrow column as codes into its normalised distinct values: each
+    distinct value (科室, 考核期, 扣分, 日期 repeat a few hundred values) is
+    converted once and shared by every row holding it."""
+    rows = len(array_)
+    if pa.types.is_null(array_.type):
+        return _blank(rows)
+    if pa.types.is_boolean(array_.type):
+        # no dictionary kernel for booleans: code 0 False, 1 True, 2 blank
+        codes = pac.if_else(pac.is_null(array_), 2, pac.if_else(pac.fill_null(array_, False), 1, 0))
+        return Column(_codes(codes), [False, True, None], 2)
+    encoded = pac.dictionary_encode(array_)
     distinct = encoded.dictionary.to_pylist()
-    if pa.types.is_timestamp(array.type):
+    if pa.types.is_timestamp(array_.type):
         distinct = [_as_calamine_date(v) for v in distinct]
-    # nulls take index len(distinct), which looks up None
+    # blanks take code len(distinct), which holds None
     normalised = normalise_column(distinct) + [None]
-    indices = pac.fill_null(encoded.indices, len(distinct)).to_pylist()
-    return list(map(normalised.__getitem__, indices))
-
-
-def _mostly_distinct(array: pa.Array, sample: int = 1000) -> bool:
-    head = array.slice(0, sample)
-    return len(head) > 0 and pac.count_distinct(head).as_py() * 2 > len(head)
+    return Column(_codes(pac.fill_null(encoded.indices, len(distinct))), normalised, len(distinct))
 
 
 def _as_calamine_date(value: dt.datetime | None) -> Any:

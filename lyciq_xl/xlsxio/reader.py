@@ -23,7 +23,7 @@ import python_calamine
 
 from lyciq_xl import contract
 from lyciq_xl.errors import InputError
-from lyciq_xl.table import Table, table_from_grid
+from lyciq_xl.table import ColumnarTable, Table, table_from_grid
 from lyciq_xl.xlsxio import package, sheetscan
 
 if TYPE_CHECKING:
@@ -93,7 +93,9 @@ def read_sheets(path: Path, book: python_calamine.CalamineWorkbook,
         if table is None:
             grid = grids[name] if name in grids else sheet_grid(book, name)
             table = table_from_grid(name, _with_errors(grid, found.errors), required)
-        if found.totals_rows:
+        if found.totals_rows and isinstance(table, ColumnarTable):
+            table.without(found.totals_rows)
+        elif found.totals_rows:
             table.rows = [r for r in table.rows if r.number not in found.totals_rows]
         for header in contract.PERCENT_POINT_COLUMNS.get(name, ()):
             _percent_as_points(table, header, found.percent_cells)

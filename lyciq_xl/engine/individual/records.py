@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeGuard
@@ -26,9 +27,10 @@ from lyciq_xl.contract import (
     Staff,
 )
 from lyciq_xl.engine.records import memo, text_of
+from lyciq_xl.engine.screen import CodedRows
 from lyciq_xl.errors import InputError
 from lyciq_xl.model import Section, SectionIndex
-from lyciq_xl.table import Table, as_decimal, as_text
+from lyciq_xl.table import ColumnarTable, Table, as_decimal, as_text
 
 Month = tuple[int, int]          # (year, month)
 
@@ -374,6 +376,23 @@ def load_records(table: Table, staff: StaffIndex) -> list[PersonalRecord]:
     return out
 
 
+def load_coded_records(table: Table, staff: StaffIndex
+                       ) -> tuple[list[PersonalRecord], dict[str, Sequence[int]] | None]:
+    """`load_records`, and for a big sheet still in columns (ColumnarTable)
+    each column's codes aligned with the records, or None (as
+    engine.records.load_coded_deductions)."""
+    if not isinstance(table, ColumnarTable) or table.materialised:
+        return load_records(table, staff), None
+    R, c = PersonalRecords, CodedRows(table)
+    people = c.parsed(R.PERSON, staff.resolve)
+    records = list(map(
+        PersonalRecord, c.numbers, c.raw(R.MONTH), c.parsed(R.MONTH, parse_month), c.raw(R.PERSON),
+        [p for p, _ in people], [problem for _, problem in people], c.parsed(R.INDICATOR, _key),
+        c.parsed(R.KIND, _key), c.raw(R.POINTS), c.parsed(R.POINTS, as_decimal), c.text(R.REASON),
+        c.text(R.RECORDER), c.parsed(R.STATUS, _key)))
+    return records, c.codes
+
+
 def load_monthly_reviews(table: Table, staff: StaffIndex) -> list[MonthlyReview]:
     M = MonthlyReviews
     month, person, key = memo(parse_month), memo(staff.resolve), memo(_key)
@@ -406,6 +425,9 @@ def individual_table(tables: dict[str, Table], spec: type[Any]) -> Table:
     if set(table.columns) <= set(spec.COLUMNS):
         return table            # table_from_grid already left out the blank rows
     columns = [h for h in spec.COLUMNS if h in table.columns]
+    if isinstance(table, ColumnarTable) and not table.materialised:
+        keep = table.nonblank(columns)
+        return table if len(keep) == len(table.keep) else table.restricted(keep)
     rows = [r for r in table.rows if any(r.values.get(h) is not None for h in columns)]
     return table if len(rows) == len(table.rows) else Table(table.sheet, table.columns, rows,
                                                             table.repeated)

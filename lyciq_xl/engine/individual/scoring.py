@@ -5,7 +5,7 @@ with the section's 优秀 quota. Pure: Tables in, results and findings out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ from lyciq_xl.contract import (
     PersonalRecords,
     Staff,
 )
+from lyciq_xl.engine import screen
 from lyciq_xl.engine.findings import Finding, finding, shown
 from lyciq_xl.engine.individual import records as R
 from lyciq_xl.engine.individual import rules
@@ -133,9 +134,14 @@ def evaluate_individual(tables: dict[str, Table], sections: SectionIndex, year: 
     for i in valid_indicators:
         index.setdefault((i.person.id, i.id), i)
 
-    records = [r for r in R.load_records(t[PersonalRecords], staff)
-               if r.status != contract.Status.REVOKED]
-    v.add(rules.record_rules(t[PersonalRecords], year, records, set(index)))
+    loaded, codes = R.load_coded_records(t[PersonalRecords], staff)
+    records = [r for r in loaded if r.status != contract.Status.REVOKED]
+    positions = None
+    if codes is not None and len(records) != len(loaded):
+        positions = [i for i, r in enumerate(loaded) if r.status != contract.Status.REVOKED]
+    checked = screen.suspects(records, codes, record_screens(t[PersonalRecords], year, set(index)),
+                              positions)
+    v.add(rules.record_rules(t[PersonalRecords], year, checked, set(index)))
     reviews = R.load_monthly_reviews(t[MonthlyReviews], staff)
     v.add(rules.monthly_review_rules(t[MonthlyReviews], year, reviews))
     annual = R.load_annual_reviews(t[AnnualReviews], staff)
@@ -184,6 +190,23 @@ def evaluate_individual(tables: dict[str, Table], sections: SectionIndex, year: 
                                 v.findings, excluded)
 
 
+def record_screens(table: Table, year: int, indicators: set[tuple[str, str | None]]
+                   ) -> list[screen.Screen[PersonalRecord]]:
+    """`rules.record_rules` split by the cell each finding names, each part
+    with the 个人扣加分 columns that alone decide it (engine.screen): P04 on
+    状态, 类型 or 分值 reads that cell; P01 the 人员; P05 the 考核月份 and, for
+    the months in post, the 人员; P02 the 人员 and 个人指标编号."""
+    P = PersonalRecords
+
+    def on(header: str) -> Callable[[list[PersonalRecord]], Iterator[Finding]]:
+        def rule(rows: list[PersonalRecord]) -> Iterator[Finding]:
+            return (f for f in rules.record_rules(table, year, rows, indicators) if f.header == header)
+        return rule
+    return [(on(P.STATUS), (P.STATUS,)), (on(P.PERSON), (P.PERSON,)),
+            (on(P.MONTH), (P.MONTH, P.PERSON)), (on(P.KIND), (P.KIND,)),
+            (on(P.POINTS), (P.POINTS,)), (on(P.INDICATOR), (P.PERSON, P.INDICATOR))]
+
+
 def section_indicator_ids(tables: dict[str, Table], sections: SectionIndex) -> dict[str, set[str]]:
     """科室代码 -> every 指标编号 of that section in 履职管理指标 or 重点指标,
     whatever that row's own errors or 审核状态 (SPEC 8)."""
@@ -202,8 +225,9 @@ def latest_months(records: list[CountedRecord], reviews: list[CountedReview]) ->
     latest: dict[str, int] = {}
     rows: list[CountedRecord | CountedReview] = [*records, *reviews]
     for r in rows:
-        code = r.person.section.code
-        latest[code] = max(latest.get(code, 0), r.month[1])
+        code, month = r.person.section.code, r.month[1]
+        if month > latest.get(code, 0):
+            latest[code] = month
     return latest
 
 
@@ -325,12 +349,16 @@ def count_pending(v: Validation, people: list[PersonResult], records: list[Perso
                   indicators: list[PersonalIndicator], year: int) -> dict[str, list[Finding]]:
     """A row in error counts for its person: on its month row when that month
     is counted, and on the annual row. Returns the errors per person."""
+    left_out: dict[str, set[int]] = defaultdict(set)
+    for sheet, row in v.rows:
+        left_out[sheet].add(row)
     where: dict[tuple[str, int], tuple[str, int | None]] = {}
     monthly: tuple[tuple[str, list[PersonalRecord] | list[MonthlyReview]], ...] = (
         (PersonalRecords.SHEET, records), (MonthlyReviews.SHEET, reviews))
     for sheet, rows in monthly:
-        for r in rows:
-            if r.person:
+        out = left_out.get(sheet, set())
+        for r in (rows if out else []):          # only rows left out are looked up
+            if r.row in out and r.person:
                 month = r.month[1] if r.month and r.month[0] == year else None
                 where[(sheet, r.row)] = (r.person.id, month)
     yearly: tuple[tuple[str, list[PersonalIndicator] | list[AnnualReview]], ...] = (
