@@ -114,6 +114,11 @@ def test_section_return_lands_in_self_assessment_and_leaves_the_departments_valu
     assert run_cli("distribute", master, "--period", PERIOD, "--out", tmp / "再分发") == 0
     again = grid(tmp / "再分发" / ZHK_BOOK, KT)
     assert [(r[1], r[11]) for r in again[1:]] == [("ZHK-ZD-01", "完成"), ("ZHK-ZD-02", "未完成")]
+    # ... and 办公室 sees 综合科's self-assessment beside its own value (locked, for reference)
+    assert run_cli("distribute", master, "--assessors", "--period", PERIOD, "--out", tmp / "再考核") == 0
+    rows = grid(tmp / "再考核" / BGS_BOOK, BGS_KT)
+    assert rows[0][6:] == ["完成情况", "自评完成情况"] and rows[1][1] == "ZHK-ZD-01"
+    assert rows[1][6:] == ["基本完成", "完成"]
 
 
 def test_an_office_edit_of_the_self_assessment_is_a_conflict(setup, capsys):
@@ -239,3 +244,37 @@ def test_external_and_bonus_rows_carry_their_record_number_and_resend_like_deduc
                                               "RSK-2014Q3-002"]
     marked = [r for r in changes(master) if r[-1]]
     assert [r[:2] + [r[-1]] for r in marked] == [["外部评价", 2.0, "冲突:保留主工作簿的值"]]
+
+
+def test_a_new_key_task_under_a_framework_with_a_department_is_self_assessed(setup):
+    """The framework's 重点绩效 row of 业务管理科室 names 办公室: a key task 综合科 adds in
+    its section workbook (new row 4: B 指标编号 C 重点工作事项 G 分值 L 完成情况) has
+    no 考核责任部门 of its own, so the framework's applies and its 完成 is a self-assessment."""
+    master, tmp = setup
+    wb = openpyxl.load_workbook(master)
+    fw = wb[c.Framework.SHEET]
+    who = next(cell.column for cell in fw[1] if cell.value == c.Framework.ASSESSOR)
+    (row,) = [r for r in range(2, fw.max_row + 1)
+              if (fw.cell(r, 1).value, fw.cell(r, 2).value) == (c.FrameworkName.BUSINESS, c.Category.KEY)]
+    fw.cell(row, who).value = "办公室"
+    wb.save(master)
+    zhk = fill(tmp / "分发" / ZHK_BOOK, tmp / "综合科回复",
+               {KT: {"B4": "ZHK-ZD-03", "C4": "新增重点事项", "G4": 1, "L4": "完成"}})
+    assert run_cli("collect", master, zhk, "--receipts", tmp / "回执") == 0
+    assert key_tasks(master)[10] == ["综合科", "ZHK-ZD-03", "新增重点事项", None, None, None, Decimal("1"),
+                                     None, None, None, "草拟", None, "完成"]
+    # ZHK-ZD-02's own cell says 绩效办 (no 科室): it overrides the framework, nobody assesses it
+    zhk2 = fill(tmp / "分发" / ZHK_BOOK, tmp / "综合科回复2", {KT: {"L3": "基本完成"}})
+    assert run_cli("collect", master, zhk2, "--receipts", tmp / "回执2") == 0
+    assert key_tasks(master)[7][11:] == ["基本完成", None]
+
+
+def test_the_departments_copy_of_the_self_assessment_is_locked_and_signed(setup):
+    """H (自评完成情况) of 办公室's 重点指标完成情况 is reference only: changing it
+    breaks the signature and the whole return is refused, nothing imported."""
+    master, tmp = setup
+    forged = fill(tmp / "考核" / BGS_BOOK, tmp / "改自评", {BGS_KT: {"G2": "基本完成", "H2": "未完成"}})
+    assert run_cli("collect", master, forged, "--receipts", tmp / "回执") == 1
+    assert key_tasks(master)[6] == key_task_row("ZHK", "综合科", 1, "办公室")[:12] + [None]
+    lines = grid(tmp / "回执" / "办公室_2014Q3_考核填报_回执.xlsx", c.ReceiptBook.SHEET)
+    assert any("锁定内容或文件属性被改动" in str(cell) for line in lines for cell in line)
