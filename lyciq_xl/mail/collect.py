@@ -216,7 +216,7 @@ def _change_row(ch: Change, dept: str, out: Outcome, mark: str | None) -> list[A
 def _personal_row(o: Outcome) -> list[list[Any]]:
     """The individual part of a merged return as its own 回收记录 row (类型
     个人考核), so `status` sees the individual returns per section and quarter."""
-    if not o.personal:
+    if not o.personal or o.section is None:
         return []
     count = sum(ch.sheet in contract.PersonalBook.SHEETS for ch in o.changes)
     return [[o.section.name, str(o.period), o.file, o.received,

@@ -162,7 +162,7 @@ def _merge_sheet(ctx: Context, sheet: str) -> None:
     table = ctx.merger.master.tables.get(sheet)
     book = ctx.verified.book
     grid = book.sheets[sheet]
-    headers = [normalise_header(h) or "" for h in grid[0]]
+    headers = [normalise_header(h) for h in grid[0]]
     formulas = book.formulas.get(sheet, set())
     locked = ctx.verified.rows[sheet]
     limit = locked + ctx.offered[sheet]
@@ -172,7 +172,7 @@ def _merge_sheet(ctx: Context, sheet: str) -> None:
     for r, line in enumerate(grid[1:], start=2):
         values = {h: clean(line[c]) if c < len(line) else None for c, h in enumerate(headers) if h}
         row = FileRow(sheet, r, "", values, headers, formulas, ctx.verified.base, ctx.out,
-                      new=r > locked)
+                      ctx.verified.section, new=r > locked)
         if row.new and not any(values.get(h) is not None for h in offer.new_columns):
             continue
         if table is None:
