@@ -32,6 +32,8 @@ demo: setup
 	$(VENV)/bin/lyciq-xl distribute $(DEMO)/主工作簿.xlsx --assessors --out $(DEMO)/考核分发 --period 2014Q3
 	@# the distributed files sent straight back: collect says each is unfilled (exit 1) and merges nothing
 	$(VENV)/bin/lyciq-xl collect $(DEMO)/主工作簿.xlsx $(DEMO)/分发/办公室_2014Q3_绩效填报.xlsx --receipts $(DEMO)/回执 || test $$? -eq 1
+	@# an assessing department's workbook sent back with nothing filled: accepted as 本期无扣分 (returned)
+	$(VENV)/bin/lyciq-xl collect $(DEMO)/主工作簿.xlsx $(DEMO)/考核分发/综合科_2014Q3_考核填报.xlsx --receipts $(DEMO)/回执
 	$(VENV)/bin/lyciq-xl status $(DEMO)/主工作簿.xlsx --period 2014Q3
 	$(VENV)/bin/lyciq-xl feedback $(DEMO)/主工作簿.xlsx --out $(DEMO)/反馈单 --period 2014 --pdf --eml
 	$(VENV)/bin/lyciq-xl history $(DEMO)/主工作簿.xlsx --out $(DEMO)/历年对比

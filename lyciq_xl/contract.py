@@ -614,6 +614,11 @@ RULES.update({r.code: r for r in (
 )})
 
 
+# Optional column of 重点指标 a section's own return writes when an assessing
+# department reports 完成情况 (SPEC 9, key tasks with an assessing department).
+SELF_COMPLETION = "自评完成情况"
+
+
 class AssessorBook:
     """The 考核填报 workbook sent to one assessing department."""
     FILE_SUFFIX = "考核填报"            # <部门>_<期间>_考核填报.xlsx
@@ -631,8 +636,9 @@ class AssessorBook:
     INDICATOR_COLUMNS = (Indicators.DEPT, Indicators.CATEGORY, Indicators.ID,
                          Indicators.NAME, Indicators.CONTENT, Indicators.STANDARD,
                          Indicators.METHOD, Indicators.CYCLE)
+    # 自评完成情况 (locked): the section's own view, beside what the department fills
     KEY_TASK_COLUMNS = (KeyTasks.DEPT, KeyTasks.ID, KeyTasks.TASK, KeyTasks.TARGET,
-                        KeyTasks.DEADLINE, KeyTasks.POINTS, KeyTasks.COMPLETION)
+                        KeyTasks.DEADLINE, KeyTasks.POINTS, KeyTasks.COMPLETION, SELF_COMPLETION)
     KEY_TASK_INPUTS = (KeyTasks.COMPLETION,)
 
 
@@ -648,9 +654,6 @@ class ReturnKind:
 # row that wrote it, so a resend updates that row.
 SOURCE_RECORD = "来源记录号"
 # A deduction cited in 申诉记录 (contract.Appeals, SPEC 10) is never changed by a resend.
-# Optional column of 重点指标 a section's own return writes when an assessing
-# department reports 完成情况 (SPEC 9, key tasks with an assessing department).
-SELF_COMPLETION = "自评完成情况"
 
 
 class AssessorImports:

@@ -105,13 +105,13 @@ class Assignment:
         return bool(self.indicators or self.key_tasks or self.external or self.bonuses)
 
 
-_FrameworkAssessors = dict[tuple[str | None, str | None, str | None], list[str]]
+FrameworkAssessors = dict[tuple[str | None, str | None, str | None], list[str]]
 
 
-def _framework_assessors(table: Table) -> _FrameworkAssessors:
+def framework_assessors(table: Table | None) -> FrameworkAssessors:
     """(框架, 绩效类别, 分项) -> the names its 考核责任部门 cell lists."""
-    out: _FrameworkAssessors = {}
-    if Framework.ASSESSOR not in table.columns:
+    out: FrameworkAssessors = {}
+    if table is None or Framework.ASSESSOR not in table.columns:
         return out
     for r in table.rows:
         key = (as_text(r[Framework.FRAMEWORK]), as_text(r[Framework.CATEGORY]), as_text(r[Framework.ITEM]))
@@ -119,7 +119,7 @@ def _framework_assessors(table: Table) -> _FrameworkAssessors:
     return out
 
 
-def _of_framework(fw: _FrameworkAssessors, framework: str, category: str,
+def _of_framework(fw: FrameworkAssessors, framework: str, category: str,
                   items: tuple[str | None, ...] | None = None) -> list[str]:
     return [n for (f, c, i), names in fw.items() for n in names
             if f == framework and c == category and (items is None or i in items)]
@@ -139,7 +139,7 @@ def assignments(inp: Inputs) -> dict[str, Assignment]:
     """科室代码 of each assessing department -> what it assesses, in 科室 order."""
     sections = inp.sections
     out = {s.code: Assignment(s) for s in sections}
-    fw = _framework_assessors(inp.tables[Framework.SHEET])
+    fw = framework_assessors(inp.tables[Framework.SHEET])
     C = contract.Category
 
     ind_table = inp.tables[Indicators.SHEET]
@@ -156,8 +156,7 @@ def assignments(inp: Inputs) -> dict[str, Assignment]:
         s, kid = sections.resolve(r[KeyTasks.DEPT]), _key(r[KeyTasks.ID])
         if s is None or kid is None:
             continue
-        names = split_names(r.get(KeyTasks.ASSESSOR)) or _of_framework(fw, s.framework, C.KEY)
-        for dept in _resolve(names, sections):
+        for dept in key_task_assessors(r.get(KeyTasks.ASSESSOR), s, fw, sections):
             out[dept.code].key_tasks.setdefault((s.code, kid), r)
 
     external_items = (contract.ServiceItem.GOVERNMENT, contract.ServiceItem.ENTERPRISE)
@@ -168,6 +167,16 @@ def assignments(inp: Inputs) -> dict[str, Assignment]:
         for dept in _resolve(_of_framework(fw, s.framework, C.EXCELLENCE), sections):
             out[dept.code].bonuses.add(s.code)
     return {code: a for code, a in out.items() if a}
+
+
+def key_task_assessors(cell: object, section: Section, fw: FrameworkAssessors,
+                       sections: SectionIndex) -> list[Section]:
+    """The departments assessing a key task of `section` whose own 考核责任部门
+    cell is `cell` (blank: the framework's 重点绩效 row). Non-empty means the
+    department's return writes 完成情况 and the section's own return writes
+    自评完成情况 (SPEC 9, key tasks with an assessing department)."""
+    names = split_names(cell) or _of_framework(fw, section.framework, contract.Category.KEY)
+    return _resolve(names, sections)
 
 
 def d12_unknown_assessors(inp: Inputs) -> Iterator[Finding]:

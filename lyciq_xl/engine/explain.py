@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from lyciq_xl.contract import Category
+from lyciq_xl.contract import SELF_COMPLETION, Category, KeyTasks
 from lyciq_xl.engine.assessors import special_name
 from lyciq_xl.engine.findings import Finding
 from lyciq_xl.engine.records import Bonus, CountedDeduction, Deduction, KeyTask
 from lyciq_xl.engine.scoring import BallotItem, KeyTaskScore, RateItem, ResultRow
 from lyciq_xl.errors import InputError
 from lyciq_xl.model import Period, Section
-from lyciq_xl.table import as_text
+from lyciq_xl.table import Table, as_text
 
 if TYPE_CHECKING:
     from lyciq_xl.engine.appeals import AppealOutcome
@@ -43,6 +43,9 @@ class Explanation:
     original: dict[int, CountedDeduction] = field(default_factory=dict)
     revoked: list[tuple[CountedDeduction, AppealOutcome]] = field(default_factory=list)
     grave_pending: list[AppealOutcome] = field(default_factory=list)
+    # 重点指标 row -> the section's 自评完成情况, shown beside the assessing
+    # department's 完成情况 (SPEC 9); not scored
+    self_assessed: dict[int, str] = field(default_factory=dict)
 
     def text(self) -> str:
         return render_explanation(self)
@@ -76,11 +79,26 @@ def explain(assessment: Assessment, dept: str, period: str | None = None) -> Exp
     e.revoked = [(d, o) for d, o in detail.revoked if in_period(d)]
     if wanted.is_year:
         e.key_tasks, e.key_sum, e.key_cap = detail.key_tasks, detail.key_sum, detail.key_cap
+        e.self_assessed = _self_assessed(assessment.inputs.tables.get(KeyTasks.SHEET))
         e.service = detail.service
         e.bonuses, e.bonus_sum, e.bonus_cap = detail.bonuses, detail.bonus_sum, detail.bonus_cap
         e.grave = detail.grave
         e.grave_pending = detail.grave_pending
     return e
+
+
+def _self_assessed(table: Table | None) -> dict[int, str]:
+    if table is None or SELF_COMPLETION not in table.columns:
+        return {}
+    return {r.number: text for r in table.rows if (text := as_text(r[SELF_COMPLETION]))}
+
+
+def completion_shown(e: Explanation, k: KeyTask) -> str:
+    """完成情况 as explained: the assessing department's, and the section's own
+    self-assessment beside it when there is one."""
+    done = k.completion or "未填"
+    mine = e.self_assessed.get(k.row)
+    return f"{done},自评:{mine}" if mine else done
 
 
 # --- text rendering (Chinese) ---------------------------------------------------------------
@@ -166,7 +184,7 @@ def _key_lines(e: Explanation) -> list[str]:
              f"上限 {_n(e.key_cap)},得分 {_n(e.result.key)}{_cap(e.key_sum, e.key_cap)}"]
     for k, s in e.key_tasks:
         lines.append(f"  指标编号 {k.id or '(空)'} | 第{k.row}行 | {k.task or ''} | 分值 {_n(k.points)}"
-                     f" × 完成系数 {_n(s.coefficient)}({k.completion or '未填'})= {_n(s.score)}")
+                     f" × 完成系数 {_n(s.coefficient)}({completion_shown(e, k)})= {_n(s.score)}")
     return lines
 
 

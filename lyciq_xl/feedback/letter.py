@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from lyciq_xl.annex.document import Block, Column, Document, Line
 from lyciq_xl.contract import Bonuses, Category, Deductions, FeedbackLetter, KeyTasks
-from lyciq_xl.engine.explain import Explanation
+from lyciq_xl.engine.explain import Explanation, completion_shown
 from lyciq_xl.engine.scoring import BallotItem
 from lyciq_xl.table import Table, as_text
 
@@ -140,7 +140,7 @@ def _key_tasks(e: Explanation, rows: _Rows, number: str) -> Block:
                         ("考核责任部门", "center", None)),
                   heading=f"{number}、重点绩效(分值 × 完成系数)")
     for k, s in e.key_tasks:
-        block.lines.append(Line([k.id, k.points, s.coefficient, k.task, s.score, k.completion or "未填",
+        block.lines.append(Line([k.id, k.points, s.coefficient, k.task, s.score, completion_shown(e, k),
                                  rows.value(KeyTasks.SHEET, k.row, KeyTasks.ASSESSOR)]))
     block.lines.append(Line(["合计", "", "", f"上限 {_n(e.key_cap)},计入 {_n(e.result.key)}",
                              e.key_sum, "", ""], "subtotal"))

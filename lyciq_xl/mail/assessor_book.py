@@ -101,7 +101,8 @@ def guide_lines(org: str, dept: Section, period: Period, plan_sheets: list[str])
         f"考核责任部门可不填,汇总时自动填为“{dept.name}”。",
     ]
     n = 4
-    for sheet, text in ((AssessorBook.KEY_TASK_SHEET, "填写本部门考核的重点指标的完成情况(从下拉列表选择)。"),
+    for sheet, text in ((AssessorBook.KEY_TASK_SHEET, "填写本部门考核的重点指标的完成情况(从下拉列表选择);"
+                        "“自评完成情况”是该科室自己填报的,仅供参考。"),
                         (External.SHEET, "填写各业务管理科室的地方政府评价、企业评价得分率(0–100)。"),
                         (Bonuses.SHEET, "填写本部门认定的创优加分项目,级别和加分按参数表“创优”。")):
         if sheet in plan_sheets:

@@ -90,8 +90,8 @@ def _changes(result: assessor_intake.Result) -> tuple[list, list]:
         for ch in e.cell:
             if ch.isalpha():
                 col = col * 26 + ord(ch) - 64
-        change = Change(e.sheet, row, col - 1, contract.ReceiptBook.ADDED if e.before is None and
-                        e.result == contract.ReceiptBook.ADDED else e.detail, e.before,
+        change = Change(e.sheet, row, col - 1, e.header or (contract.ReceiptBook.ADDED if e.before is None and
+                        e.result == contract.ReceiptBook.ADDED else e.detail), e.before,
                         e.after if e.after is not None else e.record_no, e.record_no)
         (conflicts if e.conflict else changes).append(change)
     return changes, conflicts

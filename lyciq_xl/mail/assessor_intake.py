@@ -16,7 +16,10 @@ nothing here reads or writes a file.
    updated, appended with the next NNN, missing ones set to 撤销; a row the
    office edited since the import, or one cited in 申诉记录, is left as it is
    and reported as a conflict. Rows typed by hand are never touched: only rows
-   registered in the tool-owned sheet 考核导入记录 are.
+   registered in the tool-owned sheet 考核导入记录 are. A key task's 完成情况 is
+   registered too (its 记录号 there is the key task's 指标编号), so a resend
+   updates it only while it still holds what the department's earlier return
+   of that period wrote.
 Returns of one run are applied one after another (in save order, by the
 caller), each seeing what the earlier ones changed.
 """
@@ -50,7 +53,7 @@ from lyciq_xl.mail import assessor_book, integrity
 from lyciq_xl.mail.untrusted import SafeWorkbook
 from lyciq_xl.model import Period, Section
 from lyciq_xl.owned import OwnedSheet
-from lyciq_xl.table import Table, as_decimal, as_text, cell_address, table_from_grid
+from lyciq_xl.table import Row, Table, as_decimal, as_text, cell_address, table_from_grid
 
 # The rules of 扣分记录 that apply at intake (D10, 状态, is the office's).
 INTAKE_RULES = tuple(r for r in rules.DEDUCTION_RULES if r is not rules.d10_status)
@@ -371,6 +374,7 @@ class Event:
     after: Any = None
     record_no: str = ""
     conflict: bool = False
+    header: str = ""                 # the master column of a changed cell (回收变更's 列)
 
 
 @dataclass
@@ -450,10 +454,10 @@ class Intake:
         mine = [r for r in self.registry
                 if self.sections.resolve(r.dept) == dept and r.period == str(period)]
         events: list[Event] = []
-        matched: set[str] = set()
+        matched: set[tuple[str, str]] = set()       # (sheet, 记录号) of registrations resent
         for inc in examined.incoming:
             if inc.sheet == KeyTasks.SHEET:
-                events += self._completion(inc, dept)
+                events += self._completion(inc, dept, period, mine, matched, digest, stamp)
                 continue
             sheet = self.sheets.get(inc.sheet)
             if sheet is None:
@@ -464,11 +468,12 @@ class Intake:
             if earlier is None:
                 events.append(self._append(sheet, inc, dept, period, digest, stamp))
             else:
-                matched.add(earlier.record_no)
+                matched.add((earlier.sheet, earlier.record_no))
                 events += self._update(sheet, earlier, inc, digest, stamp)
         for reg in mine:
-            if reg.record_no not in matched:
-                events += self._withdraw(reg)
+            if (reg.sheet, reg.record_no) in matched:
+                continue
+            events += self._completion_left_out(reg) if reg.sheet == KeyTasks.SHEET else self._withdraw(reg)
         return events
 
     def _row_of(self, sheet: _Sheet, record_no: str) -> int | None:
@@ -488,9 +493,9 @@ class Intake:
         return (code, integrity.canon(values.get(Bonuses.ITEM)))
 
     def _match(self, sheet: _Sheet, mine: list[RegistryRow], inc: Incoming,
-               matched: set[str]) -> RegistryRow | None:
+               matched: set[tuple[str, str]]) -> RegistryRow | None:
         for reg in mine:
-            if reg.sheet != sheet.target.sheet or reg.record_no in matched:
+            if reg.sheet != sheet.target.sheet or (reg.sheet, reg.record_no) in matched:
                 continue
             row = self._row_of(sheet, reg.record_no)
             if row is not None and self._key_of(sheet, sheet.rows[row]) == inc.key:
@@ -548,7 +553,7 @@ class Intake:
             events.append(Event(contract.ReceiptBook.CHANGED,
                                 f"记录号 {reg.record_no} 的{header}已按重新报送更新",
                                 sheet.target.sheet, cell_address(row, col), before, wanted.get(header),
-                                reg.record_no))
+                                reg.record_no, header=header))
         reg.digest, reg.imported = digest, stamp
         reg.content = content_digest(sheet.rows[row], sheet.target.columns)
         return events
@@ -575,28 +580,88 @@ class Intake:
         self._set(sheet, row, status, contract.Status.REVOKED)
         reg.content = content_digest(sheet.rows[row], sheet.target.columns)
         return [Event(contract.ReceiptBook.CHANGED, f"记录号 {reg.record_no} 未出现在重新报送中,已改为“撤销”",
-                      reg.sheet, cell_address(row, col), before, contract.Status.REVOKED, reg.record_no)]
+                      reg.sheet, cell_address(row, col), before, contract.Status.REVOKED, reg.record_no,
+                      header=status)]
 
-    def _completion(self, inc: Incoming, dept: Section) -> list[Event]:
-        """完成情况 of a key task the department assesses (SPEC 9)."""
-        t = self.key_tasks
+    # --- 完成情况 of key tasks (SPEC 9) ---------------------------------------------------
+
+    def _key_task_row(self, key: tuple) -> Row | None:
+        for r in self.key_tasks.rows if self.key_tasks is not None else ():
+            s = self.sections.resolve(r[KeyTasks.DEPT])
+            if s is not None and (s.code, as_text(r[KeyTasks.ID])) == key:
+                return r
+        return None
+
+    @staticmethod
+    def _completion_digest(value: Any) -> str:
+        return content_digest({KeyTasks.COMPLETION: value}, (KeyTasks.COMPLETION,))
+
+    def _completion(self, inc: Incoming, dept: Section, period: Period, mine: list[RegistryRow],
+                    matched: set[tuple[str, str]], digest: str, stamp: str) -> list[Event]:
+        """完成情况 of a key task the department assesses. The first import of a
+        department and period writes it; a resend rewrites it only while the cell
+        still holds what that earlier import wrote (else: a conflict, cell kept)."""
+        t, kid = self.key_tasks, inc.key[1]
         if t is None or KeyTasks.COMPLETION not in t.columns:
             return [Event(contract.ReceiptBook.SKIPPED,
-                          f"主工作簿“{KeyTasks.SHEET}”没有完成情况列,{inc.source}未导入")]
-        for r in t.rows:
-            s = self.sections.resolve(r[KeyTasks.DEPT])
-            if s is not None and (s.code, as_text(r[KeyTasks.ID])) == inc.key:
-                before, after = r[KeyTasks.COMPLETION], inc.values[KeyTasks.COMPLETION]
-                if integrity.canon(before) == integrity.canon(after):
-                    return []
-                col = t.columns[KeyTasks.COMPLETION]
-                self.patches.setdefault(t.sheet, {})[(r.number, col)] = after
-                r.values[KeyTasks.COMPLETION] = after
-                return [Event(contract.ReceiptBook.CHANGED,
-                              f"重点指标 {inc.key[1]} 的完成情况已更新({dept.name}考核)",
-                              t.sheet, cell_address(r.number, col), before, after)]
-        return [Event(contract.ReceiptBook.SKIPPED,
-                      f"主工作簿中找不到重点指标 {inc.key[1]},{inc.source}未导入")]
+                          f"主工作簿“{KeyTasks.SHEET}”没有“{KeyTasks.COMPLETION}”列,{inc.source}未导入;"
+                          f"请绩效办在“{KeyTasks.SHEET}”表第1行添加该列后重新汇总")]
+        r = self._key_task_row(inc.key)
+        if r is None:
+            return [Event(contract.ReceiptBook.SKIPPED,
+                          f"主工作簿中找不到重点指标 {kid},{inc.source}未导入;请与绩效办核对")]
+        col = t.columns[KeyTasks.COMPLETION]
+        cell = cell_address(r.number, col)
+        before, after = r[KeyTasks.COMPLETION], inc.values[KeyTasks.COMPLETION]
+        same = integrity.canon(before) == integrity.canon(after)
+        reg = next((g for g in mine if g.sheet == KeyTasks.SHEET and g.record_no == kid), None)
+        if reg is not None:
+            matched.add((KeyTasks.SHEET, kid))
+            if self._completion_digest(before) != reg.content and not same:
+                why = self._changed_since(reg, before)
+                return [Event(contract.ReceiptBook.SKIPPED,
+                              f"冲突:重点指标 {kid} 的完成情况未按重新报送更新,{why}"
+                              f"(现为{shown(before)},本次报送{shown(after)});已保留主工作簿的值,"
+                              f"请与绩效办核对({inc.source})",
+                              t.sheet, cell, before, after, kid, conflict=True, header=KeyTasks.COMPLETION)]
+        events = []
+        if not same:
+            self.patches.setdefault(t.sheet, {})[(r.number, col)] = after
+            r.values[KeyTasks.COMPLETION] = after
+            events.append(Event(contract.ReceiptBook.CHANGED,
+                                f"重点指标 {kid} 的完成情况已更新({dept.name}考核)",
+                                t.sheet, cell, before, after, kid, header=KeyTasks.COMPLETION))
+        content = self._completion_digest(after)
+        if reg is None:
+            self.registry.append(RegistryRow(kid, dept.name, str(period), digest, stamp, t.sheet, content))
+        elif events or reg.content != content:
+            reg.digest, reg.imported, reg.content = digest, stamp, content
+        return events
+
+    def _changed_since(self, reg: RegistryRow, now: Any) -> str:
+        """Why a key task's 完成情况 no longer holds what `reg` imported."""
+        content = self._completion_digest(now)
+        later = [g for g in self.registry if g is not reg and g.sheet == reg.sheet
+                 and g.record_no == reg.record_no and g.content == content]
+        if later:
+            return f"导入后该单元格已由{later[-1].dept}{later[-1].period}的考核填报表改写"
+        return "绩效办在导入后修改过该单元格"
+
+    def _completion_left_out(self, reg: RegistryRow) -> list[Event]:
+        """A resend without a 完成情况 its earlier return reported: kept as it is
+        (a cell has no 撤销), the office decides."""
+        r = self._key_task_row_by_id(reg.record_no)
+        cell = (cell_address(r.number, self.key_tasks.columns[KeyTasks.COMPLETION])
+                if r is not None and self.key_tasks is not None
+                and KeyTasks.COMPLETION in self.key_tasks.columns else "")
+        return [Event(contract.ReceiptBook.NOTE,
+                      f"重点指标 {reg.record_no} 的完成情况未出现在重新报送中;主工作簿中的值保留,"
+                      f"如需清除请与绩效办联系", KeyTasks.SHEET, cell, record_no=reg.record_no)]
+
+    def _key_task_row_by_id(self, kid: str) -> Row | None:
+        rows = [r for r in (self.key_tasks.rows if self.key_tasks is not None else ())
+                if as_text(r[KeyTasks.ID]) == kid]
+        return rows[0] if len(rows) == 1 else None
 
     # --- the tool-owned registry ------------------------------------------------------
     def registry_sheet(self) -> OwnedSheet:

@@ -15,6 +15,9 @@ signed into the file), the returned value, and the master's value now.
 Rows are matched by 科室 + 指标编号 (the office may re-sort the master).
 Rows below the signed region are new indicators: imported as 草拟, their
 base is blank. An approved indicator whose content changes goes back to 草拟.
+A key task with an assessing department (SPEC 9): the department's return
+writes 完成情况, so the section's 完成情况 cell is merged into the master's
+optional column 自评完成情况 (created when absent), by the same three-way rule.
 Formulas are never imported. Pure: the master is read, never written; the
 merge accumulates `patches` for the caller to write once.
 """
@@ -26,6 +29,7 @@ from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.contract import Approval, Category, Indicators, KeyTasks, ReceiptBook, SectionBook
+from lyciq_xl.engine import assessors
 from lyciq_xl.mail import integrity
 from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.outcome import Change, Note, Outcome
@@ -143,9 +147,13 @@ class Merger:
     appended: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (sheet, code, id) -> row
     _by_number: dict[str, dict[int, Row]] = field(default_factory=dict)
     _ids: dict[str, set[str]] = field(default_factory=dict)
+    # (sheet, header) -> 0-based column of an optional column this run adds
+    added: dict[tuple[str, str], int] = field(default_factory=dict)
+    _framework: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.own.update(own_values(self.master))
+        self._framework = assessors.framework_assessors(self.master.tables.get(contract.Framework.SHEET))
 
     def merge(self, verified: Verified, out: Outcome) -> None:
         for sheet in SHEETS:
@@ -196,14 +204,48 @@ class Merger:
             return
         target = Target(table, rows[0].number)
         before = len(row.out.changes)
+        assessed = self._assessed(row, rows[0])
         for header in columns:
-            if header not in table.columns:
+            into = self._into(row, header, assessed)
+            if into not in table.columns and into != contract.SELF_COMPLETION:
                 self._no_column(row, header)
                 continue
-            self._set(row, target, header, ReceiptBook.ADDED if row.new else ReceiptBook.CHANGED)
-        self._check_completion(row)
+            self._set(row, target, header, ReceiptBook.ADDED if row.new else ReceiptBook.CHANGED, into)
+        self._check_completion(row, assessed)
         changed = {ch.header for ch in row.out.changes[before:]}
         self._reapprove(row, target, changed)
+
+    # --- key tasks with an assessing department (SPEC 9) -------------------------
+
+    def _assessed(self, row: FileRow, master_row: Row | None) -> bool:
+        """Does an assessing department report this key task's 完成情况? Its own
+        考核责任部门 cell (a new row has none: the framework's 重点绩效 row)."""
+        if row.sheet != KeyTasks.SHEET:
+            return False
+        cell = master_row[KeyTasks.ASSESSOR] if master_row is not None else None
+        return bool(assessors.key_task_assessors(cell, row.out.section, self._framework,
+                                                 self.master.sections))
+
+    @staticmethod
+    def _into(row: FileRow, header: str, assessed: bool) -> str:
+        """The master column a returned cell merges into."""
+        if assessed and header == KeyTasks.COMPLETION:
+            return contract.SELF_COMPLETION
+        return header
+
+    def _column(self, table: Table, header: str) -> int:
+        """The master column of `header`; an optional column the master lacks is
+        added right of every column in use (its header cell is the only other
+        cell written), once per run."""
+        if header in table.columns:
+            return table.columns[header]
+        key = (table.sheet, header)
+        if key not in self.added:
+            used = list(table.columns.values()) + [i for _h, i in table.repeated]
+            used += [c for (s, _h), c in self.added.items() if s == table.sheet]
+            self.added[key] = max(used, default=-1) + 1
+            self.patches.setdefault(table.sheet, {})[(1, self.added[key])] = header
+        return self.added[key]
 
     def _no_column(self, row: FileRow, header: str) -> None:
         """The master has no such column (clerks may drop optional ones): said
@@ -216,7 +258,11 @@ class Merger:
 
     # --- one cell: the three-way rule --------------------------------------------
 
-    def _set(self, row: FileRow, target: Target, header: str, note_result: str) -> None:
+    def _set(self, row: FileRow, target: Target, header: str, note_result: str,
+             into: str | None = None) -> None:
+        """The returned cell under `header` into the master's column `into`
+        (default: the same header)."""
+        into = into or header
         out, sheet = row.out, row.sheet
         new = row.values.get(header)
         address = row.address(header)
@@ -227,14 +273,14 @@ class Merger:
         returned, base = canon_text(new), row.base_of(header)
         if returned == base:
             return                         # the section did not change it
-        key = (sheet, target.number, header)
-        old = self.current.get(key, self._master_value(target, header))
+        key = (sheet, target.number, into)
+        old = self.current.get(key, self._master_value(target, into))
         master = canon_text(old)
         if master == returned:
             return                         # same value both sides: nothing to do
-        own_key = (out.section.code, sheet, row.ident, header)
+        own_key = (out.section.code, sheet, row.ident, into)
         if master != base and master != self.own.get(own_key):
-            self._conflict(row, target, header, old)
+            self._conflict(row, target, header, old, into)
             return
         if isinstance(new, str) and len(new) > EXCEL_MAX_TEXT:
             row.note(ReceiptBook.SKIPPED, f"内容有{len(new)}个字符,超过Excel单元格上限"
@@ -242,19 +288,22 @@ class Merger:
             return
         if isinstance(new, str) and new.startswith(FORMULA_PREFIXES):
             row.note(ReceiptBook.NOTE, "内容以=、+、-或@开头,已按文本导入,不会作为公式执行。", header)
-        self._write(target, header, new)
+        self._write(target, into, new)
         self.own[own_key] = returned
-        out.changes.append(Change(sheet, target.number, target.table.columns[header], header,
+        out.changes.append(Change(sheet, target.number, self._column(target.table, into), into,
                                   old, new, row.ident, base))
-        note = row.note(note_result, f"“{header}”已更新。", header)
+        text = (f"“{header}”已更新。" if into == header else
+                f"该重点指标的完成情况由考核责任部门考核、以其报送为准;本科室填写的“{header}”"
+                f"已记入主工作簿的“{into}”。")
+        note = row.note(note_result, text, header)
         note.before, note.after = master, returned
 
-    def _conflict(self, row: FileRow, target: Target, header: str, old: Any) -> None:
+    def _conflict(self, row: FileRow, target: Target, header: str, old: Any, into: str) -> None:
         base, returned = row.base_of(header), canon_text(row.values.get(header))
-        row.out.conflicts.append(Change(row.sheet, target.number, target.table.columns[header],
-                                        header, old, row.values.get(header), row.ident, base))
+        row.out.conflicts.append(Change(row.sheet, target.number, self._column(target.table, into),
+                                        into, old, row.values.get(header), row.ident, base))
         note = row.note(ReceiptBook.CONFLICT,
-                        f"“{header}”在分发后绩效办也改过(分发时为“{base}”),与本次报送的内容不同;"
+                        f"“{into}”在分发后绩效办也改过(分发时为“{base}”),与本次报送的内容不同;"
                         "已保留主工作簿的值,本次报送的内容未导入。如仍需修改,请与绩效办联系。",
                         header)
         note.before, note.after = canon_text(old), returned
@@ -262,7 +311,7 @@ class Merger:
     def _write(self, target: Target, header: str, value: Any) -> None:
         sheet = target.table.sheet
         self.current[(sheet, target.number, header)] = value
-        self.patches.setdefault(sheet, {})[(target.number, target.table.columns[header])] = value
+        self.patches.setdefault(sheet, {})[(target.number, self._column(target.table, header))] = value
 
     def _master_value(self, target: Target, header: str) -> Any:
         table = target.table
@@ -293,12 +342,13 @@ class Merger:
             note.cell = ""
         note.before, note.after = Approval.APPROVED, Approval.DRAFT
 
-    def _check_completion(self, row: FileRow) -> None:
+    def _check_completion(self, row: FileRow, assessed: bool = False) -> None:
         value = canon_text(row.values.get(KeyTasks.COMPLETION))
         scale = self.master.settings.completion
         if row.sheet == KeyTasks.SHEET and value and value not in scale \
                 and (row.new or value != row.base_of(KeyTasks.COMPLETION)):
-            row.note(ReceiptBook.NOTE, f"完成情况“{value}”不在完成系数表中,将按0分计;"
+            counts = "(自评,不计分)" if assessed else ",将按0分计"
+            row.note(ReceiptBook.NOTE, f"完成情况“{value}”不在完成系数表中{counts};"
                      f"请从下拉列表选择:{'、'.join(scale)}。", KeyTasks.COMPLETION)
 
     # --- new indicator rows ----------------------------------------------------------
@@ -343,9 +393,11 @@ class Merger:
                     out.changes.append(Change(sheet, target.number, table.columns[header], header,
                                               None, value, file_id))
         row.note(ReceiptBook.ADDED, f"新增指标“{file_id}”已导入主工作簿(审核状态为“{Approval.DRAFT}”)。")
+        assessed = self._assessed(row, None)
         for header in spec.new_columns:
-            if header in table.columns:
-                self._set(row, target, header, ReceiptBook.ADDED)
+            into = self._into(row, header, assessed)
+            if into in table.columns or into == contract.SELF_COMPLETION:
+                self._set(row, target, header, ReceiptBook.ADDED, into)
 
     def _all_ids(self, sheet: str, table: Table) -> set[str]:
         if sheet not in self._ids:

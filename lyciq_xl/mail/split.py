@@ -30,6 +30,7 @@ from lyciq_xl.contract import (
     Results,
     SectionBook,
 )
+from lyciq_xl.engine import assessors
 from lyciq_xl.mail import integrity, personal
 from lyciq_xl.mail.master import Master
 from lyciq_xl.model import Period, Section
@@ -174,10 +175,38 @@ def plan_section(master: Master, section: Section, period: Period) -> SectionPla
     return plan
 
 
+def _assessed_key_tasks(master: Master, rows: list[Row], section: Section) -> list[bool]:
+    """Per key task row: does an assessing department report its 完成情况 (SPEC 9)?"""
+    fw = assessors.framework_assessors(master.tables.get(contract.Framework.SHEET))
+    return [bool(assessors.key_task_assessors(r[KeyTasks.ASSESSOR], section, fw, master.sections))
+            for r in rows]
+
+
+def _key_task_grid(rows: list[Row], assessed: list[bool]) -> list[list[Any]]:
+    """重点指标 as distributed: a key task with an assessing department shows in
+    its 完成情况 cell the section's own 自评完成情况 (what its return writes)."""
+    grid = _grid(KeyTasks.COLUMNS, rows)
+    col = KeyTasks.COLUMNS.index(KeyTasks.COMPLETION)
+    for line, row, flag in zip(grid[1:], rows, assessed):
+        if flag:
+            line[col] = _cell(row[contract.SELF_COMPLETION])
+    return grid
+
+
+def _self_assessment_line(rows: list[Row], assessed: list[bool], number: int) -> list[str]:
+    ids = [text for r, flag in zip(rows, assessed) if flag and (text := as_text(r[KeyTasks.ID]))]
+    if not ids:
+        return []
+    return [f"{number}. “{KeyTasks.SHEET}”表中{'、'.join(ids)}的完成情况由考核责任部门考核并报送,"
+            "以其报送为准;"
+            f"本表这些行填写的“{KeyTasks.COMPLETION}”作为本科室的“{contract.SELF_COMPLETION}”记录。"]
+
+
 def _plan(master: Master, section: Section, period: Period) -> SectionPlan:
     completion = tuple(master.settings.completion)
     indicators = master.rows_of(master.indicators, section, Indicators.DEPT)
     key_tasks = master.rows_of(master.key_tasks, section, KeyTasks.DEPT)
+    assessed = _assessed_key_tasks(master, key_tasks, section)
     deductions = [r for r in master.rows_of(master.deductions, section, Deductions.DEPT)
                   if _in_period(r, period)]
     results = [r for r in master.rows_of(master.results, section, Results.CODE)
@@ -191,7 +220,7 @@ def _plan(master: Master, section: Section, period: Period) -> SectionPlan:
                   inputs=SectionBook.INDICATOR_INPUTS, new_columns=SectionBook.INDICATOR_NEW,
                   lists={Indicators.CATEGORY: Category.DEDUCTIBLE},
                   widths={h: wide for h in (Indicators.NAME,) + SectionBook.INDICATOR_INPUTS}),
-        SheetPlan(KeyTasks.SHEET, _grid(KeyTasks.COLUMNS, key_tasks),
+        SheetPlan(KeyTasks.SHEET, _key_task_grid(key_tasks, assessed),
                   inputs=SectionBook.KEY_TASK_INPUTS, new_columns=SectionBook.KEY_TASK_NEW,
                   lists={KeyTasks.COMPLETION: completion,
                          KeyTasks.SOURCE: contract.KeySource.ALL,
@@ -206,6 +235,9 @@ def _plan(master: Master, section: Section, period: Period) -> SectionPlan:
     individual = _personal_sheets(master, section, period)
     if individual:
         sheets[0].grid += [[line] for line in personal.guide_lines(period)]
+    # numbered after the last item (8, or the personal items' last)
+    number = sum(1 for (line,) in sheets[0].grid if line.split(".")[0].isdigit()) + 1
+    sheets[0].grid += [[line] for line in _self_assessment_line(key_tasks, assessed, number)]
     return SectionPlan(section, period, sheets + individual)
 
 
