@@ -43,7 +43,7 @@ test: setup
 	XLWINGS_LICENSE_KEY=noncommercial $(PY) -m pytest -q
 
 # ruff (lint + import order) on the whole repository, mypy on the package;
-# both configured in pyproject.toml (which modules are strict, which wait).
+# both configured in pyproject.toml (which modules are strict).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy lyciq_xl

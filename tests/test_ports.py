@@ -21,9 +21,10 @@ from lyciq_xl.commands import annex, recalc, status
 from lyciq_xl.contract import Deductions, Findings, Results, ServiceDetail
 from lyciq_xl.errors import ExitCode, InputError
 from lyciq_xl.port import FilePort
-from lyciq_xl.port.excel import _fill_merged_down, merged_down
-from lyciq_xl.table import normalise
+from lyciq_xl.port.excel import _fill_merged_down, _percent_as_points, merged_down, percent_cells
+from lyciq_xl.table import normalise, table_from_grid
 from port_fixtures import PORTS, remote_tables, through
+from reader_fixtures import SAMPLE, copy_with_table, with_external
 from writer_fixtures import with_cached
 
 
@@ -84,8 +85,15 @@ def _text_number_and_bad_step(path: Path) -> None:
     set_cell(path, Deductions.SHEET, Deductions.POINTS, 3, 0.15)
 
 
+def _total_row(path: Path) -> None:
+    """扣分记录 made an Excel Table with a Total Row (合计, SUBTOTAL of 扣分)."""
+    source = path.with_name("表格前.xlsx")
+    shutil.copy(path, source)
+    copy_with_table(source, path)
+
+
 SCENARIOS = {"sample": _sample, "formula error": _formula_error,
-             "text number": _text_number_and_bad_step}
+             "text number": _text_number_and_bad_step, "total row": _total_row}
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
@@ -335,3 +343,93 @@ def test_section_workbook_open_in_excel_stops_distribute_on_both(sample_path, ki
     assert book.read_bytes() == before
     # no other section's workbook either
     assert [p.name for p in out.glob("*.xlsx") if not p.name.startswith("~$")] == [book.name]
+
+
+# --- an Excel Table's Total Row, percent-formatted 得分率 (the file reader's rules) --------
+
+def test_total_row_is_no_deduction_on_either_port(sample_path):
+    # anchor for the "total row" scenario: the sample's 扣分记录 rows, and not the 合计 row after them
+    before = [r.number for r in FilePort(sample_path).read_tables()[Deductions.SHEET].rows]
+    _total_row(sample_path)
+    for kind in PORTS:
+        rows = (FilePort(sample_path).read_tables() if kind == "file"
+                else remote_tables(sample_path))[Deductions.SHEET].rows
+        assert [r.number for r in rows] == before, kind
+        assert all(r[Deductions.RECORD_NO] != "合计" for r in rows), kind
+
+
+E = contract.External
+
+
+def _percent_rates(path: Path) -> Path:
+    """外部评价 row 2 typed as percentages (0.72 shown 72%, 0.885 shown 88.5%),
+    企业评价 all percent-formatted, 地方政府评价 mixed (rows 3-5 General)."""
+    header = [c.value for c in openpyxl.load_workbook(SAMPLE)[E.SHEET][1]]
+    gov, ent = (openpyxl.utils.get_column_letter(header.index(h) + 1) for h in (E.GOVERNMENT, E.ENTERPRISE))
+    return with_external(path, {f"{gov}2": (0.72, "0%"), f"{ent}2": (0.885, "0.0%"),
+                                f"{ent}3": (0.915, "0.0%"), f"{ent}4": (0.9, "0%"), f"{ent}5": (0.93, "0%")})
+
+
+def test_percent_rates_read_as_shown_by_the_file_port_not_the_remote_one(tmp_path):
+    path = _percent_rates(tmp_path / "百分比.xlsx")
+    file_row = FilePort(path).read_tables()[E.SHEET].rows[0]
+    remote_row = remote_tables(path)[E.SHEET].rows[0]
+    assert (file_row[E.GOVERNMENT], file_row[E.ENTERPRISE]) == (Decimal(72), Decimal("88.5"))
+    # the remote payload carries values, no number formats (documented in port/excel.py
+    # and docs/architecture.md): 72% reads as 0.72 there, and the engine warns (B06)
+    assert (remote_row[E.GOVERNMENT], remote_row[E.ENTERPRISE]) == (Decimal("0.72"), Decimal("0.885"))
+
+
+class _FormatAnswers:
+    """Excel's answers to Range.NumberFormat, from the formats openpyxl reads
+    from the file (the COM engine is not here): the format a range's cells
+    share, None when they differ (COM's Null)."""
+
+    def __init__(self, ws):
+        self.ws, self.calls = ws, 0
+
+    def range(self, first, last=None):
+        self.calls += 1
+        return _FormatRange(self.ws, first, last or first)
+
+
+class _FormatRange:
+    def __init__(self, ws, first, last):
+        self.ws, self.first, self.last = ws, first, last
+
+    @property
+    def number_format(self):
+        (r0, c0), (r1, c1) = self.first, self.last
+        formats = {self.ws.cell(r, c).number_format for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+        return formats.pop() if len(formats) == 1 else None
+
+
+def test_number_formats_asked_of_excel_read_like_the_file_reader(tmp_path):
+    path = _percent_rates(tmp_path / "百分比.xlsx")
+    ws = openpyxl.load_workbook(path)[E.SHEET]
+    grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    table = table_from_grid(E.SHEET, grid, E.REQUIRED)
+    excel = _FormatAnswers(ws)
+    cells = percent_cells(excel, grid, [table.columns[E.GOVERNMENT], table.columns[E.ENTERPRISE]])
+    for header in (E.GOVERNMENT, E.ENTERPRISE):
+        _percent_as_points(table, header, cells)
+    # both columns mix formats (地方政府评价 0% and General, 企业评价 0.0% and 0%): one
+    # call per column, then one per number in it: 2 + 4 + 4
+    assert excel.calls == 2 + 4 + 4
+    expected = FilePort(path).read_tables()[E.SHEET]
+    assert [r.values for r in table.rows] == [r.values for r in expected.rows]
+    assert [r[E.ENTERPRISE] for r in table.rows] == [Decimal("88.5"), Decimal("91.5"), Decimal(90),
+                                                     Decimal(93)]
+
+
+def test_a_column_sharing_one_percent_format_is_one_call():
+    ws = openpyxl.Workbook().active
+    ws.append([E.PERIOD, E.DEPT, E.GOVERNMENT, E.ENTERPRISE])
+    for rate in (0.9, 0.95):
+        ws.append(["2014", "综合科", 90, rate])
+        ws.cell(ws.max_row, 4).number_format = "0%"
+    grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    excel = _FormatAnswers(ws)
+    # 地方政府评价 (column 2) all General: one call; 企业评价 (column 3) all 0%: one call
+    assert percent_cells(excel, grid, [2, 3]) == {(1, 3), (2, 3)}
+    assert excel.calls == 2

@@ -13,20 +13,10 @@ from lyciq_xl import contract
 from lyciq_xl.engine import evaluate, to_json
 from lyciq_xl.xlsxio.reader import read_tables
 from lyciq_xl.xlsxio.styles import is_percent_code
+from reader_fixtures import with_external
 
 E = contract.External
 SAMPLE = Path(__file__).resolve().parent.parent / "workbook" / "主工作簿示例.xlsx"
-
-
-def with_external(path: Path, cells: dict[str, tuple[object, str]]) -> Path:
-    """The sample with 外部评价 cells set to (value, number format)."""
-    book = openpyxl.load_workbook(SAMPLE)
-    sheet = book[E.SHEET]
-    for ref, (value, number_format) in cells.items():
-        sheet[ref] = value
-        sheet[ref].number_format = number_format
-    book.save(path)
-    return path
 
 
 def external_rows(path: Path) -> dict[int, dict]:

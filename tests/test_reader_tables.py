@@ -5,54 +5,20 @@ add_table total_row, the part Excel writes: xl/tables/table1.xml with
 totalsRowCount="1")."""
 from __future__ import annotations
 
-import datetime as dt
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
-import xlsxwriter
 
 from lyciq_xl import contract
 from lyciq_xl.engine import evaluate, to_json
 from lyciq_xl.xlsxio import reader
 from lyciq_xl.xlsxio.reader import read_tables
+from reader_fixtures import copy_with_table
 
 D = contract.Deductions
 SAMPLE = Path(__file__).resolve().parent.parent / "workbook" / "主工作簿示例.xlsx"
-
-
-def copy_with_table(source: Path, path: Path) -> Path:
-    """`source`'s sheets as values, 扣分记录 made an Excel Table with a Total
-    Row: "合计" under 记录号 and SUBTOTAL(109) of 扣分, as a clerk adds it."""
-    values = openpyxl.load_workbook(source, data_only=True)
-    book = xlsxwriter.Workbook(str(path))
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
-    for ws in values.worksheets:
-        sheet = book.add_worksheet(ws.title)
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        if ws.title != D.SHEET:
-            for r, row in enumerate(rows):
-                for c, value in enumerate(row):
-                    if isinstance(value, dt.datetime):
-                        sheet.write_datetime(r, c, value, date)
-                    elif value is not None:
-                        sheet.write(r, c, value)
-            continue
-        header, body = rows[0], rows[1:]
-        points = sum(v[header.index(D.POINTS)] or 0 for v in body)
-        columns = [{"header": h} for h in header]
-        columns[0]["total_string"] = "合计"
-        columns[header.index(D.POINTS)].update(total_function="sum", total_value=points)
-        sheet.add_table(0, 0, len(body) + 1, len(header) - 1,
-                        {"data": body, "columns": columns, "total_row": True,
-                         "name": "扣分表"})
-        for r, row in enumerate(body, start=1):
-            for c, value in enumerate(row):
-                if isinstance(value, dt.datetime):
-                    sheet.write_datetime(r, c, value, date)
-    book.close()
-    return path
 
 
 def test_the_table_part_declares_a_total_row(tmp_path):

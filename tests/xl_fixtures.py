@@ -44,10 +44,9 @@ def _payload_value(value: Any) -> Any:
     return value
 
 
-def _error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+def _error_cells(wb: openpyxl.Workbook) -> dict[str, dict[tuple[int, int], str]]:
     """Cells holding an error value (#N/A ...), which calamine reads as blank
     but the VBA client sends as text (WebHelpers.bas ConvertToJson)."""
-    wb = openpyxl.load_workbook(path, data_only=True)
     found: dict[str, dict[tuple[int, int], str]] = {}
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -57,19 +56,50 @@ def _error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     return found
 
 
+def _absolute(ref: str) -> str:
+    """"A1:N20" as Range.Address gives it: "$A$1:$N$20"."""
+    return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
+
+
+def _tables(ws) -> list[dict]:
+    """The sheet's Excel Tables as Remote.bas sends them (its ListObjects loop)."""
+    out = []
+    for table in ws.tables.values():
+        (c0, r0), (c1, r1) = ((m.group(1), int(m.group(2))) for m in
+                              re.finditer(r"([A-Z]+)(\d+)", table.ref))
+        # OOXML's defaults: one header row, no Total Row
+        heads = 1 if table.headerRowCount is None else table.headerRowCount
+        totals = table.totalsRowCount or 0
+
+        def address(top: int, bottom: int, c0: str = c0, c1: str = c1) -> str:
+            return _absolute(f"{c0}{top}:{c1}{bottom}")
+        out.append({
+            "name": table.displayName,
+            "range_address": address(r0, r1),
+            "header_row_range_address": address(r0, r0) if heads else None,
+            "data_body_range_address": address(r0 + heads, r1 - totals),
+            "total_row_range_address": address(r1 - totals + 1, r1) if totals else None,
+            "show_headers": bool(heads), "show_totals": bool(totals),
+            "table_style": table.tableStyleInfo.name if table.tableStyleInfo else "",
+            "show_autofilter": table.autoFilter is not None,
+        })
+    return out
+
+
 def payload_from_xlsx(path: Path, book_name: str | None = None, active_sheet: int = 0) -> dict:
     """`book_name`: what the client reports as the book's name (Excel's
     FullName when a test needs the remote book to know its folder);
     `active_sheet`: the 0-based index of the sheet the clerk is on."""
     book = python_calamine.CalamineWorkbook.from_path(str(path))
-    errors = _error_cells(path)
+    wb = openpyxl.load_workbook(path, data_only=True)
+    errors = _error_cells(wb)
     sheets = []
     for name in book.sheet_names:
         grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         for (r, c), text in errors.get(name, {}).items():
             grid[r][c] = text
         values = [[_payload_value(v) for v in row] for row in grid] or [[]]
-        sheets.append({"name": name, "values": values, "pictures": [], "tables": []})
+        sheets.append({"name": name, "values": values, "pictures": [], "tables": _tables(wb[name])})
     return {"client": "VBA", "version": xw.__version__,
             "book": {"name": book_name or Path(path).name, "active_sheet_index": active_sheet,
                      "selection": "A1"},

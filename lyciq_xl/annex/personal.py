@@ -16,6 +16,7 @@ from decimal import Decimal
 from lyciq_xl import contract
 from lyciq_xl.annex.document import Block, Column, Document, Line
 from lyciq_xl.contract import PersonalIndicators, PersonalResults, RecordKind, Staff
+from lyciq_xl.engine import Assessment
 from lyciq_xl.engine.individual import IndividualAssessment, PersonResult
 from lyciq_xl.errors import InputError
 from lyciq_xl.table import as_text
@@ -55,7 +56,7 @@ class PersonalFile:
 
 
 def _n(value: Decimal) -> str:
-    return as_text(value)
+    return as_text(value) or ""     # (never blank: a number)
 
 
 def _in_post(p: PersonResult, year: int) -> str:
@@ -71,7 +72,7 @@ def _identity(p: PersonResult, year: int) -> Block:
 
 def _indicators(ind: IndividualAssessment, p: PersonResult) -> Block:
     own = [i for i in ind.indicators if i.person.id == p.person.id]
-    used: dict[str, dict[str, Decimal]] = {}
+    used: dict[str | None, dict[str, Decimal]] = {}    # 个人指标编号 -> 扣分/加分 -> points
     for m in p.months:
         for r in m.records:
             sums = used.setdefault(r.indicator, {RecordKind.DEDUCT: Decimal(0), RecordKind.BONUS: Decimal(0)})
@@ -115,7 +116,7 @@ def _months(ind: IndividualAssessment, p: PersonResult) -> Block:
 
 def _year(ind: IndividualAssessment, p: PersonResult) -> Block:
     q = ind.quotas[p.section.code]
-    text = [f"年度得分为各月得分的平均值({_n(sum(m.score for m in p.months))}÷{len(p.months)},"
+    text = [f"年度得分为各月得分的平均值({_n(sum((m.score for m in p.months), Decimal(0)))}÷{len(p.months)},"
             f"四舍五入保留2位小数)。",
             f"建议等次:{p.reason}。",
             f"科室年度等次“{q.section_grade or '—'}”,个人优秀比例{_n(q.ratio)},"
@@ -163,15 +164,16 @@ def select(ind: IndividualAssessment, sections, person: str | None = None,
     return chosen
 
 
-def chosen_people(assessment, person: str | None = None,
-                  dept: str | None = None) -> list[PersonResult]:
-    """The people --person / --dept choose (all when neither), with a
-    counted month; InputError in Chinese before anything is written."""
+def chosen_people(assessment: Assessment, person: str | None = None,
+                  dept: str | None = None) -> tuple[IndividualAssessment, list[PersonResult]]:
+    """The individual part, and the people --person / --dept choose (all
+    when neither) with a counted month; InputError in Chinese before
+    anything is written."""
     ind = assessment.individual
     if ind is None:
         raise InputError(f"工作簿中没有工作表“{Staff.SHEET}”,无法生成个人考核档案。"
                          f"请先按模板添加人员和个人考核记录(可用 lyciq-xl init 生成模板参照)。")
-    return select(ind, assessment.sections, person, dept)
+    return ind, select(ind, assessment.sections, person, dept)
 
 
 def personal_file(ind: IndividualAssessment, p: PersonResult) -> PersonalFile:

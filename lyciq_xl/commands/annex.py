@@ -98,9 +98,9 @@ def annex(port: WorkbookPort, out: Path | None = None, stems: tuple[str, ...] = 
     for done, item in enumerate(outputs, 1):
         written += _save(folder, item, as_html)
         port.progress("生成附件", done, len(outputs))
-    for item in quarters:
-        path = folder / f"{item.stem}.xlsx"
-        safefile.save_workbook(item.workbook(), path)
+    for summary in quarters:
+        path = folder / f"{summary.stem}.xlsx"
+        safefile.save_workbook(summary.workbook(), path)
         written.append(path)
     errors: list[str] = []
     if as_pdf:

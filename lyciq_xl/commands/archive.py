@@ -28,8 +28,7 @@ def archive(port: WorkbookPort, out: Path | None = None, person: str | None = No
     folder = out if out is not None else port.folder() / FOLDER
     with bulk_allocation():
         assessment = evaluate(port.read_tables())
-    people = chosen_people(assessment, person, dept)     # InputError before any write
-    ind = assessment.individual
+    ind, people = chosen_people(assessment, person, dept)     # InputError before any write
     paths = [folder / f"{file_stem(ind, p)}.xlsx" for p in people]
     port.check_outputs_writable(paths)                   # one open in Excel: write none
     folder.mkdir(parents=True, exist_ok=True)

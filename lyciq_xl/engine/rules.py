@@ -382,7 +382,7 @@ def validate(inp: Inputs) -> tuple[Validation, list[Deduction], list[CountedDedu
     left_out = {row for s, row in v.rows if s == sheet}
     counted = [d for d in active if d.row not in left_out] if left_out else list(active)
     if not all_counted(counted):
-        raise AssertionError("a 扣分记录 row without a field the D rules require was counted")
+        raise AssertionError(f"a {sheet} row without a field the D rules require was counted")
     v.add(d08_duplicate(inp, counted))
     v.add(a01_indicators(inp, counted))
     for key_rule in (d05_key_dept, k01_points, k02_completion):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from lyciq_xl import contract
 from lyciq_xl.annex.document import Block, Chart, Column, Document, Line
@@ -70,22 +71,24 @@ def load_year(tables: dict[str, Table], file: str) -> Year:
     rows: dict[str, YearRow] = {}
     if stored is not None and stored.rows:
         for r in stored.rows:
-            if as_text(r[Results.PERIOD]) == year:
+            code = as_text(r[Results.CODE])
+            # (a row without 科室代码 names no section)
+            if as_text(r[Results.PERIOD]) == year and code is not None:
                 rank = as_decimal(r[Results.RANK])
-                rows[as_text(r[Results.CODE])] = YearRow(
-                    as_text(r[Results.CODE]), as_text(r[Results.DEPT]) or "",
+                rows[code] = YearRow(
+                    code, as_text(r[Results.DEPT]) or "",
                     as_text(r[Results.SERIES]) or "",
                     {h: as_decimal(r[h]) for h in CATEGORY_FIELDS}, as_decimal(r[Results.TOTAL]),
                     int(rank) if rank is not None else None, as_text(r[Results.GRADE]))
         return Year(settings.year, file, org, sections, rows, bool(rows), True)
     from lyciq_xl.engine import evaluate
     a = evaluate(tables)
-    for r in a.results:
-        if r.period == year:
-            rows[r.code] = YearRow(r.code, r.name, r.series,
-                                   dict(zip(CATEGORY_FIELDS, (r.duty, r.management, r.key, r.service,
-                                                              r.excellence))),
-                                   r.total, r.rank, r.grade)
+    for res in a.results:
+        if res.period == year:
+            rows[res.code] = YearRow(res.code, res.name, res.series,
+                                     dict(zip(CATEGORY_FIELDS, (res.duty, res.management, res.key,
+                                                                res.service, res.excellence))),
+                                     res.total, res.rank, res.grade)
     return Year(settings.year, file, org, sections, rows, True, False)
 
 
@@ -202,7 +205,7 @@ def build(years: list[Year]) -> Document:
     totals = Block([Column("科室", 13, "center")]
                    + [Column(f"{y.year}年", 9, "center", SCORE) for y in years], heading="二、历年总分")
     for line in found:
-        cells = [line.latest]
+        cells: list[Any] = [line.latest]
         for y in years:
             r = y.rows.get(line.codes.get(y.year, ""))
             cells.append(r.total if r else None)

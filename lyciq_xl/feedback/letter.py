@@ -15,7 +15,7 @@ from lyciq_xl.annex.document import Block, Column, Document, Line
 from lyciq_xl.contract import Bonuses, Category, Deductions, FeedbackLetter, KeyTasks
 from lyciq_xl.engine.explain import Explanation, completion_shown
 from lyciq_xl.engine.scoring import BallotItem
-from lyciq_xl.table import Table, as_text
+from lyciq_xl.table import Row, Table, as_text
 
 SCORE = "0.00"
 # One grid for every block: the long text (事由, 事项, 计算过程) sits in column 4.
@@ -27,7 +27,8 @@ def _cols(*spec: tuple[str, str, str | None]) -> list[Column]:
 
 
 def _n(value: Decimal | None) -> str:
-    return "—" if value is None else as_text(value)
+    text = as_text(value)        # None only for None
+    return "—" if text is None else text
 
 
 def date_text(day: dt.date) -> str:
@@ -44,7 +45,7 @@ class _Rows:
 
     def __init__(self, tables: dict[str, Table]) -> None:
         self.tables = tables
-        self.index: dict[str, dict[int, object]] = {}
+        self.index: dict[str, dict[int, Row]] = {}
 
     def value(self, sheet: str, row: int, header: str) -> str | None:
         table = self.tables.get(sheet)

@@ -25,7 +25,7 @@ from lyciq_xl.errors import InputError
 from lyciq_xl.feedback import letter
 from lyciq_xl.model import FeedbackSettings, Period, Section, load_feedback_settings
 from lyciq_xl.owned import OwnedSheet
-from lyciq_xl.table import Table, as_decimal, as_text
+from lyciq_xl.table import Row, Table, as_decimal, as_text
 
 # The sheets `feedback` reads beyond the inputs: the published results.
 READ_ALSO = contract.OPTIONAL_INPUT_SHEETS + (Results,)
@@ -66,7 +66,7 @@ def pick_period(a: Assessment, wanted: str | None) -> Period:
     quarters = [p for p in a.periods if not p.is_year]
     if not quarters or any(p.quarter == 4 for p in quarters):
         return Period(year)
-    return max(quarters, key=lambda p: p.quarter)
+    return max(quarters, key=lambda p: p.quarter or 0)     # (a quarter's is 1-4)
 
 
 def _stored(value):
@@ -90,9 +90,9 @@ def check_published(tables: dict[str, Table], a: Assessment) -> None:
     table = tables.get(Results.SHEET)
     if table is None:
         raise InputError(f"工作簿中还没有“{Results.SHEET}”工作表,{rerun}")
-    stored = {}
-    for row in table.rows:
-        stored[(as_text(row[Results.PERIOD]), as_text(row[Results.CODE]))] = row
+    stored: dict[tuple[str | None, str | None], Row] = {}
+    for each in table.rows:
+        stored[(as_text(each[Results.PERIOD]), as_text(each[Results.CODE]))] = each
     for r in a.results:
         row = stored.pop((r.period, r.code), None)
         if row is None:

@@ -123,7 +123,8 @@ def plan_assessor(inp: Inputs, assignment: Assignment, period: Period) -> Sectio
     indicators = [r for _k, r in sorted(assignment.indicators.items(), key=lambda kv: kv[1].number)]
     ind_grid = _rows(AssessorBook.INDICATOR_COLUMNS, indicators)
     for line in ind_grid[1:]:       # the 科室 as its 科室名称, whichever way the master spells it
-        line[0] = inp.sections.resolve(line[0]).name
+        section = inp.sections.resolve(line[0])
+        line[0] = section.name if section else line[0]   # (assignments index resolved rows only)
     std_table = inp.tables[Standards.SHEET]
     std_grid = _rows(Standards.COLUMNS, std_table.rows)
     sheets = [SheetPlan(AssessorBook.INDICATOR_SHEET, ind_grid,
@@ -142,11 +143,11 @@ def plan_assessor(inp: Inputs, assignment: Assignment, period: Period) -> Sectio
         sheets.append(SheetPlan(External.SHEET, grid, inputs=(External.GOVERNMENT, External.ENTERPRISE),
                                 rules={External.GOVERNMENT: _rate_rule, External.ENTERPRISE: _rate_rule}))
     if assignment.bonuses:
-        names = tuple(s.name for s in inp.sections if s.code in assignment.bonuses)
+        assessed = tuple(s.name for s in inp.sections if s.code in assignment.bonuses)
         sheets.append(SheetPlan(Bonuses.SHEET, [list(Bonuses.COLUMNS)], new_columns=Bonuses.COLUMNS,
                                 new_rows=BONUS_NEW_ROWS, insert_rows=True,
                                 lists={Bonuses.PERIOD: periods_allowed(period),
-                                       Bonuses.DEPT: names,
+                                       Bonuses.DEPT: assessed,
                                        Bonuses.LEVEL: tuple(inp.settings.bonus_levels)},
                                 widths={Bonuses.ITEM: WIDE}))
     guide = SheetPlan(SectionBook.GUIDE_SHEET,

@@ -81,7 +81,8 @@ def integrity_text(value) -> str:
 def _changes(result: assessor_intake.Result) -> tuple[list, list]:
     """回收变更 rows: every cell written, and the conflicts left as they were."""
     from lyciq_xl.mail.outcome import Change
-    changes, conflicts = [], []
+    changes: list[Change] = []
+    conflicts: list[Change] = []
     for e in result.events:
         if not e.sheet or not e.cell:
             continue
@@ -127,6 +128,7 @@ def collect_assessor_returns(master, items: list, seen: set[str], latest: dict, 
         if who.problem:
             out.refuse(f"{who.problem}。请使用绩效办分发给本部门的考核填报表填写后重新报送。")
             continue
+        assert who.dept is not None, "identify names the department unless it gives a problem"
         out.dist = item.assessor.props.get(contract.SectionBook.PROP_DIST, "")
         key = (contract.ReturnKind.ASSESSOR, who.dept.code, str(who.period))
         merged = latest.get(key)

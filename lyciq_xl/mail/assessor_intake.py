@@ -30,7 +30,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +48,7 @@ from lyciq_xl.contract import (
 from lyciq_xl.engine import assessors, rules
 from lyciq_xl.engine.assessors import Assignment
 from lyciq_xl.engine.findings import Finding, finding, shown
-from lyciq_xl.engine.records import Deduction, Inputs, load_deductions
+from lyciq_xl.engine.records import CountedDeduction, Deduction, Inputs, all_counted, load_deductions
 from lyciq_xl.mail import assessor_book, integrity
 from lyciq_xl.mail.untrusted import SafeWorkbook
 from lyciq_xl.model import Period, Section
@@ -186,9 +186,10 @@ def _deductions(book, inp: Inputs, a: Assignment, period: Period, own: set, out:
     formulas, formula_rows = _formula_findings(book, AssessorBook.INPUT_SHEET, table)
     v.findings += formulas
     seen: dict[tuple, int] = {}
-    for d in rows:
-        if (table.sheet, d.row) in v.rows or d.row in formula_rows:
-            continue
+    counted = [d for d in rows if (table.sheet, d.row) not in v.rows and d.row not in formula_rows]
+    if not all_counted(counted):
+        raise AssertionError(f"a {table.sheet} row without a field the D rules require was imported")
+    for d in counted:
         key = deduction_key(d.section.code, d.indicator, d.standard_id, d.date, d.reason)
         if key in seen or key in own:
             earlier = f"第{seen[key]}行" if key in seen else "本部门以前报送的记录"
@@ -228,7 +229,7 @@ def _named_rule(v: rules.Validation, table: Table, row: int, code: str) -> bool:
     return any(f.rule == code and f.row == row and f.sheet == table.sheet for f in v.findings)
 
 
-def _deduction_values(d: Deduction, table: Table, dept: Section) -> dict[str, Any]:
+def _deduction_values(d: CountedDeduction, table: Table, dept: Section) -> dict[str, Any]:
     D = Deductions
     raw = next(r for r in table.rows if r.number == d.row)
     return {D.PERIOD: str(d.period), D.DATE: d.date, D.DEPT: d.section.name, D.CATEGORY: d.category,
@@ -328,7 +329,7 @@ def _bonuses(book, inp: Inputs, a: Assignment, period: Period, out: Examined) ->
                                  f"事项{shown(item)}的加分{shown(r[Bonuses.POINTS])},"
                                  f"{level}应为 {as_text(levels[level])} 分"))
         out.findings += found
-        if found or r.number in formula_rows:
+        if found or r.number in formula_rows or section is None:   # (found holds D05 when it is None)
             continue
         out.incoming.append(Incoming(Bonuses.SHEET, (section.code, integrity.canon(item)),
                                      {Bonuses.PERIOD: str(p), Bonuses.DEPT: section.name, Bonuses.ITEM: item,
@@ -394,7 +395,7 @@ class _Sheet:
         return self.columns[header]
 
     def by_number(self) -> dict[str, int]:
-        out = {}
+        out: dict[str, int] = {}
         for number, values in self.rows.items():
             no = as_text(values.get(self.target.number))
             if no:
@@ -419,7 +420,7 @@ class RegistryRow:
 class Intake:
     """The master as assessor returns change it, return after return."""
 
-    def __init__(self, tables: dict[str, Table], sections, appealed: set[str] = frozenset()):
+    def __init__(self, tables: dict[str, Table], sections, appealed: Set[str] = frozenset()):
         self.sections = sections
         self.patches: dict[str, dict[tuple[int, int], Any]] = {}
         self.sheets: dict[str, _Sheet] = {}
@@ -539,7 +540,7 @@ class Intake:
         wanted[sheet.target.number] = reg.record_no
         diffs = [h for h in sheet.target.columns
                  if integrity.canon(current.get(h)) != integrity.canon(wanted.get(h))]
-        if why:
+        if why or row is None:           # (_untouchable says why when the row is gone)
             if not diffs and row is not None and reg.record_no not in self.appealed:
                 return []
             return [Event(contract.ReceiptBook.SKIPPED, f"冲突:记录号 {reg.record_no} 未按重新报送更新,{why};"
@@ -567,7 +568,7 @@ class Intake:
         if row is not None and status and sheet.rows[row].get(status) == contract.Status.REVOKED:
             return []                            # withdrawn by an earlier resend already
         why = self._untouchable(sheet, reg, row)
-        if why:
+        if why or row is None:           # (_untouchable says why when the row is gone)
             return [Event(contract.ReceiptBook.SKIPPED,
                           f"冲突:记录号 {reg.record_no} 未出现在重新报送中,但{why},未撤销;请与绩效办核对",
                           reg.sheet, f"A{row}" if row else "", record_no=reg.record_no, conflict=True)]
@@ -754,6 +755,8 @@ def intake_one(intake: Intake, inp: Inputs, found: dict[str, Assignment], book: 
     result.dept, result.period = who.dept, who.period
     if who.problem:
         result.refused = who.problem
+    elif who.dept is None or who.period is None:
+        raise AssertionError("identify gave neither a problem nor the department and period")
     elif who.dept.code not in found:
         result.refused = f"{who.dept.name}目前不是任何指标的考核责任部门,无法导入其考核填报表"
     else:

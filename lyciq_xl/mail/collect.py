@@ -67,10 +67,13 @@ class Merged:
     file: str
 
 
-def latest_returns(master: Master) -> dict[tuple[str, str], Merged]:
-    """Per (section code, period): the latest merged return by save time
+ReturnKey = tuple[str, str, str]     # (return kind, 科室代码, 期间)
+
+
+def latest_returns(master: Master) -> dict[ReturnKey, Merged]:
+    """Per (kind, section code, period): the latest merged return by save time
     (回收记录's 保存时间; rows written before it existed: 收到时间)."""
-    latest: dict[tuple[str, str], Merged] = {}
+    latest: dict[ReturnKey, Merged] = {}
     for row in (master.receipts.rows if master.receipts else []):
         section = master.sections.resolve(row[Receipts.DEPT])
         when = row[contract.RECEIPT_SAVED] or row[Receipts.RECEIVED]
@@ -143,7 +146,7 @@ def collect_run(master: Master, inputs: list[Incoming], period: Period | None,
     seen, latest = seen_digests(master), latest_returns(master)
     for item in examined:
         if item.verified is not None:
-            _apply(item, merger, seen, latest)
+            _apply(item.outcome, item.verified, merger, seen, latest)
     registry = assessor_collect.collect_assessor_returns(
         master, [item for item in examined if item.assessor is not None], seen, latest,
         merger.patches, _newer)
@@ -152,14 +155,14 @@ def collect_run(master: Master, inputs: list[Incoming], period: Period | None,
     return CollectRun(outcomes, merger.patches, owned_sheets(master, outcomes) + registry)
 
 
-def _apply(item: Examined, merger: Merger, seen: set[str],
-           latest: dict[tuple[str, str], Merged]) -> None:
-    out, verified = item.outcome, item.verified
+def _apply(out: Outcome, verified: Verified, merger: Merger, seen: set[str],
+           latest: dict[ReturnKey, Merged]) -> None:
+    assert out.saved is not None, "examine gives every outcome its save time"
     if out.digest in seen:
         out.accepted, out.duplicate = True, True
         out.note(ReceiptBook.NOTE, "该文件此前已汇总过,本次未作任何改动。")
         return
-    key = (out.kind, out.section.code, str(out.period))
+    key = (out.kind, verified.section.code, str(verified.period))
     merged = latest.get(key)
     if merged is not None and _newer(merged, Merged(out.saved, out.dist, out.file)):
         out.refuse(f"该文件的保存时间({out.saved:{TIME}})早于本科室本期已汇总的文件"
@@ -180,9 +183,9 @@ def _apply(item: Examined, merger: Merger, seen: set[str],
 def _mark_superseded(outcomes: list[Outcome]) -> None:
     """Two versions of one return in one run both went through, in save
     order: the older one's receipt says the newer one superseded it."""
-    newest: dict[tuple[str, str], Outcome] = {}
+    newest: dict[ReturnKey, Outcome] = {}
     for out in reversed(outcomes):                 # outcomes are in save order
-        if not out.merged:
+        if not out.merged or out.section is None:   # (a merged return's sender is known)
             continue
         key = (out.kind, out.section.code, str(out.period))
         if key in newest:
@@ -203,9 +206,9 @@ def _old_rows(table: Table | None, headers: tuple[str, ...]) -> list[list[Any]]:
     return [[row[h] for h in headers] for row in table.rows]
 
 
-def _change_row(ch: Change, out: Outcome, mark: str | None) -> list[Any]:
+def _change_row(ch: Change, dept: str, out: Outcome, mark: str | None) -> list[Any]:
     return [ch.sheet, ch.row, ch.header, canon_text(ch.before) or None,
-            canon_text(ch.after) or None, out.section.name, out.file, ch.ident or None,
+            canon_text(ch.after) or None, dept, out.file, ch.ident or None,
             ch.base or None, mark]
 
 
@@ -214,13 +217,13 @@ def owned_sheets(master: Master, outcomes: list[Outcome]) -> list[OwnedSheet]:
     receipt_rows = _old_rows(master.receipts, contract.RECEIPTS_COLUMNS)
     changes = _old_rows(master.changes, contract.CHANGES_COLUMNS)
     for o in outcomes:
-        if not o.merged:
+        if not o.merged or o.section is None:         # (a merged return's sender is known)
             continue
         receipt_rows.append([o.section.name, str(o.period), o.file, o.received,
                              contract.YES if o.on_time else contract.NO, len(o.changes),
                              o.digest, o.saved, o.dist or None, o.kind])
-        changes += [_change_row(ch, o, None) for ch in o.changes]
-        changes += [_change_row(ch, o, contract.CONFLICT_MARK) for ch in o.conflicts]
+        changes += [_change_row(ch, o.section.name, o, None) for ch in o.changes]
+        changes += [_change_row(ch, o.section.name, o, contract.CONFLICT_MARK) for ch in o.conflicts]
     return [
         OwnedSheet(Receipts.SHEET, contract.RECEIPTS_COLUMNS, receipt_rows,
                    number_formats={Receipts.RECEIVED: "yyyy-mm-dd hh:mm",

@@ -34,6 +34,7 @@ from lyciq_xl.mail import integrity
 from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.outcome import Change, Note, Outcome
 from lyciq_xl.mail.verify import Verified
+from lyciq_xl.model import Section
 from lyciq_xl.table import Row, Table, cell_address, normalise, normalise_header
 
 # what XML cannot carry: dropped from returned text (split strips them when
@@ -85,10 +86,11 @@ class FileRow:
     number: int                               # row in the returned file (1-based)
     ident: str                                # its 指标编号, canonical
     values: dict[str, Any]                    # header -> cleaned value
-    headers: list[str]
+    headers: list[str | None]                 # row 1 (None for a blank header cell)
     formulas: set[str]                        # addresses holding a formula
     base: Mapping[tuple[str, str], str]       # the file's verified base
     out: Outcome
+    section: Section                          # the verified sender
     new: bool = False                         # below the signed rows: base is blank
 
     def address(self, header: str) -> str:
@@ -173,13 +175,13 @@ class Merger:
         formulas = verified.book.formulas.get(sheet, set())
         locked = verified.rows.get(sheet, 1)
         mine: dict[str, list[Row]] = {}
-        for row in self.master.rows_of(table, out.section, spec.dept):
-            mine.setdefault(canon_text(row[spec.ident]), []).append(row)
+        for master_row in self.master.rows_of(table, verified.section, spec.dept):
+            mine.setdefault(canon_text(master_row[spec.ident]), []).append(master_row)
         for r, line in enumerate(grid[1:], start=2):
             values = {h: clean(line[c]) if c < len(line) else None
                       for c, h in enumerate(headers) if h}
             row = FileRow(sheet, r, canon_text(values.get(spec.ident)), values, headers,
-                          formulas, verified.base, out, new=r > locked)
+                          formulas, verified.base, out, verified.section, new=r > locked)
             if not row.new:
                 # a signed row's id is taken in this file: a "new" row below
                 # repeating it would reach its locked columns (a 草拟 row is
@@ -223,7 +225,7 @@ class Merger:
         if row.sheet != KeyTasks.SHEET:
             return False
         cell = master_row[KeyTasks.ASSESSOR] if master_row is not None else None
-        return bool(assessors.key_task_assessors(cell, row.out.section, self._framework,
+        return bool(assessors.key_task_assessors(cell, row.section, self._framework,
                                                  self.master.sections))
 
     @staticmethod
@@ -278,7 +280,7 @@ class Merger:
         master = canon_text(old)
         if master == returned:
             return                         # same value both sides: nothing to do
-        own_key = (out.section.code, sheet, row.ident, into)
+        own_key = (row.section.code, sheet, row.ident, into)
         if master != base and master != self.own.get(own_key):
             self._conflict(row, target, header, old, into)
             return
@@ -369,7 +371,7 @@ class Merger:
             row.note(ReceiptBook.SKIPPED, f"指标编号“{file_id}”在本文件中重复,此行未导入;请换一个编号。")
             return
         out.new_ids.add((sheet, file_id))
-        appended = self.appended.get((sheet, out.section.code, file_id))
+        appended = self.appended.get((sheet, row.section.code, file_id))
         if appended is None and not rows and file_id in self._all_ids(sheet, table):
             # ids are unique across sections; say no more than "taken" (need to know)
             row.note(ReceiptBook.SKIPPED, f"指标编号“{file_id}”已被使用,此行未导入;请换一个编号。")
@@ -385,8 +387,8 @@ class Merger:
         target = Target(table, appended or 0)
         if appended is None:
             target.number = self._next_row(sheet, table)
-            self.appended[(sheet, out.section.code, file_id)] = target.number
-            fixed = {spec.dept: out.section.name, spec.approval: Approval.DRAFT}
+            self.appended[(sheet, row.section.code, file_id)] = target.number
+            fixed = {spec.dept: row.section.name, spec.approval: Approval.DRAFT}
             for header, value in fixed.items():
                 if header in table.columns:
                     self._write(target, header, value)

@@ -39,36 +39,42 @@ def verify(master: Master, book: SafeWorkbook, out: Outcome,
            wanted: Period | None) -> Verified | None:
     """The verified file, or None with the refusal in `out`. `wanted` is the
     period collect was asked for (None: any of the master's year)."""
-    if not _identify(master, book, out, wanted):
+    sender = _identify(master, book, out, wanted)
+    if sender is None:
         return None
+    section, period = sender
     rows = integrity.decode_rows(book.props.get(SectionBook.PROP_ROWS), split.BOOK_SHEETS)
     base = integrity.decode_base(book.props, integrity.INPUT_COLUMNS)
-    if rows is not None and base is not None:
-        identity = integrity.Identity(out.section.code, str(out.period),
+    secret = master.settings.secret          # (collect refuses a master without one)
+    if rows is not None and base is not None and secret:
+        identity = integrity.Identity(section.code, str(period),
                                       book.props[SectionBook.PROP_VERSION],
                                       book.props.get(SectionBook.PROP_DIST, ""))
         cells = integrity.locked_cells(book.sheets, rows)
         data = integrity.payload(identity, rows, cells, base)
-        if integrity.verify(master.settings.secret, data, book.props[SectionBook.PROP_MAC]):
+        if integrity.verify(secret, data, book.props[SectionBook.PROP_MAC]):
             out.dist = identity.dist
-            return Verified(book, out.section, out.period, rows, base, identity.dist)
-    _refuse_tampered(master, book, out)
+            return Verified(book, section, period, rows, base, identity.dist)
+    _refuse_tampered(master, book, out, section, period)
     return None
 
 
-def _identify(master: Master, book: SafeWorkbook, out: Outcome, wanted: Period | None) -> bool:
+def _identify(master: Master, book: SafeWorkbook, out: Outcome,
+              wanted: Period | None) -> tuple[Section, Period] | None:
+    """The section and period the file's properties name, or None with the
+    refusal in `out`."""
     props = book.props
     code = props.get(SectionBook.PROP_CODE)
     period_text = props.get(SectionBook.PROP_PERIOD)
     if not code or not period_text or not props.get(SectionBook.PROP_MAC):
         out.refuse("不是绩效办分发的科室填报工作簿(文件属性中没有科室代码、期间和校验码)。"
                    "请使用分发邮件附带的工作簿填写,不要新建或复制到其他文件。")
-        return False
+        return None
     section = master.sections.resolve(code)
     if section is None:
         out.refuse(f"文件属性中的科室代码“{code}”不在“{contract.Sections.SHEET}”表中。"
                    "请使用分发给本科室的工作簿。")
-        return False
+        return None
     period = Period.parse(period_text)
     year = master.settings.year
     # only a period of the master's year is kept for the receipt: "9999"
@@ -79,14 +85,14 @@ def _identify(master: Master, book: SafeWorkbook, out: Outcome, wanted: Period |
     if version != contract.TEMPLATE_VERSION:
         out.refuse(f"模板版本“{version or ''}”与当前版本“{contract.TEMPLATE_VERSION}”不一致。"
                    "请向绩效办索取最新分发的工作簿重新填写。")
-        return False
+        return None
     if period is None or period.year != year or (wanted and period != wanted):
         shown = str(wanted) if wanted else f"{year}年度内的期间"
         out.refuse(f"文件的期间“{period_text}”不是本次汇总的期间({shown})。"
                    "请使用本期分发的工作簿填报。")
-        return False
+        return None
     _note_odd_name(master, book.name, section, out)
-    return True
+    return section, period
 
 
 def _note_odd_name(master: Master, name: str, section: Section, out: Outcome) -> None:
@@ -101,8 +107,9 @@ def _note_odd_name(master: Master, name: str, section: Section, out: Outcome) ->
                  f"工作簿,已按{section.name}汇总。如发错了文件,请与绩效办联系。")
 
 
-def _refuse_tampered(master: Master, book: SafeWorkbook, out: Outcome) -> None:
-    plan = split.plan_section(master, out.section, out.period)
+def _refuse_tampered(master: Master, book: SafeWorkbook, out: Outcome, section: Section,
+                     period: Period) -> None:
+    plan = split.plan_section(master, section, period)
     named = _name_tampered(book, plan)
     if not named:
         out.refuse("校验码不符:文件的锁定内容或文件属性被改动过(无法确定具体单元格)。"
@@ -138,7 +145,7 @@ def _keyed(grids, plan: split.SectionPlan) -> dict:
         header = None
         if sheet != SectionBook.GUIDE_SHEET and grid and col < len(grid[0]):
             header = normalise_header(grid[0][col])
-        key = row
+        key: str | int = row
         ident = IDENT_COLUMNS.get(sheet)
         if ident and row > 1:
             id_col = column_of(grid, ident)

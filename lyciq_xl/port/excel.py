@@ -14,7 +14,17 @@ Reading gives the Tables the file reader gives for the same workbook:
   cell of a column that has merges). The remote engine's payload carries no
   merges at all, so there a merged-down 科室 reads on its top row only and
   the rows below are blank (the command line and COM fill them);
-- a date at midnight as a date, as python-calamine gives a date cell.
+- a date at midnight as a date, as python-calamine gives a date cell;
+- the Total Row of an Excel Table (ListObject) is no data row. Both engines
+  know the tables: COM asks Excel (ShowTotals, TotalsRowRange), the remote
+  client sends each table's total_row_range_address in its payload;
+- a 得分率 shown as a percentage (0.72 as 72%, contract.PERCENT_POINT_COLUMNS)
+  reads as the 72 the clerk sees. Under COM the number formats of those
+  columns are asked of Excel (Range.NumberFormat: one call per column, then
+  one per number of a column whose formats are mixed). The remote payload
+  carries values only, no number formats, so there 72% reads as 0.72 (which
+  the engine then warns about, B06: "若指72%,请填写72"; the command line and
+  COM read 72).
 
 Which workbook: `xw.Book.caller()`. RunPython passes the workbook that was
 active at the click (`--wb=ActiveWorkbook.Name`, or BOOK_CALLER), and the
@@ -41,7 +51,8 @@ from lyciq_xl.contract import Level, Marks
 from lyciq_xl.owned import OwnedSheet
 from lyciq_xl.port.base import Patches, Progress, SheetSpec, WorkbookPort
 from lyciq_xl.table import Table, table_from_grid
-from lyciq_xl.xlsxio.reader import _fill_merged_down, check_sheet_spelling, require_sheets
+from lyciq_xl.xlsxio.reader import _fill_merged_down, _percent_as_points, check_sheet_spelling, require_sheets
+from lyciq_xl.xlsxio.styles import is_percent_code
 
 MARK_FILL = {Level.ERROR: "#FFC7CE", Level.WARNING: "#FFEB9C"}   # Excel's 差 / 中性
 # The add-in's own VBA (macros/LyciqActions.bas), used only by the remote engine:
@@ -99,6 +110,38 @@ def merged_down(sheet: xw.Sheet, grid: Grid) -> list[tuple[tuple[int, int], tupl
                 areas.append(((top, left), (bottom, right)))
             row = max(row + 1, bottom + 1)
     return areas
+
+
+def totals_rows(sheet: xw.Sheet) -> set[int]:
+    """1-based rows the sheet's Excel Tables show as their Total Row (both
+    engines; the file reader reads the same from xl/tables/tableN.xml)."""
+    rows: set[int] = set()
+    for table in sheet.tables:
+        area = table.totals_row_range if table.show_totals else None
+        if area is not None:
+            rows.update(range(area.row, area.row + area.shape[0]))
+    return rows
+
+
+def percent_cells(sheet: xw.Sheet, grid: Grid, columns: Iterable[int]) -> set[tuple[int, int]]:
+    """0-based (row, column) of the cells of `columns` below the header that
+    Excel shows as a percentage (COM engine only). Excel gives one format
+    for a column whose cells share it, None when they differ."""
+    cells: set[tuple[int, int]] = set()
+    rows = len(grid)
+    for col in columns if rows > 1 else ():
+        shared = sheet.range((2, col + 1), (rows, col + 1)).number_format
+        if isinstance(shared, str):
+            if is_percent_code(shared):
+                cells.update((row, col) for row in range(1, rows))
+            continue
+        for row in range(1, rows):
+            value = grid[row][col] if col < len(grid[row]) else None
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                own = sheet.range((row + 1, col + 1)).number_format
+                if isinstance(own, str) and is_percent_code(own):
+                    cells.add((row, col))
+    return cells
 
 
 # --- writing ------------------------------------------------------------------------
@@ -238,12 +281,23 @@ class ExcelPort(WorkbookPort):
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.book.sheets]
 
-    def _grid(self, name: str) -> Grid:
+    def _table(self, spec: SheetSpec) -> Table:
+        """The sheet as the file reader reads it (see the module docstring)."""
+        name = spec.SHEET
         sheet = self.book.sheets[name]
         grid = read_grid(sheet)
         if not self.remote:
             _fill_merged_down(grid, merged_down(sheet, grid))
-        return grid
+        table = table_from_grid(name, grid, getattr(spec, "REQUIRED", ()))
+        totals = totals_rows(sheet)
+        if totals:
+            table.rows = [r for r in table.rows if r.number not in totals]
+        headers = [h for h in contract.PERCENT_POINT_COLUMNS.get(name, ()) if h in table.columns]
+        if headers and not self.remote:
+            cells = percent_cells(sheet, grid, [table.columns[h] for h in headers])
+            for header in headers:
+                _percent_as_points(table, header, cells)
+        return table
 
     def read_tables(self, specs: Iterable[SheetSpec] = contract.INPUT_SHEETS,
                     optional: Iterable[SheetSpec] = contract.OPTIONAL_INPUT_SHEETS,
@@ -253,8 +307,7 @@ class ExcelPort(WorkbookPort):
         require_sheets(self.name, present, specs)
         check_sheet_spelling(self.name, present, [s.SHEET for s in optional])
         specs += [s for s in optional if s not in specs and s.SHEET in present]
-        return {s.SHEET: table_from_grid(s.SHEET, self._grid(s.SHEET), getattr(s, "REQUIRED", ()))
-                for s in specs}
+        return {s.SHEET: self._table(s) for s in specs}
 
     # --- writing --------------------------------------------------------------
 

@@ -129,7 +129,7 @@ def evaluate_individual(tables: dict[str, Table], sections: SectionIndex, year: 
     v.add(rules.indicator_rules(t[PersonalIndicators], indicators, section_indicator_ids(tables, sections)))
     valid_indicators = [i for i in indicators if not v.excluded(PersonalIndicators.SHEET, i.row)]
     if not R.all_valid_indicators(valid_indicators):
-        raise AssertionError("a 个人指标 row without its person passed the rules (P01)")
+        raise AssertionError(f"a {PersonalIndicators.SHEET} row without its person passed P01")
     index: dict[tuple[str, str | None], ValidIndicator] = {}
     for i in valid_indicators:
         index.setdefault((i.person.id, i.id), i)
@@ -152,7 +152,8 @@ def evaluate_individual(tables: dict[str, Table], sections: SectionIndex, year: 
     counted_annual = [r for r in annual if r.year == year and not v.excluded(AnnualReviews.SHEET, r.row)]
     if not (R.all_counted_records(counted_records) and R.all_counted_reviews(counted_reviews)
             and R.all_counted_annual(counted_annual)):
-        raise AssertionError("a 个人扣加分 or 评定 row without its person, month or 分值 passed the rules")
+        raise AssertionError(f"a {PersonalRecords.SHEET}, {MonthlyReviews.SHEET} or {AnnualReviews.SHEET} "
+                             "row without its person, month or points passed the rules")
     v.add(p10_unapproved(t[PersonalIndicators], counted_records, index))
 
     latest = latest_months(counted_records, counted_reviews)
