@@ -91,30 +91,50 @@ def person_of(staff: StaffIndex, raw: Any, section: Section | None = None) -> Pe
 def own_rows(master: Master, staff: StaffIndex, section: Section, spec: type[Any],
              period: Period) -> list[Row]:
     """The section's rows of one individual sheet for `period` (master order)."""
+    return _by_section(master, staff, spec, period).get(section.code, [])
+
+
+def _by_section(master: Master, staff: StaffIndex, spec: type[Any],
+                period: Period) -> dict[str, list[Row]]:
+    """One pass over the sheet for every section (distribute asks once per
+    section: a province has 200 sections and 120,000 records), kept on the
+    master like its other indexes."""
+    key = (spec.SHEET, str(period))
+    found = master._index.get(key)
+    if found is not None:
+        return found
+    out: dict[str, list[Row]] = {}
+    master._index[key] = out
     table = master.tables.get(spec.SHEET)
     if table is None:
-        return []
-    mine = {p.id for p in people_of(staff, section)}
-    if spec is Staff:
-        numbers = {p.row for p in people_of(staff, section)}
-        return [r for r in table.rows if r.number in numbers]
-    if spec is PersonalIndicators:
-        out = []
-        for r in table.rows:
-            if master.sections.resolve(r[PersonalIndicators.DEPT]) != section:
-                continue
-            person = person_of(staff, r[PersonalIndicators.PERSON], section)
-            if person is not None and person.id in mine:
-                out.append(r)
         return out
-    if spec is AnnualReviews:
-        return [r for r in table.rows
-                if R.parse_year(r[AnnualReviews.YEAR]) == period.year
-                and (p := person_of(staff, r[AnnualReviews.PERSON])) is not None and p.id in mine]
+    if spec is Staff:
+        owners = {p.row: p for p in staff.people}
+        for r in table.rows:
+            if r.number in owners:
+                out.setdefault(owners[r.number].section.code, []).append(r)
+        return out
+    resolved: dict[tuple[Any, str | None], Person | None] = {}
+
+    def owner(raw: Any, section: Section | None = None) -> Person | None:
+        k = (raw, section.code if section else None)
+        if k not in resolved:
+            resolved[k] = person_of(staff, raw, section)
+        return resolved[k]
     months = set(period_months(period))
-    return [r for r in table.rows
-            if (month := R.parse_month(r[spec.MONTH])) is not None and month in months
-            and (p := person_of(staff, r[spec.PERSON])) is not None and p.id in mine]
+    for r in table.rows:
+        if spec is PersonalIndicators:
+            section = master.sections.resolve(r[PersonalIndicators.DEPT])
+            person = owner(r[PersonalIndicators.PERSON], section) if section else None
+        elif spec is AnnualReviews:
+            in_year = R.parse_year(r[AnnualReviews.YEAR]) == period.year
+            person = owner(r[AnnualReviews.PERSON]) if in_year else None
+        else:
+            month = R.parse_month(r[spec.MONTH])
+            person = owner(r[spec.PERSON]) if month is not None and month in months else None
+        if person is not None:
+            out.setdefault(person.section.code, []).append(r)
+    return out
 
 
 # --- how each sheet is offered ------------------------------------------------------------
