@@ -195,7 +195,8 @@ def bench_archive(people: int, pdf_people: int, sections: int, deductions: int,
         small = people_workbook(sections, 20_000, pdf_people)
         xlsx = run_measured(archive_cmd(small, tmp / "small"))
         both = run_measured(archive_cmd(small, tmp / "small-pdf", "--pdf"))
-        # LibreOffice's CPU is its own process's: not in this rusage (wall only)
+        # wait4's rusage includes the children the command waited for, so the
+        # CPU of the --pdf run holds LibreOffice's too
         pdf_wall = both[0] - xlsx[0]
         rows += [(f"archive {pdf_people:,} people (20,000 deductions), .xlsx", f"{xlsx[0]:.1f}",
                   f"{xlsx[2]:.1f}", f"{xlsx[1]:.0f}"),

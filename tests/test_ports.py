@@ -184,7 +184,9 @@ def test_status_through_both_ports(sample_path, tmp_path):
     texts = {kind: through(kind, path, status.run).lines for kind, path in paths.items()}
     assert texts["file"] == texts["remote"]
     # nothing distributed yet: every one of the sample's 8 sections is 未分发
-    assert texts["file"][0].count("未分发") == 8 + 3     # 8 sections, then 3 assessing departments (SPEC 9)
+    # 8 sections, then 3 assessing departments (SPEC 9), then the individual
+    # returns (SPEC 8) of the 8 sections with staff in each of the 4 quarters
+    assert texts["file"][0].count("未分发") == 8 + 3 + 8 * 4
 
 
 @pytest.mark.parametrize("kind", PORTS)

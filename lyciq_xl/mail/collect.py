@@ -21,7 +21,7 @@ from typing import Any
 from lyciq_xl import contract
 from lyciq_xl.contract import Changes, ReceiptBook, Receipts
 from lyciq_xl.errors import InputError, UntrustedFileError
-from lyciq_xl.mail import assessor_collect
+from lyciq_xl.mail import assessor_collect, personal_merge
 from lyciq_xl.mail.inbox import Incoming
 from lyciq_xl.mail.master import Master
 from lyciq_xl.mail.merge import Merger, canon_text, untouched
@@ -169,7 +169,7 @@ def _apply(out: Outcome, verified: Verified, merger: Merger, seen: set[str],
                    f"“{merged.file}”的保存时间({merged.saved:{TIME}});为免较旧的内容覆盖较新的,"
                    "未汇总。如确需以此文件为准,请打开后重新保存再发送。")
         return
-    if untouched(verified):
+    if untouched(verified) and personal_merge.untouched(verified):
         out.unfilled = True
         out.note(ReceiptBook.UNFILLED, f"{UNFILLED_TEXT}:文件中所有黄色单元格都与分发时相同,"
                  "没有汇总,也不算作已报送。请填写后重新发送。")
@@ -178,6 +178,7 @@ def _apply(out: Outcome, verified: Verified, merger: Merger, seen: set[str],
     seen.add(out.digest)
     latest[key] = Merged(out.saved, out.dist, out.file)
     merger.merge(verified, out)
+    personal_merge.merge(merger, verified, out)
 
 
 def _mark_superseded(outcomes: list[Outcome]) -> None:
@@ -212,6 +213,17 @@ def _change_row(ch: Change, dept: str, out: Outcome, mark: str | None) -> list[A
             ch.base or None, mark]
 
 
+def _personal_row(o: Outcome) -> list[list[Any]]:
+    """The individual part of a merged return as its own 回收记录 row (类型
+    个人考核), so `status` sees the individual returns per section and quarter."""
+    if not o.personal or o.section is None:
+        return []
+    count = sum(ch.sheet in contract.PersonalBook.SHEETS for ch in o.changes)
+    return [[o.section.name, str(o.period), o.file, o.received,
+             contract.YES if o.on_time else contract.NO, count, o.digest, o.saved,
+             o.dist or None, contract.PersonalBook.RETURN_KIND]]
+
+
 def owned_sheets(master: Master, outcomes: list[Outcome]) -> list[OwnedSheet]:
     """回收记录 and 回收变更: earlier rows read back and kept, this run's appended."""
     receipt_rows = _old_rows(master.receipts, contract.RECEIPTS_COLUMNS)
@@ -222,6 +234,7 @@ def owned_sheets(master: Master, outcomes: list[Outcome]) -> list[OwnedSheet]:
         receipt_rows.append([o.section.name, str(o.period), o.file, o.received,
                              contract.YES if o.on_time else contract.NO, len(o.changes),
                              o.digest, o.saved, o.dist or None, o.kind])
+        receipt_rows += _personal_row(o)
         changes += [_change_row(ch, o.section.name, o, None) for ch in o.changes]
         changes += [_change_row(ch, o.section.name, o, contract.CONFLICT_MARK) for ch in o.conflicts]
     return [

@@ -436,10 +436,11 @@ def own_values(master: Master) -> dict[tuple[str, str, str, str], str]:
     for change in table.rows:
         section = master.sections.resolve(change[contract.Changes.DEPT])
         sheet = canon_text(change[contract.Changes.SHEET_NAME])
-        if section is None or sheet not in SHEETS or canon_text(change[contract.CHANGE_MARK]):
+        if section is None or canon_text(change[contract.CHANGE_MARK]) or \
+                (sheet not in SHEETS and sheet not in contract.PersonalBook.SHEETS):
             continue
         ident = canon_text(change[contract.CHANGE_ID])
-        if not ident:       # written before 指标编号 was recorded: the row now
+        if not ident and sheet in SHEETS:       # written before 指标编号 was recorded: the row now
             rows = by_number.setdefault(sheet, {r.number: r for r in
                                                 getattr(master, SHEETS[sheet].table).rows})
             try:

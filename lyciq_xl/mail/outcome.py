@@ -53,6 +53,8 @@ class Outcome:
     conflicts: list[Change] = field(default_factory=list)
     new_ids: set[tuple[str, str]] = field(default_factory=set)   # (sheet, id) taken in the file
     kind: str = ReturnKind.SECTION   # 科室填报, or 考核填报 for an assessing department's return
+    personal: bool = False           # it carried the individual sheets (SPEC 8)
+    refused_rows: int = 0            # individual rows/cells refused (need to know, P rules, formulas)
 
     @property
     def on_time(self) -> bool:

@@ -87,6 +87,42 @@ def rows(master: Master, log: SendLog, wanted: Period | None,
     for period in periods(master, log, wanted):
         out += [_row(master, log, period, s, ReturnKind.SECTION, s.code, today) for s in master.sections]
         out += [_row(master, log, period, s, ReturnKind.ASSESSOR, log_key(s), today) for s in departments]
+    return out + individual_rows(master, log, wanted, today)
+
+
+def individual_rows(master: Master, log: SendLog, wanted: Period | None,
+                    today: dt.date) -> list[StatusRow]:
+    """SPEC 8: per section with staff and per quarter, its individual return
+    against the 5th of the month after the quarter. A return counts when
+    collect merged a workbook of that section carrying the individual sheets
+    (回收记录 类型 个人考核) for that quarter, or for the whole year (which
+    covers every quarter, judged against each quarter's deadline)."""
+    from lyciq_xl.mail import personal
+    staff = personal.staff_index(master)
+    if staff is None:
+        return []
+    year = master.settings.year
+    quarters = [wanted] if wanted and not wanted.is_year else [Period(year, q) for q in range(1, 5)]
+    kind = contract.PersonalBook.RETURN_KIND
+    out = []
+    for quarter in quarters:
+        covering = {quarter, Period(year)}
+        for section in (s for s in master.sections if personal.people_of(staff, s)):
+            returns = [r for r in (master.receipts.rows if master.receipts else [])
+                       if _kind(r) == kind and master.sections.resolve(r[Receipts.DEPT]) == section
+                       and Period.parse(r[Receipts.PERIOD]) in covering]
+            first = min(returns, key=lambda r: as_text(r[Receipts.RECEIVED]) or "", default=None)
+            received = as_date(first[Receipts.RECEIVED]) if first is not None else None
+            if first is None:
+                state = MISSING if today > quarter.deadline else DUE
+            else:
+                state = LATE if received is not None and received > quarter.deadline else ON_TIME
+            entry = log.get(str(quarter), section.code) or {}
+            out.append(StatusRow(str(quarter), section.code, section.name,
+                                 entry.get("status", "未分发"),
+                                 f"{len(returns)}次" if returns else "否",
+                                 (as_text(first[Receipts.RECEIVED]) or "")[:16] if first else "",
+                                 state, quarter.deadline.isoformat(), kind))
     return out
 
 
