@@ -278,3 +278,36 @@ def test_the_departments_copy_of_the_self_assessment_is_locked_and_signed(setup)
     assert key_tasks(master)[6] == key_task_row("ZHK", "综合科", 1, "办公室")[:12] + [None]
     lines = grid(tmp / "回执" / "办公室_2014Q3_考核填报_回执.xlsx", c.ReceiptBook.SHEET)
     assert any("锁定内容或文件属性被改动" in str(cell) for line in lines for cell in line)
+
+
+def test_a_first_return_after_an_office_edit_since_distribution_is_a_conflict(setup, capsys):
+    # three-way on the first import too: ZHK-ZD-01 went out blank (master L6 empty);
+    # the office then types 完成 and the department returns 未完成 — both changed it
+    master, tmp = setup
+    edit_master(master, KT, {"L6": "完成"})
+    first = fill(tmp / "考核" / BGS_BOOK, tmp / "第一次", {BGS_KT: {"G2": "未完成"}})
+    capsys.readouterr()
+    assert run_cli("collect", master, first, "--receipts", tmp / "回执") == 1
+    assert "冲突 1 处" in capsys.readouterr().out.splitlines()[-1]
+    assert key_tasks(master)[6] == key_task_row("ZHK", "综合科", 1, "办公室", "完成")   # kept
+    assert changes(master) == [[KT, 6.0, "完成情况", "完成", "未完成", "办公室", "ZHK-ZD-01", "",
+                                "冲突:保留主工作簿的值"]]
+    (line,) = receipt(tmp / "回执", sorted((tmp / "回执").iterdir())[0].name)
+    assert line[:3] == [KT, "L6", "未导入"] and line[4:] == ["完成", "未完成"]
+    assert "冲突:重点指标 ZHK-ZD-01 的完成情况在分发后绩效办已修改(分发时(空白),现为“完成”" in line[3]
+    # nothing imported, so nothing registered: the registry sheet is not even made
+    assert c.AssessorImports.SHEET not in openpyxl.load_workbook(master).sheetnames
+
+
+def test_a_first_return_leaving_the_sent_completion_keeps_the_offices_later_edit(setup):
+    # ZHK-ZD-01 goes out as 基本完成; the office then changes it to 完成; the
+    # department sends its copy back with 基本完成 untouched: only what the
+    # department changed is applied, so the office's 完成 stands
+    master, tmp = setup
+    edit_master(master, KT, {"L6": "基本完成"})
+    assert run_cli("distribute", master, "--assessors", "--period", PERIOD, "--out", tmp / "考核2") == 0
+    edit_master(master, KT, {"L6": "完成"})
+    back = fill(tmp / "考核2" / BGS_BOOK, tmp / "交回", {BGS_KT: {}})
+    assert run_cli("collect", master, back, "--receipts", tmp / "回执") == 0
+    assert key_tasks(master)[6] == key_task_row("ZHK", "综合科", 1, "办公室", "完成")
+    assert [r for r in changes(master) if r[0] == KT] == []

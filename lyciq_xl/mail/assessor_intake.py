@@ -30,7 +30,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +72,8 @@ class Identity:
     dept: Section | None = None
     period: Period | None = None
     problem: str | None = None        # why the file is refused
+    # (sheet, address) -> the input cells as distributed: the first import's merge base
+    base: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def identify(book: SafeWorkbook, inp: Inputs, secret: str) -> Identity:
@@ -96,7 +98,7 @@ def identify(book: SafeWorkbook, inp: Inputs, secret: str) -> Identity:
     payload = assessor_book.signed_payload(identity, rows, cells, base)
     if not integrity.verify(secret, payload, props.get(P.PROP_MAC, "")):
         return Identity(dept, period, "锁定内容或文件属性被改动,校验码不符(可能修改了参考表、表头或文件属性)")
-    return Identity(dept, period)
+    return Identity(dept, period, base=base)
 
 
 # --- 2. examine --------------------------------------------------------------------
@@ -108,6 +110,7 @@ class Incoming:
     key: tuple                       # what a resend matches it by
     values: dict[str, Any]           # master header -> value
     source: str                      # where it came from, e.g. 扣分填报!A5
+    base: str | None = None          # a key task's 完成情况 as distributed (canonical text)
 
 
 @dataclass
@@ -158,13 +161,14 @@ def _input_table(grid: list[list[Any]]) -> Table:
 
 
 def examine(book: SafeWorkbook, inp: Inputs, assignment: Assignment, period: Period,
-            own_rows: Iterable[tuple] = ()) -> Examined:
+            own_rows: Iterable[tuple] = (), base: Mapping[tuple[str, str], str] | None = None) -> Examined:
     """Every row of the return checked; the valid ones ready to import.
     `own_rows`: deduction keys the department already has in the master for
-    other periods (D08 compares only with the department's own rows)."""
+    other periods (D08 compares only with the department's own rows);
+    `base`: the input cells as distributed (identify's)."""
     out = Examined(assignment.dept, period)
     _deductions(book, inp, assignment, period, set(own_rows), out)
-    _key_tasks(book, inp, assignment, out)
+    _key_tasks(book, inp, assignment, out, base or {})
     _external(book, inp, assignment, period, out)
     _bonuses(book, inp, assignment, period, out)
     return out
@@ -243,7 +247,8 @@ def _sheet_table(book: SafeWorkbook, sheet: str) -> Table | None:
     return table_from_grid(sheet, grid) if grid else None
 
 
-def _key_tasks(book, inp: Inputs, a: Assignment, out: Examined) -> None:
+def _key_tasks(book, inp: Inputs, a: Assignment, out: Examined,
+               base: Mapping[tuple[str, str], str]) -> None:
     table = _sheet_table(book, AssessorBook.KEY_TASK_SHEET)
     if table is None:
         return
@@ -266,9 +271,10 @@ def _key_tasks(book, inp: Inputs, a: Assignment, out: Examined) -> None:
                                          f"{shown(done)},未导入。请从下拉列表选择:{'、'.join(scale)}。",
                                          r.number))
         else:
+            cell = table.address(r, KeyTasks.COMPLETION)
             out.incoming.append(Incoming(KeyTasks.SHEET, (section.code, kid),
-                                         {KeyTasks.COMPLETION: done},
-                                         f"{table.sheet}!{table.address(r, KeyTasks.COMPLETION)}"))
+                                         {KeyTasks.COMPLETION: done}, f"{table.sheet}!{cell}",
+                                         base=base.get((table.sheet, cell), "")))
 
 
 def _external(book, inp: Inputs, a: Assignment, period: Period, out: Examined) -> None:
@@ -625,6 +631,10 @@ class Intake:
                               f"(现为{shown(before)},本次报送{shown(after)});已保留主工作簿的值,"
                               f"请与绩效办核对({inc.source})",
                               t.sheet, cell, before, after, kid, conflict=True, header=KeyTasks.COMPLETION)]
+        elif inc.base is not None and not same:
+            first = self._first_completion(inc, before, after, cell)
+            if first is not None:
+                return first
         events = []
         if not same:
             self.patches.setdefault(t.sheet, {})[(r.number, col)] = after
@@ -638,6 +648,21 @@ class Intake:
         elif events or reg.content != content:
             reg.digest, reg.imported, reg.content = digest, stamp, content
         return events
+
+    def _first_completion(self, inc: Incoming, before: Any, after: Any, cell: str) -> list[Event] | None:
+        """The first import of a 完成情况, three-way against the value the
+        department was sent: [] when it left that value as it was (an office
+        edit since stands), a conflict when both changed it, None to write."""
+        kid = inc.key[1]
+        if integrity.canon(after) == inc.base:
+            return []
+        if integrity.canon(before) == inc.base:
+            return None
+        return [Event(contract.ReceiptBook.SKIPPED,
+                      f"冲突:重点指标 {kid} 的完成情况在分发后绩效办已修改(分发时{shown(inc.base or None)},"
+                      f"现为{shown(before)},本次报送{shown(after)});已保留主工作簿的值,"
+                      f"请与绩效办核对({inc.source})",
+                      KeyTasks.SHEET, cell, before, after, kid, conflict=True, header=KeyTasks.COMPLETION)]
 
     def _changed_since(self, reg: RegistryRow, now: Any) -> str:
         """Why a key task's 完成情况 no longer holds what `reg` imported."""
@@ -761,7 +786,7 @@ def intake_one(intake: Intake, inp: Inputs, found: dict[str, Assignment], book: 
         result.refused = f"{who.dept.name}目前不是任何指标的考核责任部门,无法导入其考核填报表"
     else:
         examined = examine(book, inp, found[who.dept.code], who.period,
-                           intake.own_keys(who.dept, who.period))
+                           intake.own_keys(who.dept, who.period), who.base)
         result.findings = examined.findings
         result.events = intake.apply(examined, digest, received)
     return result
