@@ -118,21 +118,26 @@ class Target:
 def untouched(verified: Verified) -> bool:
     """Every input cell as distributed and no new row filled: a copy of the
     distributed file (a clerk collecting the distribution folder), not a return."""
-    book = verified.book
-    for sheet, spec in SHEETS.items():
-        grid = book.sheets.get(sheet) or []
-        if not grid:
-            continue
-        headers = [normalise_header(h) for h in grid[0]]
-        locked = verified.rows.get(sheet, 1)
-        for r, line in enumerate(grid[1:], start=2):
-            columns = spec.inputs if r <= locked else spec.new_columns
-            for c, header in enumerate(headers):
-                if header not in columns or c >= len(line):
-                    continue
-                base = verified.base.get((sheet, cell_address(r, c)), "") if r <= locked else ""
-                if canon_text(clean(line[c])) != base:
-                    return False
+    return all(sheet_untouched(verified, sheet, spec.inputs, spec.new_columns, verified.rows.get(sheet, 1))
+               for sheet, spec in SHEETS.items())
+
+
+def sheet_untouched(verified: Verified, sheet: str, inputs: tuple[str, ...],
+                    new_columns: tuple[str, ...], locked: int) -> bool:
+    """One sheet of a return as distributed: its `inputs` cells of the first
+    `locked` rows equal the signed base and no `new_columns` cell below is filled."""
+    grid = verified.book.sheets.get(sheet) or []
+    if not grid:
+        return True
+    headers = [normalise_header(h) for h in grid[0]]
+    for r, line in enumerate(grid[1:], start=2):
+        columns = inputs if r <= locked else new_columns
+        for c, header in enumerate(headers):
+            if header not in columns or c >= len(line):
+                continue
+            base = verified.base.get((sheet, cell_address(r, c)), "") if r <= locked else ""
+            if canon_text(clean(line[c])) != base:
+                return False
     return True
 
 

@@ -37,10 +37,10 @@ from lyciq_xl.engine.individual import records as R
 from lyciq_xl.engine.individual.records import Person, StaffIndex
 from lyciq_xl.engine.rules import positive_tenth
 from lyciq_xl.mail import personal
-from lyciq_xl.mail.merge import FileRow, Merger, Target, canon_text, clean
+from lyciq_xl.mail.merge import FileRow, Merger, Target, canon_text, clean, sheet_untouched
 from lyciq_xl.mail.outcome import Change, Outcome
 from lyciq_xl.mail.verify import Verified
-from lyciq_xl.table import Row, Table, as_decimal, cell_address, normalise_header
+from lyciq_xl.table import Row, Table, as_decimal, normalise_header
 
 Key = tuple[Any, ...]
 
@@ -365,20 +365,6 @@ def _reapprove(ctx: Context, row: FileRow, target: Target, before: int) -> None:
 
 def untouched(verified: Verified) -> bool:
     """No individual input changed and no blank row filled (see merge.untouched)."""
-    book = verified.book
-    for sheet in contract.PersonalBook.SHEETS[1:]:
-        grid = book.sheets.get(sheet) or []
-        if sheet not in verified.rows or not grid:
-            continue
-        offer = personal.OFFERS[sheet]
-        headers = [normalise_header(h) for h in grid[0]]
-        locked = verified.rows[sheet]
-        for r, line in enumerate(grid[1:], start=2):
-            columns = offer.inputs if r <= locked else offer.new_columns
-            for c, header in enumerate(headers):
-                if header not in columns or c >= len(line):
-                    continue
-                base = verified.base.get((sheet, cell_address(r, c)), "") if r <= locked else ""
-                if canon_text(clean(line[c])) != base:
-                    return False
-    return True
+    return all(sheet_untouched(verified, sheet, personal.OFFERS[sheet].inputs,
+                               personal.OFFERS[sheet].new_columns, verified.rows[sheet])
+               for sheet in contract.PersonalBook.SHEETS[1:] if sheet in verified.rows)
