@@ -8,12 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from lyciq_xl import contract
+from lyciq_xl.commands.distribute import ensure_secret
 from lyciq_xl.commands.outcome import Outcome
-from lyciq_xl.contract import ParamKey, Params
 from lyciq_xl.engine.assessors import Assignment, assignments, d12_unknown_assessors
 from lyciq_xl.engine.records import Inputs, load_inputs
 from lyciq_xl.errors import ExitCode, InputError
-from lyciq_xl.mail import assessor_book, folders, outbox, send
+from lyciq_xl.mail import assessor_book, folders, send
 from lyciq_xl.mail.assessor_book import AssessorMail
 from lyciq_xl.mail.master import SHEETS, master_from_tables, resolve_period
 from lyciq_xl.model import Period
@@ -60,11 +60,7 @@ def distribute_assessors(port: WorkbookPort, out: Path | None = None, period: st
                                     for a in found.values())
         folders.check_folder(out_dir, "--out")
         lines += [f"警告 {f.sheet}!{f.cell}:{f.message}" for f in d12_unknown_assessors(inp)]
-        secret, patch = outbox.secret_and_patch(master)
-        if patch:
-            port.check_writable()
-            port.write(patches=patch)
-            lines.append(f"已在“{Params.SHEET}”表生成参数“{ParamKey.SECRET}”(原文件已备份)。")
+        secret = ensure_secret(port, master, lines)
         folders.make_folder(out_dir, "--out")
         log = send.SendLog(master.path)
         items = assessor_book.prepare(inp, found, wanted, secret, out_dir,

@@ -10,7 +10,7 @@ from lyciq_xl.commands.status import read_master
 from lyciq_xl.contract import ParamKey, Params, Sections
 from lyciq_xl.errors import ExitCode
 from lyciq_xl.mail import folders, outbox, send, split
-from lyciq_xl.mail.master import resolve_period, resolve_sections
+from lyciq_xl.mail.master import Master, resolve_period, resolve_sections
 from lyciq_xl.port.base import WorkbookPort
 
 
@@ -34,11 +34,7 @@ def distribute(port: WorkbookPort, out: Path | None = None, period: str | None =
         # a section workbook still open in Excel: write nothing
         port.check_outputs_writable(out_dir / split.file_name(s, wanted) for s in sections)
         folders.check_folder(out_dir, "--out")     # before the secret goes into the master
-        secret, patch = outbox.secret_and_patch(master)
-        if patch:
-            port.check_writable()
-            port.write(patches=patch)
-            lines.append(f"已在“{Params.SHEET}”表生成参数“{ParamKey.SECRET}”(原文件已备份)。")
+        secret = ensure_secret(port, master, lines)
         folders.make_folder(out_dir, "--out")
         log = send.SendLog(master.path)
         items: list[outbox.Outgoing] = []
@@ -70,3 +66,14 @@ def distribute(port: WorkbookPort, out: Path | None = None, period: str | None =
                + ("失败的邮件可稍后重新运行本命令补发(已发送的不会重复发送)。" if failed else ""))
     lines.append(summary)
     return Outcome(lines, summary, ExitCode.FINDINGS if failed or without else ExitCode.OK)
+
+
+def ensure_secret(port: WorkbookPort, master: Master, lines: list[str]) -> str:
+    """The master's 分发密钥, generated and written into 参数 on the first
+    distribution (section or assessor workbooks alike); `lines` says so."""
+    secret, patch = outbox.secret_and_patch(master)
+    if patch:
+        port.check_writable()
+        port.write(patches=patch)
+        lines.append(f"已在“{Params.SHEET}”表生成参数“{ParamKey.SECRET}”(原文件已备份)。")
+    return secret
