@@ -22,7 +22,7 @@ from lyciq_xl import contract, xl
 from lyciq_xl.addin import build
 from lyciq_xl.addin.cli import ADDIN_NAME
 from lyciq_xl.cli import main as cli_main
-from lyciq_xl.contract import Deductions, Findings, Marks, Results, ServiceDetail
+from lyciq_xl.contract import Deductions, Findings, Marks, PersonalResults, Results, ServiceDetail
 from lyciq_xl.port import excel
 from lyciq_xl.table import normalise
 from xl_fixtures import fill_of, replay, run_remote, vba_replayable_actions
@@ -73,7 +73,8 @@ def column_of(path: Path, sheet: str, header: str) -> str:
 def test_recalculate_matches_cli_recalc(sample_path, tmp_path):
     cli_file = cli_copy(sample_path, tmp_path)
     ribbon(xl.recalculate, sample_path)
-    for sheet in (Results.SHEET, ServiceDetail.SHEET):
+    # 个人考核结果: the individual part (SPEC 8) runs on the ribbon too
+    for sheet in (Results.SHEET, ServiceDetail.SHEET, PersonalResults.SHEET):
         mine, theirs = read_sheet(sample_path, sheet), read_sheet(cli_file, sheet)
         assert mine == theirs, sheet
         assert len(mine) > 1
