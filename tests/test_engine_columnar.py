@@ -78,7 +78,7 @@ def both_ways(t: dict[str, Table], sheets: tuple[str, ...] = (D.SHEET,)
         t[sheet] = columnar(t[sheet])
     cols = evaluate(t)
     # the engine works on these two in columns (the others it reads as rows)
-    fast = [s for s in sheets if s in (D.SHEET, c.PersonalRecords.SHEET)]
+    fast = [s for s in sheets if s in (D.SHEET, c.PersonalRecords.SHEET, c.MonthlyReviews.SHEET)]
     assert all(not t[sheet].materialised for sheet in fast), "the column path was not taken"
     return rows, picture(cols)
 
@@ -176,10 +176,23 @@ def test_planted_individual_errors_give_the_same_everything():
         rec("2014-06", "李四", "BGS02-1", "加分", "1"),           # 姓名 and a number as text
     ]
     monthly = [rev(f"2014-{m:02d}", who, "好") for m in range(3, 7) for who in ("BGS01", "BGS02")]
+    monthly += [
+        rev("2014-02", "BGS02", "较好"),                          # in post: counts
+        rev("2014-02", "BGS01", "好"),          # P05 before 起始月份 (the same month counts above)
+        rev("2013-12", "BGS02", "好"),                            # P05 other year
+        rev("2014-07", "王五", "好"),                              # P01 unknown person
+        rev("2014-07", "BGS02", "优秀"),                          # P06 评定等次
+        rev("2014-06", "李四", "一般"),                           # P09 with BGS02's 2014-06 above
+        rev("2014-02", "BGS01", "较差"),        # P05 again: unusable, so no P09 with the row above
+    ]
     rows, cols = both_ways(ind_tables(staff=staff, records=records, monthly=monthly),
                            (D.SHEET, c.PersonalRecords.SHEET, c.MonthlyReviews.SHEET))
     assert cols == rows
-    assert {"P01", "P02", "P04", "P05"} <= {f[3] for f in rows["findings"]}
+    assert {"P01", "P02", "P04", "P05", "P06", "P09"} <= {f[3] for f in rows["findings"]}
+    on_reviews = [(f[3], f[2]) for f in rows["findings"] if f[1] == c.MonthlyReviews.SHEET]
+    # rows 2-9 the good ones (BGS02 2014-06 on row 9), the planted rows 10-16 (考核月份 A, 人员 B, 评定等次 C)
+    assert sorted(on_reviews) == sorted([("P05", "A11"), ("P05", "A12"), ("P01", "B13"), ("P06", "C14"),
+                                         ("P09", "A9"), ("P09", "A15"), ("P05", "A16")])
 
 
 def test_the_sample_reads_and_evaluates_the_same_both_ways(monkeypatch):

@@ -349,10 +349,19 @@ def load_personal_indicators(table: Table, sections: SectionIndex,
                              staff: StaffIndex) -> list[PersonalIndicator]:
     I = PersonalIndicators
     out = []
+    dept = memo(sections.resolve)
+    resolved: dict[tuple[type, Any, str], tuple[Person | None, str | None]] = {}
     for r in table.rows:
-        section = sections.resolve(r[I.DEPT])
-        person, problem = (staff.resolve(r[I.PERSON], section) if section
-                           else (None, f"科室“{as_text(r[I.DEPT]) or ''}”不存在"))
+        section = dept(r[I.DEPT])
+        person: Person | None
+        problem: str | None
+        if section is None:
+            person, problem = None, f"科室“{as_text(r[I.DEPT]) or ''}”不存在"
+        else:        # (two indicators a person: each person looked up once)
+            at = (type(r[I.PERSON]), r[I.PERSON], section.code)     # (True == 1)
+            if at not in resolved:
+                resolved[at] = staff.resolve(r[I.PERSON], section)
+            person, problem = resolved[at]
         out.append(PersonalIndicator(r.number, r[I.DEPT], section, r[I.PERSON], person, problem,
                                      _key(r[I.ID]), as_text(r[I.NAME]), _key(r[I.SECTION_INDICATOR]),
                                      as_text(r[I.CONTENT]), as_text(r[I.STANDARD]),
@@ -404,6 +413,21 @@ def load_monthly_reviews(table: Table, staff: StaffIndex) -> list[MonthlyReview]
                                  found, problem, key(v.get(M.GRADE)), text_of(v.get(M.COMMENT)),
                                  text_of(v.get(M.REVIEWER))))
     return out
+
+
+def load_coded_reviews(table: Table, staff: StaffIndex
+                       ) -> tuple[list[MonthlyReview], dict[str, Sequence[int]] | None]:
+    """`load_monthly_reviews`, with each column's codes for a sheet still in
+    columns (as `load_coded_records`): 24,000 rows at province scale."""
+    if not isinstance(table, ColumnarTable) or table.materialised:
+        return load_monthly_reviews(table, staff), None
+    M, c = MonthlyReviews, CodedRows(table)
+    people = c.parsed(M.PERSON, staff.resolve)
+    reviews = list(map(
+        MonthlyReview, c.numbers, c.raw(M.MONTH), c.parsed(M.MONTH, parse_month), c.raw(M.PERSON),
+        [p for p, _ in people], [problem for _, problem in people], c.parsed(M.GRADE, _key),
+        c.text(M.COMMENT), c.text(M.REVIEWER)))
+    return reviews, c.codes
 
 
 def load_annual_reviews(table: Table, staff: StaffIndex) -> list[AnnualReview]:

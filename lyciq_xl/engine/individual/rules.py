@@ -107,40 +107,59 @@ def indicator_rules(table: Table, rows: list[PersonalIndicator],
 # --- 个人扣加分 (P01, P02, P04, P05) ----------------------------------------------------------
 
 def record_rules(table: Table, year: int, rows: list[PersonalRecord],
-                 indicators: set[tuple[str, str | None]]) -> Iterator[Finding]:
+                 indicators: set[tuple[str, str | None]], only: str | None = None
+                 ) -> Iterator[Finding]:
+    """`only`: just the checks whose finding names that column (the screens
+    of scoring.record_screens run one check each)."""
     R = PersonalRecords
+    every = only is None
     for r in rows:
-        if r.status not in (None, contract.Status.VALID):
+        if (every or only == R.STATUS) and r.status not in (None, contract.Status.VALID):
             yield finding("P04", table, r.row, R.STATUS, f"状态{shown(r.status)}")
-        yield from p01_person(table, r.row, R.PERSON, r.person_raw, r.person_problem)
-        yield from p05_month(table, year, r.row, R.MONTH, r.month_raw, r.month, r.person)
-        if r.kind not in contract.RecordKind.ALL:
+        if every or only == R.PERSON:
+            yield from p01_person(table, r.row, R.PERSON, r.person_raw, r.person_problem)
+        if every or only == R.MONTH:
+            yield from p05_month(table, year, r.row, R.MONTH, r.month_raw, r.month, r.person)
+        if (every or only == R.KIND) and r.kind not in contract.RecordKind.ALL:
             yield finding("P04", table, r.row, R.KIND, f"类型{shown(r.kind)}")
-        if not positive_tenth(r.points):
+        if (every or only == R.POINTS) and not positive_tenth(r.points):
             yield finding("P04", table, r.row, R.POINTS, f"分值{shown(r.points_raw)}")
-        if r.person and (r.person.id, r.indicator) not in indicators:
+        if (every or only == R.INDICATOR) and r.person and (r.person.id, r.indicator) not in indicators:
             yield finding("P02", table, r.row, R.INDICATOR,
                           f"个人指标编号{shown(r.indicator)}不是{r.person.name}({r.person.id})的个人指标")
 
 
 # --- 个人月度评定 (P01, P05, P06, P09) -----------------------------------------------------
 
-def monthly_review_rules(table: Table, year: int, rows: list[MonthlyReview]) -> Iterator[Finding]:
+def review_row_rules(table: Table, year: int, rows: list[MonthlyReview],
+                     only: str | None = None) -> Iterator[Finding]:
+    """P01, P05 and P06: each on one row's own cells (screened, engine.screen);
+    `only` as for `record_rules`."""
     M = MonthlyReviews
-    groups: dict[tuple[str, int], list[MonthlyReview]] = defaultdict(list)
-    labels: dict[tuple[str, int], str] = {}
+    every = only is None
     for r in rows:
-        found = list(p01_person(table, r.row, M.PERSON, r.person_raw, r.person_problem))
-        found += p05_month(table, year, r.row, M.MONTH, r.month_raw, r.month, r.person)
-        if r.grade is not None and r.grade not in contract.MonthlyGrade.ALL:
-            found.append(finding("P06", table, r.row, M.GRADE, f"评定等次{shown(r.grade)}"))
-        if r.person and r.month is not None and not any(f.rule in ("P01", "P05") for f in found):
+        if every or only == M.PERSON:
+            yield from p01_person(table, r.row, M.PERSON, r.person_raw, r.person_problem)
+        if every or only == M.MONTH:
+            yield from p05_month(table, year, r.row, M.MONTH, r.month_raw, r.month, r.person)
+        if (every or only == M.GRADE) and r.grade is not None and r.grade not in contract.MonthlyGrade.ALL:
+            yield finding("P06", table, r.row, M.GRADE, f"评定等次{shown(r.grade)}")
+
+
+def p09_monthly(table: Table, rows: list[MonthlyReview], unusable: set[int]) -> Iterator[Finding]:
+    """P09: two rows for one person and month. `unusable`: the rows whose
+    person or month is in error (P01, P05), which group with none."""
+    groups: dict[tuple[str, int], list[MonthlyReview]] = defaultdict(list)
+    who: dict[tuple[str, int], tuple[str, Month]] = {}
+    for r in rows:
+        if r.person and r.month is not None and r.row not in unusable:
             key = (r.person.id, r.month[1])
-            if key not in groups:
-                labels[key] = f"{r.person.name}{month_text(r.month)}"
+            if key not in who:
+                who[key] = (r.person.name, r.month)
             groups[key].append(r)
-        yield from found
-    yield from _p09(table, groups, M.MONTH, labels)
+    labels = {key: f"{who[key][0]}{month_text(who[key][1])}"
+              for key, group in groups.items() if len(group) > 1}
+    yield from _p09(table, groups, MonthlyReviews.MONTH, labels)
 
 
 _K = TypeVar("_K", bound=Hashable)
