@@ -260,7 +260,8 @@ def test_formula_injection_is_imported_as_text(setup):
     evil = '=HYPERLINK("http://evil.example/x","点我")'
     returned = fill(out / BGS_FILE, tmp / "back",
                     {c.Indicators.SHEET: {"E2": evil, "J2": "@SUM(1+1)", "E3": "==1+1"}})
-    assert run_cli("collect", master, returned, "--receipts", tmp / "rc") == 0
+    # exit 1: the file is merged, but some of it was not imported (未导入)
+    assert run_cli("collect", master, returned, "--receipts", tmp / "rc") == 1
     ind = by_id(master, c.Indicators.SHEET)
     assert ind["BGS-LZ-01"]["指标内容"] == evil and ind["BGS-LZ-01"]["责任人"] == "@SUM(1+1)"
     assert ind["BGS-LZ-02"]["指标内容"] == "办公室内容2"    # a real formula is not imported
@@ -409,7 +410,8 @@ def test_new_rows_with_taken_or_repeated_ids_or_bad_values_are_skipped(setup):
         "B7": "履职绩效", "C7": "BGS-LZ-07", "D7": "重复编号",           # repeated in the file
         "B8": "服务绩效", "C8": "BGS-LZ-08", "D8": "类别不对",           # not 履职/管理
         "C9": "BGS-LZ-09"}})                                              # no 指标名称, 绩效类别
-    assert run_cli("collect", master, returned, "--receipts", tmp / "rc") == 0
+    # exit 1: the file is merged, but some of it was not imported (未导入)
+    assert run_cli("collect", master, returned, "--receipts", tmp / "rc") == 1
     ids = [r[2] for r in grid(master, c.Indicators.SHEET)[1:]]
     assert ids.count("RSK-LZ-01") == 1 and ids.count("BGS-LZ-07") == 1
     assert "BGS-LZ-08" not in ids and "BGS-LZ-09" not in ids

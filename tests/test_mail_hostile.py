@@ -177,7 +177,8 @@ def test_formula_cell_without_address_is_not_imported(env):
                       r'\1 t="str"><f>"PWN"&amp;"ED"</f><v>PWNED</v></c>', implicit)
     assert "PWNED" in implicit
     data = zip_bytes(src, {INDICATORS_PART: sheet.replace(row, implicit).encode()})
-    assert collect(master, tmp, BGS_FILE, data) == 0
+    # exit 1: the file is merged, but some of it was not imported (未导入)
+    assert collect(master, tmp, BGS_FILE, data) == 1
     assert indicators(master)["BGS-LZ-02"]["指标内容"] == "办公室内容2"
     assert "履职管理指标 E3 未导入 该单元格是公式" in receipt_text(tmp)
 
@@ -198,9 +199,11 @@ def test_control_characters_are_dropped_and_the_receipt_is_written(env):
 def test_text_longer_than_an_excel_cell_is_not_imported(env):
     master, src, tmp = env
     sheet = member(src, INDICATORS_PART).replace("<t>办公室内容1</t>", "<t>" + "长" * 40_000 + "</t>")
-    assert collect(master, tmp, BGS_FILE, zip_bytes(src, {INDICATORS_PART: sheet.encode()})) == 0
+    # exit 1: the file is merged, but some of it was not imported (未导入)
+    assert collect(master, tmp, BGS_FILE, zip_bytes(src, {INDICATORS_PART: sheet.encode()})) == 1
     assert indicators(master)["BGS-LZ-01"]["指标内容"] == "办公室内容1"
     assert "履职管理指标 E2 未导入 内容有40000个字符,超过Excel单元格上限(32767个字符)" in receipt_text(tmp)
+    assert ",未导入 1 处(见下表)" in receipt_text(tmp)        # in the verdict too
 
 
 def test_attachment_with_a_very_long_name_gets_a_receipt(env):
@@ -265,7 +268,8 @@ def test_new_row_cannot_redeclare_a_signed_draft_indicator(tmp_path):
         ws[address] = value
     (tmp_path / "back").mkdir()
     wb.save(tmp_path / "back" / BGS_FILE)
-    assert run_cli("collect", master, tmp_path / "back" / BGS_FILE, "--receipts", tmp_path / "rc") == 0
+    # exit 1: the file is merged, but some of it was not imported (未导入)
+    assert run_cli("collect", master, tmp_path / "back" / BGS_FILE, "--receipts", tmp_path / "rc") == 1
     row = indicators(master)["BGS-LZ-03"]
     assert (row["绩效类别"], row["指标名称"]) == (c.Category.MANAGEMENT, "办公室指标3")
     assert "履职管理指标 A5 未导入 指标编号“BGS-LZ-03”在本文件中重复" in receipt_text(tmp_path)
@@ -371,7 +375,8 @@ def test_new_rows_beyond_the_offered_ones_are_not_imported(env):
     for n, r in enumerate(range(5, 5 + 12), start=1):                # 12 new rows: 2 too many
         ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"] = c.Category.DUTY, f"BGS-NEW-{n:02d}", f"新增{n}"
     wb.save(tmp / "back" / BGS_FILE)
-    assert run_cli("collect", master, tmp / "back" / BGS_FILE, "--receipts", tmp / "rc") == 0
+    # exit 1: the file is merged, but some of it was not imported (未导入)
+    assert run_cli("collect", master, tmp / "back" / BGS_FILE, "--receipts", tmp / "rc") == 1
     ids = set(indicators(master))
     assert {f"BGS-NEW-{n:02d}" for n in range(1, 11)} <= ids
     assert not {"BGS-NEW-11", "BGS-NEW-12"} & ids

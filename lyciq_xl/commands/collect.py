@@ -86,10 +86,11 @@ def collect(port: WorkbookPort, files: list[Path] | None = None, receipts_dir: P
     unfilled = sum(o.unfilled for o in run.outcomes)
     refused = sum(not o.accepted and not o.unfilled for o in run.outcomes)
     conflicts = sum(len(o.conflicts) for o in run.outcomes)
-    rows = sum(o.refused_rows for o in run.outcomes)       # individual rows not imported
+    # rows and cells of accepted files not imported: the section head must resend them
+    rows = sum(o.skipped for o in run.outcomes if o.accepted)
     counts = (f"接收 {total - refused - unfilled} 个,拒收 {refused} 个"
               + (f",未填写 {unfilled} 个" if unfilled else "") + f";冲突 {conflicts} 处"
-              + (f";个人考核未导入 {rows} 处(见回执)" if rows else "")
+              + (f";未导入 {rows} 处(见回执)" if rows else "")
               + (f";回执已写入“{folder}”。" if paths else "。"))
     lines.append(f"共 {total} 个文件:{counts}")
     alert = (f"汇总回收完成:共 {total} 个文件,{counts}"

@@ -54,7 +54,12 @@ class Outcome:
     new_ids: set[tuple[str, str]] = field(default_factory=set)   # (sheet, id) taken in the file
     kind: str = ReturnKind.SECTION   # 科室填报, or 考核填报 for an assessing department's return
     personal: bool = False           # it carried the individual sheets (SPEC 8)
-    refused_rows: int = 0            # individual rows/cells refused (need to know, P rules, formulas)
+
+    @property
+    def skipped(self) -> int:
+        """Rows and cells of an accepted file not imported (未导入 in the
+        receipt): section sheets and individual sheets alike."""
+        return sum(1 for n in self.notes if n.result == ReceiptBook.SKIPPED)
 
     @property
     def on_time(self) -> bool:

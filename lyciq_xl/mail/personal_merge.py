@@ -188,7 +188,6 @@ def _merge_sheet(ctx: Context, sheet: str) -> None:
 
 def _refused(ctx: Context, row: FileRow, detail: str, header: str | None = None) -> None:
     row.note(ReceiptBook.SKIPPED, detail, header)
-    ctx.out.refused_rows += 1
 
 
 def _no_sheet(ctx: Context, row: FileRow) -> None:

@@ -73,8 +73,8 @@ def verdict(outcome: Outcome) -> str:
     text = f"{ReceiptBook.ACCEPTED},更新 {len(outcome.changes)} 处"
     if outcome.conflicts:
         text += f",冲突 {len(outcome.conflicts)} 处(保留主工作簿的值,见下表)"
-    if outcome.refused_rows:
-        text += f",个人考核未导入 {outcome.refused_rows} 处(见下表)"
+    if outcome.skipped:
+        text += f",未导入 {outcome.skipped} 处(见下表)"
     if outcome.superseded_by is not None:
         text += f";已被同批较新的文件“{outcome.superseded_by.file}”取代"
     return text
