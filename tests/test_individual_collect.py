@@ -240,3 +240,37 @@ def test_sent_over_smtp_returned_by_mail_and_shown_in_status(tmp_path, capsys):
     assert "按期报送" in individual["BGS"] and "2014-10-05 16:00" in individual["BGS"]
     assert "2014-10-05" in individual["BGS"] and "1次" in individual["BGS"]
     assert "未报送(已逾期)" in individual["RSK"] and "已发送" in individual["RSK"]
+
+
+def test_a_year_return_counts_for_every_quarter_against_each_deadline(tmp_path, capsys):
+    """The year workbook (个人年度评定 and every month's sheets) mailed back on
+    5 October 2014: that is after the Q1 (5 April) and Q2 (5 July) deadlines,
+    on the Q3 deadline and before Q4's (5 January 2015)."""
+    import email.utils
+    from email.message import EmailMessage
+    master, sent, tmp = distributed_staff(tmp_path, "2014")
+    back = fill(sent, tmp / "back", {REV: {"D2": "年度交回的评语"}})
+    reply = EmailMessage()
+    reply["From"], reply["To"], reply["Subject"] = "bgs@lyciq.test", "jxb@lyciq.test", "年度"
+    reply["Date"] = email.utils.format_datetime(dt.datetime(2014, 10, 5, 16, 0).astimezone())
+    reply.set_content("已填好")
+    reply.add_attachment(back.read_bytes(), maintype="application",
+                         subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         filename=back.name)
+    (tmp / "reply.eml").write_bytes(bytes(reply))
+    assert run_cli("collect", master, tmp / "reply.eml", "--receipts", tmp / "rc") == 0
+    assert [(r[1], r[9]) for r in rows(master, c.Receipts.SHEET)] == [("2014", "科室填报"),
+                                                                       ("2014", "个人考核")]
+    capsys.readouterr()
+    assert run_cli("status", master, "--period", "2014") == 0
+    lines = capsys.readouterr().out.splitlines()
+    bgs = [line.split() for line in lines[1:] if line.endswith("个人考核") and line.split()[1] == "BGS"]
+    # one row per quarter: 期间, 已交回, state and that quarter's deadline
+    assert [(r[0], r[4], r[-3], r[-2]) for r in bgs] == [
+        ("2014Q1", "1次", "逾期报送", "2014-04-05"), ("2014Q2", "1次", "逾期报送", "2014-07-05"),
+        ("2014Q3", "1次", "按期报送", "2014-10-05"), ("2014Q4", "1次", "按期报送", "2015-01-05")]
+    # a quarter asked for alone is judged the same way
+    assert run_cli("status", master, "--period", "2014Q2") == 0
+    q2 = [line for line in capsys.readouterr().out.splitlines()
+          if line.endswith("个人考核") and " BGS " in line]
+    assert len(q2) == 1 and "逾期报送" in q2[0] and "2014-10-05 16:00" in q2[0]
