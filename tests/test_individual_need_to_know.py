@@ -95,3 +95,20 @@ def test_a_record_citing_another_sections_person_is_blanked(sample_path, tmp_pat
     blob = zip_text((out / "办公室_2014Q3_绩效填报.xlsx").read_bytes())
     assert "雷振华" not in blob and "RSK01" not in blob
     assert "(非本科室信息,已隐去)" in blob
+
+
+def test_the_word_lookup_finds_what_asking_every_word_finds():
+    """mail.personal.Words (substring lookups by the words' lengths) against
+    the plain `word in text` for every word, on texts made of the letters of
+    the words: overlaps, words inside words, texts shorter than any word."""
+    import random
+
+    from lyciq_xl.mail.personal import Words
+    rnd = random.Random(2014)
+    letters = "张王李明丽军科BGS01-"
+    for _ in range(3000):
+        words = {"".join(rnd.choice(letters) for _ in range(rnd.randint(2, 6)))
+                 for _ in range(rnd.randint(0, 12))}
+        text = "".join(rnd.choice(letters) for _ in range(rnd.randint(0, 15)))
+        assert Words(words).found_in(text) == any(w in text for w in words), (words, text)
+    assert Words({"张明", "BGS01"}).found_in("与张明同去") and not Words({"张明"}).found_in("张")
