@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -293,15 +294,50 @@ def _put(ws, row: int, col: int, value: Any):
     return cell
 
 
+class _CellStyles:
+    """Each kind of cell styled once, the rest given its style ids: openpyxl
+    hashes a style object on every assignment, which was most of writing a
+    province section workbook (thousands of rows, four styles)."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[tuple[str, str], Any] = {}
+
+    def apply(self, cell, kind: str, style: Callable[[Any], None]) -> None:
+        key = (kind, cell.number_format)        # a date cell keeps its own format
+        found = self.arrays.get(key)
+        if found is None:
+            style(cell)
+            self.arrays[key] = copy(cell._style)
+        else:
+            cell._style = copy(found)
+
+
+def _body(cell) -> None:
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _header(cell) -> None:
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.font, cell.fill = Font(bold=True), HEADER_FILL
+
+
+def _input(cell) -> None:
+    cell.protection = Protection(locked=False)
+    cell.fill = INPUT_FILL
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
 def _write_sheet(wb: Workbook, plan: SheetPlan) -> None:
     ws = wb.create_sheet(plan.name)
     headers = plan.grid[0] if plan.name != SectionBook.GUIDE_SHEET else []
+    styles = _CellStyles()
     for r, line in enumerate(plan.grid, start=1):
         for c, value in enumerate(line, start=1):
             cell = _put(ws, r, c, value)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
             if headers and r == 1:
-                cell.font, cell.fill = Font(bold=True), HEADER_FILL
+                styles.apply(cell, "header", _header)
+            else:
+                styles.apply(cell, "body", _body)
     if plan.name == SectionBook.GUIDE_SHEET:
         ws["A1"].font = Font(bold=True, size=14)
     last_new = plan.locked_rows + (plan.new_rows if plan.new_columns else 0)
@@ -313,10 +349,7 @@ def _write_sheet(wb: Workbook, plan: SheetPlan) -> None:
             ranges.append((plan.locked_rows + 1, last_new))
         for first, last in ranges:
             for r in range(first, last + 1):
-                cell = ws.cell(row=r, column=c)
-                cell.protection = Protection(locked=False)
-                cell.fill = INPUT_FILL
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                styles.apply(ws.cell(row=r, column=c), "input", _input)
         if header in plan.lists and ranges:
             _drop_down(ws, header, plan.lists[header], c, ranges)
         if header in plan.dates and ranges:
