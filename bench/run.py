@@ -5,6 +5,7 @@
     python bench/run.py --quick      # province scale with 20,000 deductions
     python bench/run.py --people 0   # without the individual part
     python bench/run.py --archive    # + `archive` of all 2,000 people (.xlsx) and a PDF batch
+    python bench/run.py --mail       # + distribute to the 200 sections and collect them back
     python bench/run.py --national   # also national scale (1,000 sections, 1,000,000 deductions; minutes)
 
 Side by side for each file, each in its own process: fastexcel's columnar
@@ -224,6 +225,41 @@ def bench_archive(people: int, pdf_people: int, sections: int, deductions: int,
     return rows
 
 
+def fill_return(sent: Path, back: Path) -> None:
+    """What a section head does (not measured): a 评语 on the first 个人月度评定
+    row and a new 加分 row in the first blank yellow row of 个人扣加分."""
+    from openpyxl import load_workbook
+    wb = load_workbook(sent)
+    reviews, records = wb[contract.MonthlyReviews.SHEET], wb[contract.PersonalRecords.SHEET]
+    reviews["D2"] = "已阅(基准测试)"
+    person = reviews["B2"].value
+    row = next(r for r in range(2, records.max_row + 2) if records.cell(r, 1).value is None)
+    for col, value in enumerate(("2014-09", person, f"{person}-1", "加分", 1, "基准测试"), 1):
+        records.cell(row, col).value = value
+    wb.save(back)
+
+
+def bench_mail(people: int, sections: int, deductions: int, tmp: Path) -> list[tuple[str, ...]]:
+    """`distribute` of the province workbook with people (one workbook per
+    section) and `collect` of every one returned with a change, once each."""
+    master = tmp / "mail" / "province-people.xlsx"
+    master.parent.mkdir()
+    shutil.copyfile(people_workbook(sections, deductions, people), master)
+    out, back = tmp / "mail" / "out", tmp / "mail" / "back"
+    dist = run_measured([sys.executable, "-m", "lyciq_xl", "distribute", str(master),
+                         "--out", str(out), "--period", "2014Q3"])
+    sent = sorted(out.glob("*.xlsx"))
+    back.mkdir()
+    for path in sent:
+        fill_return(path, back / path.name)
+    got = run_measured([sys.executable, "-m", "lyciq_xl", "collect", str(master), str(back),
+                        "--receipts", str(tmp / "mail" / "receipts")])
+    return [(f"distribute, {len(sent)} section workbooks with people", f"{dist[0]:.1f}",
+             f"{dist[2]:.1f}", f"{dist[1]:.0f}"),
+            (f"collect {len(sent)} returned workbooks", f"{got[0]:.1f}", f"{got[2]:.1f}",
+             f"{got[1]:.0f}")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -235,6 +271,8 @@ def main() -> None:
                         help="the individual part (SPEC 8) with this many people (0: none)")
     parser.add_argument("--archive", action="store_true",
                         help="also `archive` of every person (.xlsx) and a PDF batch")
+    parser.add_argument("--mail", action="store_true",
+                        help="also distribute (a workbook per section) and collect them all back")
     parser.add_argument("--pdf-people", type=int, default=100,
                         help="people in the measured PDF batch (extrapolated to --people)")
     args = parser.parse_args()
@@ -266,6 +304,8 @@ def main() -> None:
             table += bench_individual(args.people, province, sections, deductions, args.repeats, tmp)
         if args.people and args.archive:
             table += bench_archive(args.people, args.pdf_people, sections, deductions, tmp)
+        if args.people and args.mail:
+            table += bench_mail(args.people, sections, deductions, tmp)
         if args.national:
             table += side_by_side("national", workbook("national", *NATIONAL),
                                   max(1, args.repeats - 2), tmp)
