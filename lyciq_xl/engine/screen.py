@@ -5,7 +5,8 @@ distinct cell value is parsed once (by the same parser as the row path)
 and every row takes its parsed value by code.
 
 `suspects` screens such rows for per-row rules (扣分记录's D01–D07, D09,
-D10, D11, D15; 个人扣加分's P01, P02, P04, P05). Each such rule looks at a
+D10, D11, D15; 个人扣加分's P01, P02, P04, P05; 个人月度评定's P01, P05,
+P06). Each such rule looks at a
 few fields of one row only (D03: 标准编号 and 扣分), and every field is
 parsed from its own cell. So whether a rule fires on a row is decided by
 the row's cells in those columns: the rule runs once per distinct
