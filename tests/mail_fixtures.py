@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import email.utils
 import hashlib
 import shutil
 import socket
 import subprocess
 import uuid
 import zipfile
+from email.message import EmailMessage
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -291,3 +293,20 @@ def distributed_staff(tmp_path: Path, period: str = BGS_PERIOD) -> tuple[Path, P
     master = add_staff(build_master(tmp_path / "master.xlsx"))
     assert run_cli("distribute", master, "--out", tmp_path / "out", "--period", period) == 0
     return master, tmp_path / "out" / f"办公室_{period}_绩效填报.xlsx", tmp_path
+
+
+def eml(path: Path, dest: Path, when: dt.datetime, received: dt.datetime | None = None) -> Path:
+    """A section head's reply dated `when` with the workbook `path` attached,
+    written to `dest` as .eml (what a clerk saves from Outlook)."""
+    msg = EmailMessage()
+    if received:    # what the bureau's mail server stamps on arrival
+        msg["Received"] = (f"from mx.lyciq.test by mail.lyciq.test; "
+                           f"{email.utils.format_datetime(received.astimezone())}")
+    msg["From"], msg["To"], msg["Subject"] = "bgs@lyciq.test", "jxb@lyciq.test", "回复"
+    msg["Date"] = email.utils.format_datetime(when.astimezone())
+    msg.set_content("已填好")
+    msg.add_attachment(path.read_bytes(), maintype="application",
+                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       filename=path.name)
+    dest.write_bytes(bytes(msg))
+    return dest

@@ -22,6 +22,7 @@ from mail_fixtures import (
     BGS_RECEIPT,
     distributed_staff,
     edit_master,
+    eml,
     fill,
     grid,
     libreoffice_resave,
@@ -203,9 +204,6 @@ def test_of_two_equal_records_the_one_still_as_distributed_is_updated(tmp_path):
 def test_sent_over_smtp_returned_by_mail_and_shown_in_status(tmp_path, capsys):
     """distribute --send to a real SMTP server on 127.0.0.1, the attachment
     filled and mailed back on 5 October (the Q3 deadline), collect, status."""
-    import email.utils
-    from email.message import EmailMessage
-
     from mail_fixtures import add_staff, build_master, smtp_server
     master = add_staff(build_master(tmp_path / "master.xlsx"))
     controller, handler = smtp_server()
@@ -221,14 +219,7 @@ def test_sent_over_smtp_returned_by_mail_and_shown_in_status(tmp_path, capsys):
     got.parent.mkdir()
     got.write_bytes(att.get_content())
     back = fill(got, tmp_path / "back", {REV: {"D2": "邮件交回的评语"}})
-    reply = EmailMessage()
-    reply["From"], reply["To"], reply["Subject"] = "bgs@lyciq.test", "jxb@lyciq.test", "回复"
-    reply["Date"] = email.utils.format_datetime(dt.datetime(2014, 10, 5, 16, 0).astimezone())
-    reply.set_content("已填好")
-    reply.add_attachment(back.read_bytes(), maintype="application",
-                         subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         filename=back.name)
-    (tmp_path / "reply.eml").write_bytes(bytes(reply))
+    eml(back, tmp_path / "reply.eml", dt.datetime(2014, 10, 5, 16, 0))
     assert run_cli("collect", master, tmp_path / "reply.eml", "--receipts", tmp_path / "rc") == 0
     assert rows(master, REV)[0][3] == "邮件交回的评语"
     capsys.readouterr()
@@ -246,18 +237,9 @@ def test_a_year_return_counts_for_every_quarter_against_each_deadline(tmp_path, 
     """The year workbook (个人年度评定 and every month's sheets) mailed back on
     5 October 2014: that is after the Q1 (5 April) and Q2 (5 July) deadlines,
     on the Q3 deadline and before Q4's (5 January 2015)."""
-    import email.utils
-    from email.message import EmailMessage
     master, sent, tmp = distributed_staff(tmp_path, "2014")
     back = fill(sent, tmp / "back", {REV: {"D2": "年度交回的评语"}})
-    reply = EmailMessage()
-    reply["From"], reply["To"], reply["Subject"] = "bgs@lyciq.test", "jxb@lyciq.test", "年度"
-    reply["Date"] = email.utils.format_datetime(dt.datetime(2014, 10, 5, 16, 0).astimezone())
-    reply.set_content("已填好")
-    reply.add_attachment(back.read_bytes(), maintype="application",
-                         subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         filename=back.name)
-    (tmp / "reply.eml").write_bytes(bytes(reply))
+    eml(back, tmp / "reply.eml", dt.datetime(2014, 10, 5, 16, 0))
     assert run_cli("collect", master, tmp / "reply.eml", "--receipts", tmp / "rc") == 0
     assert [(r[1], r[9]) for r in rows(master, c.Receipts.SHEET)] == [("2014", "科室填报"),
                                                                        ("2014", "个人考核")]

@@ -3,11 +3,9 @@ refusals leave the master byte-for-byte unchanged; status."""
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import re
 import shutil
 import tempfile
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from lyciq_xl import contract as c
 from mail_fixtures import (
     build_master,
     by_id,
+    eml,
     fill,
     grid,
     libreoffice_resave,
@@ -270,21 +269,6 @@ def test_formula_injection_is_imported_as_text(setup):
     assert re.search(r'<c r="E2"[^>]*t="inlineStr"[^>]*><is><t[^>]*>=HYPERLINK', sheet_xml)
     text = str(receipt_lines(tmp / "rc", f"办公室_{PERIOD}_回执.xlsx"))
     assert "已按文本导入" in text and "是公式,未导入" in text
-
-
-def eml(path: Path, dest: Path, when: dt.datetime, received: dt.datetime | None = None) -> Path:
-    msg = EmailMessage()
-    if received:    # what the bureau's mail server stamps on arrival
-        msg["Received"] = (f"from mx.lyciq.test by mail.lyciq.test; "
-                           f"{email.utils.format_datetime(received.astimezone())}")
-    msg["From"], msg["To"], msg["Subject"] = "bgs@lyciq.test", "jxb@lyciq.test", "回复"
-    msg["Date"] = email.utils.format_datetime(when.astimezone())
-    msg.set_content("已填好")
-    msg.add_attachment(path.read_bytes(), maintype="application",
-                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       filename=path.name)
-    dest.write_bytes(bytes(msg))
-    return dest
 
 
 def test_eml_returns_on_time_late_stale_and_status(setup, capsys):

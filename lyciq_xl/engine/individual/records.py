@@ -393,13 +393,19 @@ def load_coded_records(table: Table, staff: StaffIndex
     if not isinstance(table, ColumnarTable) or table.materialised:
         return load_records(table, staff), None
     R, c = PersonalRecords, CodedRows(table)
-    people = c.parsed(R.PERSON, staff.resolve)
     records = list(map(
-        PersonalRecord, c.numbers, c.raw(R.MONTH), c.parsed(R.MONTH, parse_month), c.raw(R.PERSON),
-        [p for p, _ in people], [problem for _, problem in people], c.parsed(R.INDICATOR, _key),
+        PersonalRecord, *_row_month_person(c, R.MONTH, R.PERSON, staff), c.parsed(R.INDICATOR, _key),
         c.parsed(R.KIND, _key), c.raw(R.POINTS), c.parsed(R.POINTS, as_decimal), c.text(R.REASON),
         c.text(R.RECORDER), c.parsed(R.STATUS, _key)))
     return records, c.codes
+
+
+def _row_month_person(c: CodedRows, month: str, person: str, staff: StaffIndex) -> list[list[Any]]:
+    """The leading fields of PersonalRecord and MonthlyReview, column by
+    column: row, month (raw, parsed), person (raw, resolved, problem)."""
+    people = c.parsed(person, staff.resolve)
+    return [c.numbers, c.raw(month), c.parsed(month, parse_month), c.raw(person),
+            [p for p, _ in people], [problem for _, problem in people]]
 
 
 def load_monthly_reviews(table: Table, staff: StaffIndex) -> list[MonthlyReview]:
@@ -422,11 +428,8 @@ def load_coded_reviews(table: Table, staff: StaffIndex
     if not isinstance(table, ColumnarTable) or table.materialised:
         return load_monthly_reviews(table, staff), None
     M, c = MonthlyReviews, CodedRows(table)
-    people = c.parsed(M.PERSON, staff.resolve)
-    reviews = list(map(
-        MonthlyReview, c.numbers, c.raw(M.MONTH), c.parsed(M.MONTH, parse_month), c.raw(M.PERSON),
-        [p for p, _ in people], [problem for _, problem in people], c.parsed(M.GRADE, _key),
-        c.text(M.COMMENT), c.text(M.REVIEWER)))
+    reviews = list(map(MonthlyReview, *_row_month_person(c, M.MONTH, M.PERSON, staff),
+                       c.parsed(M.GRADE, _key), c.text(M.COMMENT), c.text(M.REVIEWER)))
     return reviews, c.codes
 
 
