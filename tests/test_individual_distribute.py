@@ -66,6 +66,28 @@ def test_locks_new_rows_and_drop_downs(q3):
     assert grades['"好,较好,一般,较差"'] == "C2 C3:C12"
     assert wb[c.PersonalIndicators.SHEET]["E2"].protection.locked is False   # 对应科室指标
     assert wb[c.PersonalIndicators.SHEET]["H2"].protection.locked            # 审核状态
+    # the 人员 list holds the ids; selecting such a cell shows whose they are
+    for sheet in (c.PersonalRecords.SHEET, c.MonthlyReviews.SHEET, c.PersonalIndicators.SHEET):
+        (dv,) = [dv for dv in wb[sheet].data_validations.dataValidation
+                 if dv.formula1 == "'人员'!$A$2:$A$3"]
+        assert (dv.showInputMessage, dv.promptTitle, dv.prompt) == (
+            True, "人员", "人员编号 姓名:BGS01 张明、BGS02 李华"), sheet
+
+
+def test_the_people_prompt_stops_at_excels_255_characters_on_a_whole_entry():
+    from lyciq_xl.engine.individual.records import Person
+    from lyciq_xl.mail.personal import people_prompt
+    from lyciq_xl.model import Section
+    office = Section("BGS", "办公室", "行政", "行政")
+    people = [Person(f"BGS{i:02d}", f"职工{i:02d}", office, None, None, "在岗", None, None, i + 1)
+              for i in range(1, 41)]
+    text = people_prompt(people)
+    # "人员编号 姓名:" (8) + "BGS01 职工01" (10) + 20 × "、BGSnn 职工nn" (11) = 238, and the
+    # 12-character ending makes 250; a 22nd entry would make 261 > 255
+    assert text == ("人员编号 姓名:" + "、".join(f"BGS{i:02d} 职工{i:02d}" for i in range(1, 22))
+                    + "……(全部见“人员”表)")
+    assert len(text) <= 255
+    assert people_prompt(people[:2]) == "人员编号 姓名:BGS01 职工01、BGS02 职工02"
 
 
 def test_inputs_are_the_signed_base_and_staff_is_locked_content(q3):

@@ -217,6 +217,23 @@ def tenth_rule(ws: Any, header: str, col: int, ranges: list[tuple[int, int]]) ->
     ws.add_data_validation(dv)
 
 
+# Excel keeps at most 255 characters of a validation's input message
+PROMPT_MAX = 255
+
+
+def people_prompt(people: list[Person]) -> str:
+    """Who the drop-down's 人员编号 are, shown when a 人员 cell is selected:
+    the list holds the ids only (Excel lists one column)."""
+    head, more = "人员编号 姓名:", f"……(全部见“{Staff.SHEET}”表)"
+    text = head
+    for i, p in enumerate(people):
+        entry = ("、" if i else "") + f"{p.id} {p.name}"
+        if len(text) + len(entry) + (len(more) if i < len(people) - 1 else 0) > PROMPT_MAX:
+            return text + more
+        text += entry
+    return text
+
+
 def lists(spec: type[Any], period: Period, staff_count: int) -> dict[str, tuple[str, ...] | str]:
     """Drop-downs of a sheet: the contract's scales (as in the sample master),
     the period's months, the 年度, and the section's own 人员编号."""
@@ -253,7 +270,8 @@ def guide_lines(period: Period) -> list[str]:
         "也可在下方黄色空行新增个人指标;新增或改动的个人指标汇总后为“草拟”,须分管局长审核。",
         f"10. “{PersonalRecords.SHEET}”和“{MonthlyReviews.SHEET}”表:本期月份为{months};"
         "已有记录可修改黄色单元格(错录的扣加分请把状态改为“撤销”后在下方另起一行),"
-        "新记录填写在下方黄色空行中;人员请从下拉列表选择本科室的人员编号,分值以0.1分为单位。",
+        "新记录填写在下方黄色空行中;人员请从下拉列表选择本科室的人员编号"
+        "(选中单元格时提示各编号对应的姓名),分值以0.1分为单位。",
         "11. 个人考核结果须在每季度结束后次月5日前报送绩效办;只能填写本科室人员,"
         "填写其他人员的行汇总时不导入。",
     ]

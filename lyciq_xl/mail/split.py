@@ -56,6 +56,7 @@ class SheetPlan:
     inputs: tuple[str, ...] = ()             # unlocked columns of existing rows
     new_columns: tuple[str, ...] = ()        # unlocked columns of blank new rows
     lists: dict[str, tuple[str, ...] | str] = field(default_factory=dict)  # drop-downs
+    prompts: dict[str, str] = field(default_factory=dict)   # header -> message shown on a drop-down cell
     dates: tuple[str, ...] = ()              # input columns that must hold a date
     widths: dict[str, float] = field(default_factory=dict)
     new_rows: int = SectionBook.NEW_ROWS     # how many blank new rows
@@ -249,9 +250,11 @@ def _personal_sheets(master: Master, section: Section, period: Period) -> list[S
     specs = personal.sheets_of(master, period)
     if staff is None or not specs:
         return []
-    count = len(personal.people_of(staff, section))
+    people = personal.people_of(staff, section)
+    count = len(people)
     if not count:                  # a section without staff: its workbook is as before
         return []
+    who = personal.people_prompt(people)
     months = len(personal.period_months(period))
     wide = 30.0
     out = []
@@ -266,6 +269,7 @@ def _personal_sheets(master: Master, section: Section, period: Period) -> list[S
                 line[col] = personal.month_cell(line[col])
         out.append(SheetPlan(spec.SHEET, grid, inputs=offer.inputs, new_columns=offer.new_columns,
                              lists=personal.lists(spec, period, count),
+                             prompts={spec.PERSON: who} if hasattr(spec, "PERSON") else {},
                              widths={h: wide for h in spec.COLUMNS
                                      if h in personal.WIDE_COLUMNS},
                              new_rows=personal.new_rows(spec.SHEET, count, months),
@@ -351,7 +355,7 @@ def _write_sheet(wb: Workbook, plan: SheetPlan) -> None:
             for r in range(first, last + 1):
                 styles.apply(ws.cell(row=r, column=c), "input", _input)
         if header in plan.lists and ranges:
-            _drop_down(ws, header, plan.lists[header], c, ranges)
+            _drop_down(ws, header, plan.lists[header], c, ranges, plan.prompts.get(header))
         if header in plan.dates and ranges:
             _date_rule(ws, header, c, ranges)
         if header in plan.rules and ranges:
@@ -392,8 +396,10 @@ def _print_setup(ws, landscape: bool) -> None:
     ws.oddFooter.center.text = PAGE_FOOTER
 
 
-def _drop_down(ws, header: str, options: tuple[str, ...] | str, col: int, ranges) -> None:
-    """A list of `options`, or (a str) a range formula such as 'Sheet'!$A$2:$A$9."""
+def _drop_down(ws, header: str, options: tuple[str, ...] | str, col: int, ranges,
+               prompt: str | None = None) -> None:
+    """A list of `options`, or (a str) a range formula such as 'Sheet'!$A$2:$A$9;
+    `prompt`: shown when such a cell is selected (Excel's input message)."""
     if isinstance(options, str):
         formula, error = options, f"“{header}”请从下拉列表中选择"
     else:
@@ -401,6 +407,8 @@ def _drop_down(ws, header: str, options: tuple[str, ...] | str, col: int, ranges
         error = f"“{header}”请从下拉列表中选择:{'、'.join(options)}"
     dv = DataValidation(type="list", formula1=formula, allow_blank=True,
                         showErrorMessage=True, errorTitle="输入错误", error=error[:225])
+    if prompt:
+        dv.showInputMessage, dv.promptTitle, dv.prompt = True, header, prompt
     for first, last in ranges:
         dv.add(f"{column_letter(col - 1)}{first}:{column_letter(col - 1)}{last}")
     ws.add_data_validation(dv)
