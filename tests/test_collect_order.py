@@ -11,7 +11,6 @@ from email.message import EmailMessage
 import pytest
 
 from lyciq_xl import contract as c
-from lyciq_xl.mail import collect as collecting
 from mail_fixtures import build_master, by_id, fill, grid, receipt_lines, run_cli, set_saved, sha
 
 PERIOD = "2014Q3"
@@ -19,15 +18,6 @@ BGS_FILE = f"办公室_{PERIOD}_绩效填报.xlsx"
 BGS_RECEIPT = f"办公室_{PERIOD}_回执.xlsx"
 IND = c.Indicators.SHEET
 OLDER, NEWER = dt.datetime(2014, 10, 3, 9, 0), dt.datetime(2014, 10, 4, 16, 30)
-
-
-@pytest.fixture(autouse=True, params=["kept parsed", "read again"])
-def keep_budget(request, monkeypatch):
-    """Every test twice: the genuine returns kept parsed from examining them
-    all until their merge, and let go and read again at their turn (a batch
-    beyond collect.KEEP_PARSED_BYTES, as at province scale)."""
-    if request.param == "read again":
-        monkeypatch.setattr(collecting, "KEEP_PARSED_BYTES", 0)
 
 
 @pytest.fixture

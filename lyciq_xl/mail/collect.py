@@ -98,16 +98,6 @@ class Examined:
     outcome: Outcome
     verified: Verified | None = None
     assessor: SafeWorkbook | None = None     # an assessing department's return (SPEC 9)
-    read_again: Incoming | None = None       # verified, let go: read again for its merge
-
-
-# Genuine returns kept parsed from examining them all (to learn the save
-# order) until their merge, up to this many bytes of returned files; a file
-# beyond it is let go and read again when its turn comes. Parsed, a section
-# workbook takes ~25 times its file size: 200 province returns with staff
-# held 822 MiB when all were kept (README "Speed"); the bureau's returns
-# always fit.
-KEEP_PARSED_BYTES = 16_000_000
 
 
 def examine(master: Master, item: Incoming, wanted: Period | None, now: dt.datetime) -> Examined:
@@ -151,39 +141,18 @@ def collect_run(master: Master, inputs: list[Incoming], period: Period | None,
     or xlwings in Excel)."""
     check_secret(master)
     now = now or dt.datetime.now().replace(microsecond=0)
-    examined = sorted(_examine_all(master, inputs, period, now), key=order_key)
+    examined = sorted((examine(master, item, period, now) for item in inputs), key=order_key)
     merger = Merger(master)
     seen, latest = seen_digests(master), latest_returns(master)
-    for i, item in enumerate(examined):
-        if item.read_again is not None:
-            # verification depends on the master's 科室 and 分发密钥 only, which
-            # no merge changes: the same file verifies the same way again
-            item = examined[i] = examine(master, item.read_again, period, now)
-            assert item.verified is not None, "a file that verified verifies again"
+    for item in examined:
         if item.verified is not None:
             _apply(item.outcome, item.verified, merger, seen, latest)
-            item.verified = None                     # merged: let it go
     registry = assessor_collect.collect_assessor_returns(
         master, [item for item in examined if item.assessor is not None], seen, latest,
         merger.patches, _newer)
     outcomes = [item.outcome for item in examined]
     _mark_superseded(outcomes)
     return CollectRun(outcomes, merger.patches, owned_sheets(master, outcomes) + registry)
-
-
-def _examine_all(master: Master, inputs: list[Incoming], period: Period | None,
-                 now: dt.datetime) -> list[Examined]:
-    """Every file examined; the genuine ones beyond KEEP_PARSED_BYTES kept
-    as their outcome only (its save order) and read again for the merge."""
-    out, kept = [], 0
-    for item in inputs:
-        examined = examine(master, item, period, now)
-        if examined.verified is not None and isinstance(item.data, bytes):
-            kept += len(item.data)
-            if kept > KEEP_PARSED_BYTES:
-                examined = Examined(examined.outcome, read_again=item)
-        out.append(examined)
-    return out
 
 
 def _apply(out: Outcome, verified: Verified, merger: Merger, seen: set[str],
