@@ -10,6 +10,7 @@ import math
 import unicodedata
 from decimal import Decimal
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
@@ -20,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lyciq_xl.annex.charts import add_charts
 from lyciq_xl.annex.document import BODY_FONT, HEADER_FONT, LABEL_FONT, TITLE_FONT, Block, Document, display
 from lyciq_xl.printform import PAGE_FOOTER
+from lyciq_xl.xlsxio.cellstyle import StyleCache
 from lyciq_xl.xlsxio.textcell import put
 
 LABEL_SIZE, TITLE_SIZE, SUBTITLE_SIZE = 14, 18, 12
@@ -106,6 +108,7 @@ def render_sheet(ws: Worksheet, doc: Document) -> None:
 
     header_rows = []
     line_rows: list[list[int]] = []
+    styles = StyleCache()
     for block in doc.blocks:
         row += 1 if block is not doc.blocks[0] else 0
         if block.heading:
@@ -114,11 +117,11 @@ def render_sheet(ws: Worksheet, doc: Document) -> None:
             ws.row_dimensions[row].height = 24
             row += 1
         header_rows.append(row)
-        _header(ws, row, block)
+        _header(ws, row, block, styles)
         row += 1
         numbers = []
         for index in range(len(block.lines)):
-            _body_row(ws, row, block, index)
+            _body_row(ws, row, block, index, styles)
             numbers.append(row)
             row += 1
         line_rows.append(numbers)
@@ -219,31 +222,40 @@ def _banner(ws: Worksheet, row: int, last: str, text: str, font: Font, height: f
     ws.row_dimensions[row].height = height
 
 
-def _header(ws: Worksheet, row: int, block: Block) -> None:
+def _header_style(cell: Cell) -> None:
+    cell.font = Font(name=HEADER_FONT, size=HEADER_SIZE)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    cell.border = BORDER
+    cell.fill = HEADER_FILL
+
+
+def _header(ws: Worksheet, row: int, block: Block, styles: StyleCache) -> None:
     for c, column in enumerate(block.columns, start=1):
-        cell = put(ws, row, c, column.header)
-        cell.font = Font(name=HEADER_FONT, size=HEADER_SIZE)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = BORDER
-        cell.fill = HEADER_FILL
+        styles.apply(put(ws, row, c, column.header), "header", _header_style)
     ws.row_dimensions[row].height = row_height(
         [(c.header, c.width) for c in block.columns], HEADER_SIZE)
 
 
-def _body_row(ws: Worksheet, row: int, block: Block, index: int) -> None:
+def _body_row(ws: Worksheet, row: int, block: Block, index: int, styles: StyleCache) -> None:
     line = block.lines[index]
     spanned = {col for col, first, last in block.merges if first <= index <= last and last > first}
     bold = line.kind in ("subtotal", "total")
     fill = {"subtotal": SUBTOTAL_FILL, "total": SUBTOTAL_FILL, "draft": DRAFT_FILL}.get(line.kind)
     for c, (column, value) in enumerate(zip(block.columns, line.cells), start=1):
         cell = put(ws, row, c, value)
-        cell.font = Font(name=BODY_FONT, size=BODY_SIZE, bold=bold)
-        cell.alignment = Alignment(horizontal=column.align, vertical="center", wrap_text=True)
-        cell.border = BORDER
-        if column.number_format and isinstance(value, (int, float, Decimal)):
-            cell.number_format = column.number_format
-        if fill:
-            cell.fill = fill
+        number_format = (column.number_format
+                         if column.number_format and isinstance(value, (int, float, Decimal)) else None)
+
+        def style(cell: Cell, align: str = column.align, number_format: str | None = number_format) -> None:
+            cell.font = Font(name=BODY_FONT, size=BODY_SIZE, bold=bold)
+            cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+            cell.border = BORDER
+            if number_format:
+                cell.number_format = number_format
+            if fill:
+                cell.fill = fill
+        styles.apply(cell, ("body", bold, column.align, number_format, line.kind if fill else None),
+                     style)
     ws.row_dimensions[row].height = row_height(
         [(display(v, col.number_format), col.width)
          for c, (col, v) in enumerate(zip(block.columns, line.cells))

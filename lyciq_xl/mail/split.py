@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +38,7 @@ from lyciq_xl.printform import PAGE_FOOTER
 from lyciq_xl.table import Row, as_text, column_letter
 from lyciq_xl.textfit import LINE_HEIGHT, wrapped_lines
 from lyciq_xl.xlsxio import safefile
+from lyciq_xl.xlsxio.cellstyle import StyleCache
 from lyciq_xl.xlsxio.sheetxml import excel_serial
 from lyciq_xl.xlsxio.textcell import put
 from lyciq_xl.xlsxio.xmltext import XML_ILLEGAL
@@ -298,24 +298,6 @@ def _put(ws, row: int, col: int, value: Any):
     return cell
 
 
-class _CellStyles:
-    """Each kind of cell styled once, the rest given its style ids: openpyxl
-    hashes a style object on every assignment, which was most of writing a
-    province section workbook (thousands of rows, four styles)."""
-
-    def __init__(self) -> None:
-        self.arrays: dict[tuple[str, str], Any] = {}
-
-    def apply(self, cell, kind: str, style: Callable[[Any], None]) -> None:
-        key = (kind, cell.number_format)        # a date cell keeps its own format
-        found = self.arrays.get(key)
-        if found is None:
-            style(cell)
-            self.arrays[key] = copy(cell._style)
-        else:
-            cell._style = copy(found)
-
-
 def _body(cell) -> None:
     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -334,7 +316,7 @@ def _input(cell) -> None:
 def _write_sheet(wb: Workbook, plan: SheetPlan) -> None:
     ws = wb.create_sheet(plan.name)
     headers = plan.grid[0] if plan.name != SectionBook.GUIDE_SHEET else []
-    styles = _CellStyles()
+    styles = StyleCache()
     for r, line in enumerate(plan.grid, start=1):
         for c, value in enumerate(line, start=1):
             cell = _put(ws, r, c, value)
