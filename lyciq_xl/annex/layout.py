@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from decimal import Decimal
+from functools import partial
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -236,6 +237,17 @@ def _header(ws: Worksheet, row: int, block: Block, styles: StyleCache) -> None:
         [(c.header, c.width) for c in block.columns], HEADER_SIZE)
 
 
+def _body_style(cell: Cell, bold: bool, align: str, number_format: str | None,
+                fill: PatternFill | None) -> None:
+    cell.font = Font(name=BODY_FONT, size=BODY_SIZE, bold=bold)
+    cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+    cell.border = BORDER
+    if number_format:
+        cell.number_format = number_format
+    if fill:
+        cell.fill = fill
+
+
 def _body_row(ws: Worksheet, row: int, block: Block, index: int, styles: StyleCache) -> None:
     line = block.lines[index]
     spanned = {col for col, first, last in block.merges if first <= index <= last and last > first}
@@ -245,17 +257,9 @@ def _body_row(ws: Worksheet, row: int, block: Block, index: int, styles: StyleCa
         cell = put(ws, row, c, value)
         number_format = (column.number_format
                          if column.number_format and isinstance(value, (int, float, Decimal)) else None)
-
-        def style(cell: Cell, align: str = column.align, number_format: str | None = number_format) -> None:
-            cell.font = Font(name=BODY_FONT, size=BODY_SIZE, bold=bold)
-            cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
-            cell.border = BORDER
-            if number_format:
-                cell.number_format = number_format
-            if fill:
-                cell.fill = fill
-        styles.apply(cell, ("body", bold, column.align, number_format, line.kind if fill else None),
-                     style)
+        kind = ("body", bold, column.align, number_format, line.kind if fill else None)
+        styles.apply(cell, kind, partial(_body_style, bold=bold, align=column.align,
+                                         number_format=number_format, fill=fill))
     ws.row_dimensions[row].height = row_height(
         [(display(v, col.number_format), col.width)
          for c, (col, v) in enumerate(zip(block.columns, line.cells))
