@@ -114,24 +114,18 @@ def _by_section(master: Master, staff: StaffIndex, spec: type[Any],
             if r.number in owners:
                 out.setdefault(owners[r.number].section.code, []).append(r)
         return out
-    resolved: dict[tuple[Any, str | None], Person | None] = {}
-
-    def owner(raw: Any, section: Section | None = None) -> Person | None:
-        k = (raw, section.code if section else None)
-        if k not in resolved:
-            resolved[k] = person_of(staff, raw, section)
-        return resolved[k]
     months = set(period_months(period))
     for r in table.rows:
         if spec is PersonalIndicators:
             section = master.sections.resolve(r[PersonalIndicators.DEPT])
-            person = owner(r[PersonalIndicators.PERSON], section) if section else None
+            person = person_of(staff, r[PersonalIndicators.PERSON], section) if section else None
         elif spec is AnnualReviews:
             in_year = R.parse_year(r[AnnualReviews.YEAR]) == period.year
-            person = owner(r[AnnualReviews.PERSON]) if in_year else None
+            person = person_of(staff, r[AnnualReviews.PERSON]) if in_year else None
         else:
             month = R.parse_month(r[spec.MONTH])
-            person = owner(r[spec.PERSON]) if month is not None and month in months else None
+            person = (person_of(staff, r[spec.PERSON])
+                      if month is not None and month in months else None)
         if person is not None:
             out.setdefault(person.section.code, []).append(r)
     return out

@@ -210,6 +210,10 @@ class StaffIndex:
     rejected_ids: set[str] = field(default_factory=set)      # ids of P11 rows
     by_id: dict[str, Person] = field(default_factory=dict)
     by_name: dict[str, list[Person]] = field(default_factory=dict)
+    # (cell type, cell, 科室代码) -> resolve's answer: distribute asks for
+    # every section about every 个人指标 row (200 × 4,000 at province scale)
+    _resolved: dict[tuple[type, Any, str | None], tuple[Person | None, str | None]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for p in self.people:
@@ -220,6 +224,13 @@ class StaffIndex:
         """A 人员 cell -> (person, None) or (None, why not, in Chinese). With
         `section` (sheets with a 科室 column) a 姓名 is looked up in that
         section and the person must belong to it."""
+        at = (type(raw), raw, section.code if section else None)     # (True == 1)
+        found = self._resolved.get(at)
+        if found is None:
+            found = self._resolved[at] = self._resolve(raw, section)
+        return found
+
+    def _resolve(self, raw: Any, section: Section | None) -> tuple[Person | None, str | None]:
         key = _key(raw)
         if key is None:
             return None, "人员为空"
@@ -350,18 +361,14 @@ def load_personal_indicators(table: Table, sections: SectionIndex,
     I = PersonalIndicators
     out = []
     dept = memo(sections.resolve)
-    resolved: dict[tuple[type, Any, str], tuple[Person | None, str | None]] = {}
     for r in table.rows:
         section = dept(r[I.DEPT])
         person: Person | None
         problem: str | None
         if section is None:
             person, problem = None, f"科室“{as_text(r[I.DEPT]) or ''}”不存在"
-        else:        # (two indicators a person: each person looked up once)
-            at = (type(r[I.PERSON]), r[I.PERSON], section.code)     # (True == 1)
-            if at not in resolved:
-                resolved[at] = staff.resolve(r[I.PERSON], section)
-            person, problem = resolved[at]
+        else:
+            person, problem = staff.resolve(r[I.PERSON], section)
         out.append(PersonalIndicator(r.number, r[I.DEPT], section, r[I.PERSON], person, problem,
                                      _key(r[I.ID]), as_text(r[I.NAME]), _key(r[I.SECTION_INDICATOR]),
                                      as_text(r[I.CONTENT]), as_text(r[I.STANDARD]),
